@@ -1,0 +1,30 @@
+# The two set-up commands of the README: `make run` and `make test`.
+# Both create .venv when it is missing and (re)install the project when pyproject.toml changes.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+EXAMPLE := data/actions_centres_sociaux.txt
+
+.PHONY: run test lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/cskg parse $(EXAMPLE) -o output/
+
+test: $(STAMP)
+	$(BIN)/ruff check converter tests
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check converter tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) output/*.jsonl output/*.csv output/*.json

@@ -1,0 +1,5 @@
+"""Allow ``python -m converter``."""
+
+from converter.cli import main
+
+main()

@@ -1,0 +1,217 @@
+"""Typed records of action fiches, and the one declaration of the fiche fields.
+
+``FIELDS`` is the single source of truth for the sections of a fiche: the reader recognises
+headers from it, ``render`` writes them back in ``LAYOUT`` order, the tabular export derives its
+columns from it, and later stages (mapping, shapes, docs) are tested against it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(Enum):
+    """How the content under a header is read."""
+
+    LINE = "line"  # one bulleted value: "- En cours"
+    LIST = "list"  # bulleted items, one per line
+    TEXT = "text"  # free text, kept verbatim (bullet lines included)
+    ORGANISER = "organiser"  # "- NAME - Département", split on the last " - "
+
+
+@dataclass(frozen=True)
+class FicheField:
+    """One section of a fiche: its header as written in the dump and how to read it."""
+
+    name: str
+    header: str
+    kind: Kind
+    label_en: str
+    aliases: tuple[str, ...] = ()
+    expected: bool = True  # its absence hints at a truncated fiche
+    marker: bool = False  # the dump writes a lone "-" line right after the header
+
+
+FIELDS: tuple[FicheField, ...] = (
+    FicheField("structure", "Structure organisatrice", Kind.ORGANISER, "Organising structure"),
+    FicheField("files", "Fichier(s) associé(s)", Kind.LIST, "Attached files", expected=False),
+    FicheField("status", "Statut de l'action", Kind.LINE, "Status"),
+    FicheField(
+        "end_reason",
+        "Raisons pour lesquelles l'action est terminée",
+        Kind.TEXT,
+        "Reason the action ended",
+        expected=False,
+    ),
+    FicheField("dimension", "Dimension", Kind.LINE, "Dimension"),
+    FicheField(
+        "themes", "Mots clés associés à l'action", Kind.LIST, "Themes (keywords)", marker=True
+    ),
+    FicheField("summary", "Résumé", Kind.TEXT, "Summary"),
+    FicheField(
+        "initiators",
+        "Qui est à l'initiative de l'action ?",
+        Kind.LIST,
+        "Initiators",
+        marker=True,
+    ),
+    FicheField(
+        "initiator_precision",
+        "Précision ( si autre )",
+        Kind.TEXT,
+        "Initiator precision (if other)",
+        expected=False,
+    ),
+    FicheField("territory_scales", "Territoire concerné", Kind.LIST, "Territory scales"),
+    FicheField(
+        "experience",
+        "Description de l'expérience, ses objectifs, ses acteurs et ses différentes phases.",
+        Kind.TEXT,
+        "Description of the experience, its aims, actors and phases",
+    ),
+    FicheField("publics", "Public", Kind.LIST, "Publics"),
+    FicheField(
+        "partners",
+        "Avec qui cette action a-t-elle été menée ?",
+        Kind.LIST,
+        "Partners",
+        aliases=("Partenaires d'action:",),
+        marker=True,
+    ),
+    FicheField("description", "Description générale", Kind.TEXT, "General description"),
+    FicheField(
+        "funding", "Ressources financières mobilisées pour cette action", Kind.TEXT, "Funding"
+    ),
+    FicheField(
+        "staffing", "Nombre de personnes mobilisés pour cette action", Kind.TEXT, "Staffing"
+    ),
+    FicheField(
+        "results_territory", "Résultat sur le territoire", Kind.TEXT, "Results for the territory"
+    ),
+    FicheField(
+        "results_centre", "Résultat pour le centre social", Kind.TEXT, "Results for the centre"
+    ),
+    FicheField(
+        "results_inhabitants",
+        "Résultat pour les habitants",
+        Kind.TEXT,
+        "Results for the inhabitants",
+    ),
+    FicheField("limits", "Suite de l'action : Limites", Kind.TEXT, "Limits"),
+    FicheField("perspectives", "Suite de l'action : Perspectives", Kind.TEXT, "Perspectives"),
+)
+
+FIELDS_BY_NAME: dict[str, FicheField] = {f.name: f for f in FIELDS}
+
+# Section order of a fiche in the dump: "Territoire concerné" is written twice, before the
+# experience and after the partners; the reader merges both, ``render`` writes both.
+
+
+def _layout() -> tuple[str, ...]:
+    names = [f.name for f in FIELDS]
+    after_partners = names.index("partners") + 1
+    return tuple(names[:after_partners] + ["territory_scales"] + names[after_partners:])
+
+
+LAYOUT: tuple[str, ...] = _layout()
+
+# The label of the first line of every fiche, and the banner of the dump's page.
+FICHE_START = "Actions"
+BANNER = "Les actions des centres sociaux"
+TITLE_LABEL = "Titre"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record comes from: file as given, first and last line of the fiche (1-based)."""
+
+    file: str
+    first_line: int
+    last_line: int
+    # line of each section's header, for diagnostics of later stages; not part of the record
+    field_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+
+    def line_of(self, name: str) -> int:
+        """Line of the header of field ``name``, or the fiche's first line when unknown."""
+        return dict(self.field_lines).get(name, self.first_line)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One action fiche, every field as written (lists as tuples, absent text as "")."""
+
+    title: str
+    structure: str
+    departement: str
+    files: tuple[str, ...] = ()
+    status: str = ""
+    end_reason: str = ""
+    dimension: str = ""
+    themes: tuple[str, ...] = ()
+    summary: str = ""
+    initiators: tuple[str, ...] = ()
+    initiator_precision: str = ""
+    territory_scales: tuple[str, ...] = ()
+    experience: str = ""
+    publics: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    description: str = ""
+    funding: str = ""
+    staffing: str = ""
+    results_territory: str = ""
+    results_centre: str = ""
+    results_inhabitants: str = ""
+    limits: str = ""
+    perspectives: str = ""
+    source: Source = field(default=Source("", 0, 0), compare=False)
+
+    def values(self) -> dict[str, str | tuple[str, ...]]:
+        """The record's fields in column order, without its source."""
+        return {name: getattr(self, name) for name in COLUMNS}
+
+
+def _columns() -> tuple[str, ...]:
+    names: list[str] = ["title"]
+    for f in FIELDS:
+        names += ["structure", "departement"] if f.kind is Kind.ORGANISER else [f.name]
+    return tuple(names)
+
+
+# Columns of a record, in order: derived from FIELDS (a test checks Record agrees).
+COLUMNS: tuple[str, ...] = _columns()
+LIST_COLUMNS: frozenset[str] = frozenset(f.name for f in FIELDS if f.kind is Kind.LIST)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A warning or a rejection reason, pointing at a file, a line and (if known) a field."""
+
+    file: str
+    line: int
+    message: str
+    field: str = ""
+
+    def __str__(self) -> str:
+        what = f"{self.field} : " if self.field else ""
+        return f"{self.file}:{self.line}: {what}{self.message}"
+
+    def as_dict(self) -> dict[str, str | int]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class ParseResult:
+    """Everything read from some inputs: every fiche found is either a record or rejected."""
+
+    records: list[Record] = field(default_factory=list)
+    rejected: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    fiches_found: int = 0
+
+    def extend(self, other: ParseResult) -> None:
+        self.records += other.records
+        self.rejected += other.rejected
+        self.warnings += other.warnings
+        self.fiches_found += other.fiches_found

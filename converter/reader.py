@@ -1,0 +1,399 @@
+"""Read the fiche text format into records (``read_text``), and write it back (``render``).
+
+A dump is a sequence of fiches. A fiche starts at a line ``Actions`` followed by its title and
+then by one of its first headers (« - Structure organisatrice »), so a line ``Actions`` inside
+free text never splits a fiche. Headers are lines ``- <label>`` from the closed set of
+``model.FIELDS``, compared with ``text.fold`` (case, accents, spacing and punctuation ignored);
+every other line is content of the section above it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from converter import tabular
+from converter.errors import InputError
+from converter.model import (
+    BANNER,
+    FICHE_START,
+    FIELDS,
+    FIELDS_BY_NAME,
+    LAYOUT,
+    TITLE_LABEL,
+    Diagnostic,
+    FicheField,
+    Kind,
+    ParseResult,
+    Record,
+    Source,
+)
+from converter.text import fold, has_bullet, strip_bullet
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+LINE_BREAK_BYTES = re.compile(rb"(\r\n|\r|\n)")
+# The organiser line "NAME - Département" splits on the last dash surrounded by blanks.
+ORGANISER_SEPARATOR = re.compile(r"\s+[-\u2013\u2014]\s+")
+
+HEADERS: dict[str, FicheField] = {fold(h): f for f in FIELDS for h in (f.header, *f.aliases)}
+# Aliases may also be written without a bullet, as the dump does ("Partenaires d'action:").
+BARE_HEADERS: frozenset[str] = frozenset(fold(a) for f in FIELDS for a in f.aliases)
+# Headers that can follow the title line: what makes a line "Actions" the start of a fiche.
+OPENING: frozenset[str] = frozenset({"structure", "files", "status"})
+# Fields written more than once by design, merged silently.
+REPEATED: frozenset[str] = frozenset({"territory_scales"})
+
+MISSING_TITLE = "fiche sans titre : la ligne qui suit « Actions » est vide ou est une rubrique"
+MISSING_STRUCTURE = "fiche sans structure organisatrice"
+
+
+def header_of(line: str) -> FicheField | None:
+    """The field whose header ``line`` is, or None when the line is content.
+
+    >>> header_of("- Précision (si autre)").name
+    'initiator_precision'
+    >>> header_of("Partenaires d'action:").name, header_of("Résumé") is None
+    ('partners', True)
+    """
+    stripped = line.strip()
+    if has_bullet(stripped):
+        return HEADERS.get(fold(strip_bullet(stripped)))
+    key = fold(stripped)
+    return HEADERS[key] if key in BARE_HEADERS else None
+
+
+def decode(data: bytes, *, path: str) -> tuple[str, list[Diagnostic]]:
+    """Text of ``data``: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 per line.
+
+    Lines that are not valid UTF-8 are read as Windows-1252 (a superset of Latin-1 for text),
+    and a warning names them, so a file mixing both encodings loses nothing.
+
+    :raises InputError: the data holds NUL bytes outside UTF-16 (a binary file).
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError as error:
+            raise InputError(f"UTF-16 illisible ({error.reason})", path=path) from None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise InputError(
+            "octet nul : fichier binaire, pas un texte de fiches", path=path, line=line
+        )
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    pieces = LINE_BREAK_BYTES.split(data)
+    texts: list[str] = []
+    legacy_lines: list[int] = []
+    utf8_non_ascii = False
+    line = 1
+    for index, piece in enumerate(pieces):
+        if index % 2:  # a line break
+            texts.append(piece.decode("ascii"))
+            line += 1
+            continue
+        try:
+            texts.append(piece.decode("utf-8"))
+            utf8_non_ascii = utf8_non_ascii or not piece.isascii()
+        except UnicodeDecodeError:
+            try:
+                texts.append(piece.decode("cp1252"))
+            except UnicodeDecodeError:
+                texts.append(piece.decode("latin-1"))
+            legacy_lines.append(line)
+    shown = ", ".join(map(str, legacy_lines[:8])) + (" …" if len(legacy_lines) > 8 else "")
+    if utf8_non_ascii:
+        message = f"encodages mélangés : lignes {shown} lues en Windows-1252, les autres en UTF-8"
+    else:
+        message = f"fichier lu en Windows-1252 (il n'est pas en UTF-8) : lignes {shown}"
+    return "".join(texts), [Diagnostic(path, legacy_lines[0], message)]
+
+
+def read_text(path: str | Path) -> ParseResult:
+    """Read a fiche dump from ``path``.
+
+    :raises InputError: the file cannot be read or decoded.
+    """
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError("fichier introuvable", path=name) from None
+    except IsADirectoryError:
+        raise InputError("c'est un dossier, pas un fichier", path=name) from None
+    except OSError as error:
+        raise InputError(f"lecture impossible ({error.strerror})", path=name) from None
+    text, warnings = decode(data, path=name)
+    result = parse_text(text, file=name)
+    result.warnings[:0] = warnings
+    return result
+
+
+def parse_text(text: str, *, file: str = "<texte>") -> ParseResult:
+    """Split ``text`` into fiches and read each one; never raises on content.
+
+    >>> result = parse_text("Actions\\nTitre\\n- Structure organisatrice\\n- CS X - Sarthe\\n")
+    >>> result.fiches_found, result.records[0].structure, result.records[0].departement
+    (1, 'CS X', 'Sarthe')
+    """
+    lines = [line.rstrip() for line in LINE_BREAK.split(text)]
+    starts = [i for i in range(len(lines)) if _starts_fiche(lines, i)]
+    result = ParseResult(fiches_found=len(starts))
+    _check_outside(lines[: starts[0] if starts else len(lines)], file, result)
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(lines)
+        _FicheReader(lines, start, end, file, result).read()
+    return result
+
+
+def _starts_fiche(lines: list[str], i: int) -> bool:
+    line = lines[i].strip()
+    if fold(line) != fold(FICHE_START) or has_bullet(line):
+        return False
+    for j in (i + 1, i + 2):
+        if j < len(lines) and (found := header_of(lines[j])) is not None:
+            return found.name in OPENING
+    return False
+
+
+def _check_outside(lines: list[str], file: str, result: ParseResult) -> None:
+    stray = [(n + 1, s) for n, s in enumerate(lines) if s.strip() and fold(s) != fold(BANNER)]
+    if stray:
+        line, first = stray[0]
+        result.warnings.append(
+            Diagnostic(
+                file,
+                line,
+                f"{len(stray)} ligne(s) hors de toute fiche, ignorée(s) : « {first.strip()[:60]} »",
+            )
+        )
+    if not any(s.strip() for s in lines) and not result.fiches_found:
+        result.warnings.append(Diagnostic(file, 1, "aucune fiche : le fichier est vide"))
+    elif not result.fiches_found:
+        result.warnings.append(
+            Diagnostic(
+                file, 1, "aucune fiche trouvée (une fiche commence par une ligne « Actions »)"
+            )
+        )
+
+
+@dataclass
+class _FicheReader:
+    """Reads the lines ``[start, end)`` of one fiche into a record or a rejection."""
+
+    lines: list[str]
+    start: int
+    end: int
+    file: str
+    result: ParseResult
+    sections: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    header_lines: dict[str, int] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def warn(self, line: int, message: str, header: str = "") -> None:
+        self.result.warnings.append(Diagnostic(self.file, line, message, header))
+
+    def read(self) -> None:
+        first_line = self.start + 1
+        body = self.start + 1
+        title = ""
+        if body < self.end and header_of(self.lines[body]) is None:
+            title = self.lines[body].strip()
+            body += 1
+        if not title:
+            self.problems.append(Diagnostic(self.file, first_line, MISSING_TITLE, TITLE_LABEL))
+        self._split_sections(body)
+        values: dict[str, str | tuple[str, ...]] = {"title": title}
+        for f in FIELDS:
+            values.update(self._value(f))
+        last_line = max(
+            (i + 1 for i in range(self.start, self.end) if self.lines[i].strip()),
+            default=first_line,
+        )
+        self._warn_missing_sections(last_line)
+        if self.problems:
+            reason = " ; ".join(p.message for p in self.problems)
+            where = self.problems[0]
+            label = f"« {title} »" if title else "sans titre"
+            self.result.rejected.append(
+                Diagnostic(self.file, where.line, f"fiche {label} rejetée : {reason}", where.field)
+            )
+            return
+        source = Source(self.file, first_line, last_line, tuple(self.header_lines.items()))
+        self.result.records.append(Record(**values, source=source))  # type: ignore[arg-type]
+
+    def _split_sections(self, body: int) -> None:
+        current: FicheField | None = None
+        for index in range(body, self.end):
+            line, number = self.lines[index], index + 1
+            found = header_of(line)
+            if found is not None:
+                again = found.name in self.header_lines
+                continuing = current is not None and current.name == found.name
+                if again and not continuing and found.name not in REPEATED:
+                    self.warn(
+                        number,
+                        f"rubrique répétée (déjà ligne {self.header_lines[found.name]}) : "
+                        "contenus réunis",
+                        found.header,
+                    )
+                self.header_lines.setdefault(found.name, number)
+                self.sections.setdefault(found.name, [])
+                current = found
+                continue
+            if current is None:  # unreachable: a fiche starts with one of its opening headers
+                continue
+            self.sections[current.name].append((number, line))
+            if (near := _near_header(line)) is not None:
+                self.warn(
+                    number,
+                    f"ressemble à la rubrique « {near} » sans en être une : gardée comme contenu",
+                    current.header,
+                )
+
+    def _value(self, f: FicheField) -> dict[str, str | tuple[str, ...]]:
+        raw = self.sections.get(f.name, [])
+        if f.kind is Kind.TEXT:
+            return {f.name: _text(raw)}
+        items = self._items(raw, f)
+        if f.kind is Kind.LIST:
+            return {f.name: items}
+        if len(items) > 1:
+            self.warn(
+                raw[0][0], f"{len(items)} valeurs pour une rubrique à valeur unique", f.header
+            )
+        if f.kind is Kind.LINE:
+            return {f.name: "\n".join(items)}
+        return self._organiser(items, f)
+
+    def _items(self, raw: list[tuple[int, str]], f: FicheField) -> tuple[str, ...]:
+        items: list[str] = []
+        for number, line in raw:
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if has_bullet(stripped):
+                stripped = strip_bullet(stripped).strip()
+                if not stripped:  # a lone "-": the dump's empty first option
+                    continue
+            else:
+                self.warn(
+                    number, "ligne sans tiret dans une liste : gardée comme élément", f.header
+                )
+            if stripped not in items:
+                items.append(stripped)
+        return tuple(items)
+
+    def _organiser(self, items: tuple[str, ...], f: FicheField) -> dict[str, str | tuple[str, ...]]:
+        line = self.header_lines.get(f.name, self.start + 1)
+        if not items:
+            self.problems.append(Diagnostic(self.file, line, MISSING_STRUCTURE, f.header))
+            return {"structure": "", "departement": ""}
+        if len(items) > 1:
+            self.warn(line, f"lignes en trop ignorées : « {' / '.join(items[1:])} »", f.header)
+        value = items[0]
+        separators = list(ORGANISER_SEPARATOR.finditer(value))
+        if not separators:
+            self.warn(line + 1, "pas de département (attendu « NOM - Département »)", f.header)
+            return {"structure": value, "departement": ""}
+        last = separators[-1]
+        structure, departement = value[: last.start()].strip(), value[last.end() :].strip()
+        if not structure:
+            self.problems.append(Diagnostic(self.file, line + 1, MISSING_STRUCTURE, f.header))
+        return {"structure": structure, "departement": departement}
+
+    def _warn_missing_sections(self, last_line: int) -> None:
+        missing = [f.header for f in FIELDS if f.expected and f.name not in self.header_lines]
+        if missing and self.header_lines:
+            names = ", ".join(f"« {h} »" for h in missing)
+            self.warn(last_line, f"rubriques absentes : {names} (fiche tronquée ?)")
+
+
+def _text(raw: list[tuple[int, str]]) -> str:
+    lines = [line for _, line in raw]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines)
+
+
+_HEADER_KEYS = {key: f.header for key, f in HEADERS.items()}
+
+
+def _near_header(line: str) -> str | None:
+    """The header that ``line`` nearly spells (a typo or a cut header), if any."""
+    stripped = line.strip()
+    if not has_bullet(stripped):
+        return None
+    key = fold(strip_bullet(stripped))
+    if not 4 <= len(key) <= 100:
+        return None
+    cut = [header for k, header in _HEADER_KEYS.items() if len(key) >= 8 and k.startswith(key)]
+    if cut:
+        return cut[0]
+    close = difflib.get_close_matches(key, _HEADER_KEYS, n=1, cutoff=0.8)
+    return _HEADER_KEYS[close[0]] if close else None
+
+
+def render(records: Iterable[Record], *, banner: bool = True) -> str:
+    """Write ``records`` in the fiche text format, as the dump lays them out.
+
+    ``parse_text(render(records))`` gives the records back for any record whose texts are in
+    the reader's normal form (no header lines inside free text, no blank edges).
+    """
+    lines = [BANNER] if banner else []
+    for record in records:
+        lines += _render_fiche(record)
+    return "\n".join(lines) + "\n"
+
+
+def _render_fiche(record: Record) -> list[str]:
+    lines = [FICHE_START, record.title]
+    for name in LAYOUT:
+        f = FIELDS_BY_NAME[name]
+        if f.kind is Kind.ORGANISER:
+            organiser = record.structure
+            if record.departement:
+                organiser += " - " + record.departement
+            lines += ["- " + f.header, "- " + organiser]
+            continue
+        value = getattr(record, name)
+        ended = fold(record.status) == "terminee"
+        if (
+            not value
+            and name in ("initiator_precision", "end_reason")
+            and not (name == "end_reason" and ended)
+        ):
+            continue
+        lines.append("- " + f.header)
+        if f.marker:
+            lines.append("-")
+        lines += [*f.aliases]
+        if f.kind is Kind.LIST:
+            lines += ["- " + item for item in value]
+        elif f.kind is Kind.LINE:
+            lines += ["- " + item for item in value.split("\n") if item]
+        elif value:
+            lines += value.split("\n")
+    return lines
+
+
+def read_inputs(paths: Iterable[str | Path]) -> ParseResult:
+    """Read fiche dumps, or tables written by ``cskg parse`` (by suffix: .csv, .jsonl).
+
+    :raises InputError: a file cannot be read at all.
+    """
+    readers = {".csv": tabular.read_csv, ".jsonl": tabular.read_jsonl}
+    result = ParseResult()
+    for path in paths:
+        result.extend(readers.get(Path(path).suffix.lower(), read_text)(path))
+    return result

@@ -1,0 +1,224 @@
+"""Records as JSON Lines and CSV, written and read back without loss.
+
+CSV: one row per action, UTF-8, header row, the columns of ``model.COLUMNS`` then the source.
+Multi-valued fields are joined with `` | ``; inside an item, ``\\`` and ``|`` are escaped with a
+backslash so that any item survives the round trip.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from converter.errors import InputError
+from converter.files import write_atomically
+from converter.model import COLUMNS, LIST_COLUMNS, Diagnostic, ParseResult, Record, Source
+
+SEPARATOR = " | "
+SOURCE_COLUMNS = ("source_file", "source_first_line", "source_last_line")
+CSV_COLUMNS = COLUMNS + SOURCE_COLUMNS
+REQUIRED = {"title": "titre", "structure": "structure organisatrice"}
+
+
+def join_items(items: Iterable[str]) -> str:
+    r"""One CSV cell for a list.
+
+    >>> join_items(["Emploi, économie", "a | b", "c\\d"])
+    'Emploi, économie | a \\| b | c\\\\d'
+    """
+    return SEPARATOR.join(item.replace("\\", "\\\\").replace("|", "\\|") for item in items)
+
+
+def split_items(cell: str) -> tuple[str, ...]:
+    r"""Inverse of ``join_items``.
+
+    >>> split_items('Emploi, économie | a \\| b | c\\\\d')
+    ('Emploi, économie', 'a | b', 'c\\d')
+    """
+    if not cell:
+        return ()
+    items: list[str] = []
+    current: list[str] = []
+    index = 0
+    while index < len(cell):
+        char = cell[index]
+        if char == "\\" and index + 1 < len(cell):
+            current.append(cell[index + 1])
+            index += 2
+        elif cell.startswith(SEPARATOR, index):
+            items.append("".join(current))
+            current = []
+            index += len(SEPARATOR)
+        else:
+            current.append(char)
+            index += 1
+    items.append("".join(current))
+    return tuple(items)
+
+
+def record_to_json(record: Record) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        name: list(value) if isinstance(value, tuple) else value
+        for name, value in record.values().items()
+    }
+    source = record.source
+    values["source"] = {
+        "file": source.file,
+        "first_line": source.first_line,
+        "last_line": source.last_line,
+    }
+    return values
+
+
+def jsonl_bytes(records: Iterable[Record]) -> bytes:
+    lines = (json.dumps(record_to_json(r), ensure_ascii=False) + "\n" for r in records)
+    return "".join(lines).encode("utf-8")
+
+
+def csv_bytes(records: Iterable[Record]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for record in records:
+        row = [
+            join_items(value) if isinstance(value, tuple) else value
+            for value in record.values().values()
+        ]
+        source = record.source
+        writer.writerow([*row, source.file, source.first_line, source.last_line])
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_jsonl(records: Iterable[Record], path: str | Path) -> None:
+    write_atomically(path, jsonl_bytes(records))
+
+
+def write_csv(records: Iterable[Record], path: str | Path) -> None:
+    write_atomically(path, csv_bytes(records))
+
+
+def _open_text(path: str | Path) -> str:
+    name = str(path)
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("fichier introuvable", path=name) from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"pas en UTF-8 (octet {error.start})", path=name) from None
+    except OSError as error:
+        raise InputError(f"lecture impossible ({error.strerror})", path=name) from None
+
+
+def _build(
+    values: dict[str, Any], *, file: str, line: int, source: Source, result: ParseResult
+) -> None:
+    """Add a record made of ``values`` to ``result``, or reject it naming the faulty field."""
+    result.fiches_found += 1
+    problems: list[str] = []
+    fields: dict[str, Any] = {}
+    for name in COLUMNS:
+        value = values.get(name)
+        if name in LIST_COLUMNS:
+            value = () if value is None else value
+            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+                problems.append(f"{name} : liste de textes attendue")
+                continue
+            fields[name] = tuple(value)
+        else:
+            value = "" if value is None else value
+            if not isinstance(value, str):
+                problems.append(f"{name} : texte attendu")
+                continue
+            fields[name] = value
+    problems += [f"{label} absent(e)" for name, label in REQUIRED.items() if not fields.get(name)]
+    if problems:
+        message = "enregistrement rejeté : " + " ; ".join(problems)
+        result.rejected.append(Diagnostic(file, line, message))
+        return
+    result.records.append(Record(**fields, source=source))
+
+
+def read_jsonl(path: str | Path) -> ParseResult:
+    """Records of a JSON Lines file written by ``write_jsonl``; bad lines are rejected.
+
+    :raises InputError: the file cannot be read or is not UTF-8.
+    """
+    name = str(path)
+    result = ParseResult()
+    for number, line in enumerate(_open_text(path).split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            values = json.loads(line)
+        except json.JSONDecodeError as error:
+            result.fiches_found += 1
+            result.rejected.append(Diagnostic(name, number, f"JSON invalide ({error.msg})"))
+            continue
+        if not isinstance(values, dict):
+            result.fiches_found += 1
+            result.rejected.append(Diagnostic(name, number, "objet JSON attendu"))
+            continue
+        source = _source(values.get("source"), name, number)
+        _build(values, file=name, line=number, source=source, result=result)
+    return result
+
+
+def _source(value: Any, file: str, line: int) -> Source:
+    if isinstance(value, dict):
+        try:
+            return Source(str(value["file"]), int(value["first_line"]), int(value["last_line"]))
+        except (KeyError, TypeError, ValueError):
+            pass
+    return Source(file, line, line)
+
+
+def read_csv(path: str | Path) -> ParseResult:
+    """Records of a CSV file written by ``write_csv``.
+
+    :raises InputError: the file cannot be read, or lacks a required column.
+    """
+    name = str(path)
+    result = ParseResult()
+    rows = csv.reader(io.StringIO(_open_text(path), newline=""))
+    header = next(rows, None)
+    if header is None:
+        result.warnings.append(Diagnostic(name, 1, "aucune fiche : le fichier est vide"))
+        return result
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise InputError(f"colonne(s) absente(s) : {', '.join(missing)}", path=name, line=1)
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    if unknown:
+        result.warnings.append(Diagnostic(name, 1, f"colonne(s) ignorée(s) : {', '.join(unknown)}"))
+    for line, row in _numbered(rows):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = dict(zip(header, row, strict=False))
+        values: dict[str, Any] = {
+            column: split_items(cells.get(column, ""))
+            if column in LIST_COLUMNS
+            else cells.get(column)
+            for column in COLUMNS
+        }
+        try:
+            source = Source(
+                cells["source_file"],
+                int(cells["source_first_line"]),
+                int(cells["source_last_line"]),
+            )
+        except (KeyError, ValueError):
+            source = Source(name, line, line)
+        _build(values, file=name, line=line, source=source, result=result)
+    return result
+
+
+def _numbered(rows: Any) -> Iterator[tuple[int, list[str]]]:
+    """Rows with the line where each starts (a row may span lines)."""
+    line = rows.line_num + 1
+    for row in rows:
+        yield line, row
+        line = rows.line_num + 1

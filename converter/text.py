@@ -1,0 +1,34 @@
+"""Text keys: the one place where labels are compared ignoring case, accents and punctuation.
+
+>>> fold("Précision ( si autre )") == fold("precision (si autre)")
+True
+>>> fold("Qui est à l’initiative de l'action ?")
+'quiestalinitiativedelaction'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# A bullet at the start of a line: hyphen, en/em dash, bullet or asterisk, then blanks.
+BULLET = re.compile(r"^[-\u2010\u2011\u2012\u2013\u2014\u2022*][ \t\u00a0\u202f]*")
+
+
+def fold(text: str) -> str:
+    """Lower-case letters and digits only, accents removed: the key to compare labels."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed.casefold() if c.isalnum() and not unicodedata.combining(c))
+
+
+def strip_bullet(text: str) -> str:
+    """``text`` without one leading bullet and the blanks after it.
+
+    >>> strip_bullet("- Solidarité"), strip_bullet("– Culture"), strip_bullet("- - x")
+    ('Solidarité', 'Culture', '- x')
+    """
+    return BULLET.sub("", text, count=1)
+
+
+def has_bullet(text: str) -> bool:
+    return BULLET.match(text) is not None

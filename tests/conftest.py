@@ -1,0 +1,26 @@
+"""Shared fixtures: the bundled seed dump and small fiche builders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from converter.model import ParseResult
+from converter.reader import read_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "actions_centres_sociaux.txt"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def seed() -> ParseResult:
+    return read_text(SEED)
+
+
+def fiche(title: str = "Titre", organiser: str = "CENTRE SOCIAL X - Sarthe", body: str = "") -> str:
+    """A small fiche in the dump's layout; ``body`` is appended after the status section."""
+    lines = ["Actions", title, "- Structure organisatrice", f"- {organiser}"]
+    lines += ["- Fichier(s) associé(s)", "- Statut de l'action", "- En cours"]
+    return "\n".join(lines) + "\n" + body

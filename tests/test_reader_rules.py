@@ -1,0 +1,263 @@
+"""One test per rule of the reader on messy input: encodings, line ends, blanks, bad fiches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from converter.errors import InputError
+from converter.model import Diagnostic, ParseResult
+from converter.reader import parse_text, read_text
+from tests.conftest import SEED, fiche
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+
+
+def _warnings(result: ParseResult) -> list[Diagnostic]:
+    """Warnings other than the missing sections of the short fiches built here."""
+    return [w for w in result.warnings if "rubriques absentes" not in w.message]
+
+
+def _write(tmp_path: Path, data: bytes, name: str = "fiches.txt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def _same_records(a: Path, b: Path) -> None:
+    left, right = read_text(a), read_text(b)
+    assert left.records == right.records
+    assert [r.source.first_line for r in left.records] == [
+        r.source.first_line for r in right.records
+    ]
+
+
+def test_utf8_with_bom_reads_like_utf8(tmp_path: Path) -> None:
+    bom = _write(tmp_path, b"\xef\xbb\xbf" + SEED_TEXT.encode("utf-8"))
+    _same_records(SEED, bom)
+    assert read_text(bom).warnings == []
+
+
+def test_utf16_with_bom_reads_like_utf8(tmp_path: Path) -> None:
+    _same_records(SEED, _write(tmp_path, SEED_TEXT.encode("utf-16")))
+
+
+def test_cp1252_file_is_detected_and_reported(tmp_path: Path) -> None:
+    text = fiche(title="Fête à l’école – été", body="- Résumé\nŒuvre « commune » : 30 €\n")
+    path = _write(tmp_path, text.encode("cp1252"))
+    result = read_text(path)
+    assert result.records[0].title == "Fête à l’école – été"
+    assert result.records[0].summary == "Œuvre « commune » : 30 €"
+    (warning,) = _warnings(result)
+    assert "Windows-1252" in warning.message
+    assert warning.file == str(path) and warning.line == 2
+
+
+def test_latin1_file_reads_its_accents(tmp_path: Path) -> None:
+    path = _write(tmp_path, fiche(title="Crèche parentale").encode("latin-1"))
+    assert read_text(path).records[0].title == "Crèche parentale"
+
+
+def test_mixed_encodings_keep_every_line_and_name_the_legacy_ones(tmp_path: Path) -> None:
+    data = fiche(title="Réseau").encode("utf-8") + "- Résumé\nDéjà vu\n".encode("cp1252")
+    result = read_text(_write(tmp_path, data))
+    assert result.records[0].title == "Réseau"
+    assert result.records[0].summary == "Déjà vu"
+    (warning,) = _warnings(result)
+    assert "mélangés" in warning.message and "lignes 8, 9 " in warning.message
+    assert warning.line == 8
+
+
+def test_nul_bytes_are_refused_as_binary_with_file_and_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, b"Actions\nx\n\x00\x01\x02")
+    with pytest.raises(InputError) as caught:
+        read_text(path)
+    assert caught.value.path == str(path) and caught.value.line == 3
+    assert caught.value.exit_code == 2
+
+
+def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="introuvable"):
+        read_text(tmp_path / "absent.txt")
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_crlf_and_cr_line_ends_read_like_lf(tmp_path: Path, newline: str) -> None:
+    path = _write(tmp_path, SEED_TEXT.replace("\n", newline).encode("utf-8"))
+    _same_records(SEED, path)
+
+
+def test_tabs_nbsp_and_trailing_spaces_in_headers_and_values(tmp_path: Path) -> None:
+    text = (
+        "Actions  \nMon titre \t\n-\tStructure\u00a0organisatrice  \n- CS Y - Sarthe \n"
+        "- Statut de l'action\t\n- En cours \u00a0\n"
+        "-  Mots clés associés à l’action \n-\n-\tSolidarité  \n"
+        "- Résumé   \n\tLigne avec tabulation\u00a0: oui   \n"
+    )
+    result = read_text(_write(tmp_path, text.encode("utf-8")))
+    (record,) = result.records
+    assert record.title == "Mon titre"
+    assert (record.structure, record.departement) == ("CS Y", "Sarthe")
+    assert record.status == "En cours"
+    assert record.themes == ("Solidarité",)
+    assert record.summary == "\tLigne avec tabulation\u00a0: oui"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "- Précision ( si autre )",
+        "- Précision (si autre)",
+        "- PRECISION (SI AUTRE) :",
+        "– précision si autre",
+    ],
+)
+def test_header_variants_of_case_accents_spacing_punctuation(header: str) -> None:
+    result = parse_text(fiche(body=f"{header}\nL'Etat.\n"))
+    assert result.records[0].initiator_precision == "L'Etat."
+
+
+def test_header_with_nothing_under_it_is_empty_not_the_next_header() -> None:
+    body = "- Ressources financières mobilisées pour cette action\n- Nombre de personnes mobilisés pour cette action\n4\n"
+    (record,) = parse_text(fiche(body=body)).records
+    assert record.funding == ""
+    assert record.staffing == "4"
+
+
+def test_bullet_lines_in_free_text_stay_in_their_section() -> None:
+    body = "- Résumé\n- premier point\n-\nsuite du texte\n- second point\n- Public\n- familles\n"
+    (record,) = parse_text(fiche(body=body)).records
+    assert record.summary == "- premier point\n-\nsuite du texte\n- second point"
+    assert record.publics == ("familles",)
+
+
+def test_territory_written_twice_is_merged_without_duplicates() -> None:
+    body = (
+        "- Territoire concerné\n- Un quartier\n- Public\n- familles\n"
+        "- Territoire concerné\n- Un quartier\n- Plusieurs communes\n"
+    )
+    result = parse_text(fiche(body=body))
+    assert result.records[0].territory_scales == ("Un quartier", "Plusieurs communes")
+    assert not any("répétée" in w.message for w in result.warnings)
+
+
+def test_partner_list_follows_partenaires_d_action() -> None:
+    body = "- Avec qui cette action a-t-elle été menée ?\n-\nPartenaires d'action:\n- Préfecture\n- CAF 46\n"
+    (record,) = parse_text(fiche(body=body)).records
+    assert record.partners == ("Préfecture", "CAF 46")
+
+
+def test_banner_is_not_a_fiche_and_not_a_warning() -> None:
+    result = parse_text("Les actions des centres sociaux\n" + fiche())
+    assert result.fiches_found == 1 and _warnings(result) == []
+
+
+def test_text_before_the_first_fiche_is_reported_not_silently_dropped() -> None:
+    result = parse_text("Export du 3 mars\n" + fiche())
+    assert result.fiches_found == 1
+    (warning,) = _warnings(result)
+    assert warning.line == 1 and "hors de toute fiche" in warning.message
+
+
+def test_actions_line_inside_free_text_never_splits_a_fiche() -> None:
+    body = "- Résumé\nActions\nmenées avec les habitants\n- Public\n- familles\n"
+    result = parse_text(fiche(body=body))
+    assert result.fiches_found == 1
+    assert result.records[0].summary == "Actions\nmenées avec les habitants"
+
+
+def test_fiche_without_title_is_rejected_and_neighbours_go_through() -> None:
+    text = (
+        fiche(title="Avant")
+        + "Actions\n\n- Structure organisatrice\n- CS Z - Lot\n"
+        + fiche(title="Après")
+    )
+    result = parse_text(text, file="f.txt")
+    assert result.fiches_found == 3
+    assert [r.title for r in result.records] == ["Avant", "Après"]
+    (rejected,) = result.rejected
+    assert (rejected.file, rejected.line) == ("f.txt", 8)
+    assert "sans titre" in rejected.message
+    assert result.records[0].source.last_line == 7
+
+
+def test_fiche_whose_title_line_is_a_header_is_rejected_without_title() -> None:
+    result = parse_text("Actions\n- Structure organisatrice\n- CS Z - Lot\n")
+    assert result.fiches_found == 1 and result.records == []
+    assert "sans titre" in result.rejected[0].message
+
+
+def test_fiche_without_organiser_is_rejected_with_its_header_line() -> None:
+    text = "Actions\nTitre\n- Structure organisatrice\n- Statut de l'action\n- En cours\n"
+    result = parse_text(text, file="f.txt")
+    (rejected,) = result.rejected
+    assert rejected.line == 3 and rejected.field == "Structure organisatrice"
+    assert "structure organisatrice" in rejected.message and "« Titre »" in rejected.message
+
+
+def test_organiser_without_departement_keeps_the_name_and_warns() -> None:
+    result = parse_text(fiche(organiser="CENTRE SOCIAL SANS DEPARTEMENT"))
+    (record,) = result.records
+    assert (record.structure, record.departement) == ("CENTRE SOCIAL SANS DEPARTEMENT", "")
+    (warning,) = _warnings(result)
+    assert warning.line == 4 and "département" in warning.message
+
+
+def test_line_that_looks_like_an_unknown_header_is_content_with_a_warning() -> None:
+    body = "- Résumé\nUn résumé.\n- Résultats pour le centre socail\nTexte.\n"
+    result = parse_text(fiche(body=body), file="f.txt")
+    assert result.records[0].summary == "Un résumé.\n- Résultats pour le centre socail\nTexte."
+    (warning,) = _warnings(result)
+    assert (warning.file, warning.line) == ("f.txt", 10)
+    assert "Résultat pour le centre social" in warning.message
+
+
+def test_repeated_header_is_merged_and_reported() -> None:
+    body = "- Résumé\nPremier.\n- Public\n- familles\n- Résumé\nSecond.\n"
+    result = parse_text(fiche(body=body))
+    assert result.records[0].summary == "Premier.\nSecond."
+    (warning,) = _warnings(result)
+    assert warning.line == 12 and "répétée" in warning.message
+
+
+def test_truncated_last_fiche_is_kept_with_a_warning() -> None:
+    text = SEED_TEXT[
+        : SEED_TEXT.index(
+            "- Ressources financières", SEED_TEXT.index("Fête de quartier de Chennevières")
+        )
+    ]
+    result = parse_text(text, file="cut.txt")
+    assert result.fiches_found == 25 and len(result.records) == 25
+    last = result.records[-1]
+    assert last.title == "Fête de quartier de Chennevières" and last.funding == ""
+    (warning,) = result.warnings
+    assert "tronquée" in warning.message and "Ressources financières" in warning.message
+
+
+def test_fiche_cut_in_the_middle_of_a_header_keeps_the_stub_as_content() -> None:
+    result = parse_text(fiche(body="- Résumé\nTexte.\n- Ressources financières mobili"))
+    assert result.records[0].summary == "Texte.\n- Ressources financières mobili"
+    assert any("ressemble à la rubrique" in w.message for w in result.warnings)
+
+
+def test_empty_file_has_no_fiche_and_says_so(tmp_path: Path) -> None:
+    result = read_text(_write(tmp_path, b""))
+    assert (result.fiches_found, result.records, result.rejected) == (0, [], [])
+    assert "vide" in result.warnings[0].message
+
+
+def test_text_without_any_fiche_says_where_fiches_start() -> None:
+    result = parse_text("quelques lignes\nsans fiche\n")
+    assert result.fiches_found == 0
+    assert any("Actions" in w.message for w in result.warnings)
+
+
+def test_every_fiche_found_is_parsed_or_rejected() -> None:
+    text = (
+        SEED_TEXT
+        + "\nActions\n\n- Structure organisatrice\n- X - Lot\nActions\nT\n- Structure organisatrice\n-\n"
+    )
+    result = parse_text(text)
+    assert result.fiches_found == 27
+    assert len(result.records) == 25 and len(result.rejected) == 2
