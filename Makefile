@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/cskg parse $(EXAMPLE) -o output/
+	$(BIN)/cskg convert $(EXAMPLE) -o output/
 
 test: $(STAMP)
 	$(BIN)/ruff check converter tests

@@ -12,20 +12,27 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import rdflib
 import typer
 import typer.rich_utils
 from rich.console import Console
 
 from converter import __version__
+from converter.convert import convert as run_conversion
 from converter.errors import CskgError
 from converter.files import write_atomically
 from converter.model import Diagnostic, ParseResult
 from converter.reader import read_inputs
 from converter.tabular import write_csv, write_jsonl
+from converter.validation import ShaclResult, ValidationReport, parse_rdf, validate_graph
+from converter.vocab import CSKG, DEFAULT_BASE_IRI, SHAPES_FILE
 
 # Exit statuses, documented in the README.
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 SHOWN_DIAGNOSTICS = 40
+CSKG_ACTION = rdflib.URIRef(CSKG + "Action")
+CSKG_FILE = rdflib.URIRef(CSKG + "sourceFile")
+CSKG_LINE = rdflib.URIRef(CSKG + "firstLine")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -132,6 +139,130 @@ def parse(
     if result.fiches_found != parsed + rejected:  # the reader's promise; never expected to break
         raise typer.Exit(EXIT_INTERNAL)
     raise typer.Exit(EXIT_REJECTED if rejected else EXIT_OK)
+
+
+@app.command()
+def convert(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Fiches au format texte, ou tables .csv / .jsonl produites par cskg parse.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Dossier où écrire le graphe et le rapport.")
+    ] = Path("output"),
+    base_iri: Annotated[
+        str,
+        typer.Option("--base-iri", help="Préfixe des IRI des actions, structures, organisations."),
+    ] = DEFAULT_BASE_IRI,
+) -> None:
+    """Convertit des fiches en graphe RDF validé : actions.ttl, .nt, .jsonld et report.json.
+
+    Statut de sortie : 0 graphe conforme, 1 violations SHACL ou fiches rejetées, 2 entrée
+    illisible ou mauvais usage.
+    """
+    with _reported():
+        done = run_conversion(inputs, output, base_iri=base_iri)
+    report = str(output / "report.json")
+    _print_diagnostics("avertissement", done.parsed.warnings + done.graph.warnings, report)
+    _print_diagnostics("rejet", done.parsed.rejected, report)
+    for result in done.validation.violations[:SHOWN_DIAGNOSTICS]:
+        err.print(
+            f"violation SHACL : {result.focus} {result.path} : {result.message}", markup=False
+        )
+    graph, validation = done.graph, done.validation
+    out.print(
+        f"{done.parsed.fiches_found} fiche(s) trouvée(s) : {graph.actions} action(s), "
+        f"{len(done.parsed.rejected)} rejetée(s), {graph.duplicates} en double",
+        markup=False,
+    )
+    out.print(
+        f"{graph.structures} structure(s), {graph.organisations} organisation(s) partenaires "
+        f"ou financeurs, {graph.unreviewed_concepts} concept(s) à revoir, "
+        f"{len(graph.triples)} triplets",
+        markup=False,
+    )
+    verdict = "conforme" if validation.conforms else "NON conforme"
+    out.print(
+        f"SHACL : {verdict} ({len(validation.violations)} violation(s), "
+        f"{len(validation.warnings)} avertissement(s))",
+        markup=False,
+    )
+    out.print("écrit : " + ", ".join(str(p) for p in done.written), markup=False)
+    raise typer.Exit(EXIT_OK if done.ok else EXIT_REJECTED)
+
+
+def _owners(graph: rdflib.Graph) -> dict[rdflib.term.Node, rdflib.term.Node]:
+    """The action each node belongs to (the action itself, its fiche, budget, structure…)."""
+    actions = set(graph.subjects(rdflib.RDF.type, CSKG_ACTION))
+    owner: dict[rdflib.term.Node, rdflib.term.Node] = {a: a for a in actions}
+    for _ in range(3):  # action -> structure -> département -> région
+        for s, _p, o in sorted(graph):
+            if s in owner and o not in owner and isinstance(o, rdflib.URIRef):
+                owner[o] = owner[s]
+    return owner
+
+
+def _print_validation(graph: rdflib.Graph, report: ValidationReport) -> None:
+    owners = _owners(graph)
+    groups: dict[str, list[ShaclResult]] = {}
+    for result in report.results:
+        action = owners.get(rdflib.URIRef(result.focus))
+        groups.setdefault(str(action) if action is not None else "", []).append(result)
+    for name, results in sorted(groups.items()):
+        if name:
+            node = rdflib.URIRef(name)
+            fiche = graph.value(node, rdflib.PROV.wasDerivedFrom)
+            where = ""
+            if fiche is not None:
+                where = f" ({graph.value(fiche, CSKG_FILE)}:{graph.value(fiche, CSKG_LINE)})"
+            title = graph.value(node, rdflib.DCTERMS.title)
+            named = f"« {title} »" if title is not None else "sans titre"
+            out.print(f"Action {named}{where}", markup=False)
+            out.print(f"  {name}", markup=False)
+        else:
+            out.print("Hors action", markup=False)
+        for result in results:
+            focus = "" if result.focus == name else f"{result.focus} : "
+            value = f" [{result.value}]" if result.value else ""
+            out.print(
+                f"  {result.severity} : {focus}{result.path} : {result.message}{value}",
+                markup=False,
+            )
+    verdict = "conforme" if report.conforms else "NON conforme"
+    out.print(
+        f"SHACL : {verdict} ({len(report.violations)} violation(s), "
+        f"{len(report.warnings)} avertissement(s))",
+        markup=False,
+    )
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Fichiers RDF (Turtle, N-Triples, JSON-LD) à valider.", show_default=False
+        ),
+    ],
+    shapes: Annotated[
+        Path, typer.Option("--shapes", help="Formes SHACL à appliquer.")
+    ] = SHAPES_FILE,
+) -> None:
+    """Valide des fichiers RDF avec les formes SHACL, ontologie et vocabulaires chargés.
+
+    Le rapport est groupé par action, avec son titre et sa ligne dans la fiche source.
+    Statut de sortie : 0 conforme, 1 violations, 2 fichier illisible.
+    """
+    with _reported():
+        graph = rdflib.Graph()
+        for path in files:
+            graph += parse_rdf(path)
+        report = validate_graph(graph, shapes=parse_rdf(shapes))
+    _print_validation(graph, report)
+    raise typer.Exit(EXIT_OK if report.conforms else EXIT_REJECTED)
 
 
 def main() -> None:

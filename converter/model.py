@@ -29,32 +29,70 @@ class FicheField:
     header: str
     kind: Kind
     label_en: str
+    predicate: str  # property of the action in the graph, as a CURIE
+    scheme: str | None = None  # SKOS concept scheme of the values (vocab.SCHEMES)
     aliases: tuple[str, ...] = ()
     expected: bool = True  # its absence hints at a truncated fiche
     marker: bool = False  # the dump writes a lone "-" line right after the header
 
 
 FIELDS: tuple[FicheField, ...] = (
-    FicheField("structure", "Structure organisatrice", Kind.ORGANISER, "Organising structure"),
-    FicheField("files", "Fichier(s) associé(s)", Kind.LIST, "Attached files", expected=False),
-    FicheField("status", "Statut de l'action", Kind.LINE, "Status"),
+    FicheField(
+        "structure",
+        "Structure organisatrice",
+        Kind.ORGANISER,
+        "Organising structure",
+        predicate="cskg:organiser",
+    ),
+    FicheField(
+        "files",
+        "Fichier(s) associé(s)",
+        Kind.LIST,
+        "Attached files",
+        predicate="cskg:attachedFile",
+        expected=False,
+    ),
+    FicheField(
+        "status",
+        "Statut de l'action",
+        Kind.LINE,
+        "Status",
+        predicate="cskg:status",
+        scheme="statut",
+    ),
     FicheField(
         "end_reason",
         "Raisons pour lesquelles l'action est terminée",
         Kind.TEXT,
         "Reason the action ended",
+        predicate="cskg:endReason",
         expected=False,
     ),
-    FicheField("dimension", "Dimension", Kind.LINE, "Dimension"),
     FicheField(
-        "themes", "Mots clés associés à l'action", Kind.LIST, "Themes (keywords)", marker=True
+        "dimension",
+        "Dimension",
+        Kind.LINE,
+        "Dimension",
+        predicate="cskg:dimension",
+        scheme="dimension",
     ),
-    FicheField("summary", "Résumé", Kind.TEXT, "Summary"),
+    FicheField(
+        "themes",
+        "Mots clés associés à l'action",
+        Kind.LIST,
+        "Themes (keywords)",
+        predicate="cskg:theme",
+        scheme="thematique",
+        marker=True,
+    ),
+    FicheField("summary", "Résumé", Kind.TEXT, "Summary", predicate="cskg:summary"),
     FicheField(
         "initiators",
         "Qui est à l'initiative de l'action ?",
         Kind.LIST,
         "Initiators",
+        predicate="cskg:initiator",
+        scheme="initiateur",
         marker=True,
     ),
     FicheField(
@@ -62,45 +100,86 @@ FIELDS: tuple[FicheField, ...] = (
         "Précision ( si autre )",
         Kind.TEXT,
         "Initiator precision (if other)",
+        predicate="cskg:initiatorPrecision",
         expected=False,
     ),
-    FicheField("territory_scales", "Territoire concerné", Kind.LIST, "Territory scales"),
+    FicheField(
+        "territory_scales",
+        "Territoire concerné",
+        Kind.LIST,
+        "Territory scales",
+        predicate="cskg:territoryScale",
+        scheme="echelle-territoriale",
+    ),
     FicheField(
         "experience",
         "Description de l'expérience, ses objectifs, ses acteurs et ses différentes phases.",
         Kind.TEXT,
         "Description of the experience, its aims, actors and phases",
+        predicate="cskg:experienceDescription",
     ),
-    FicheField("publics", "Public", Kind.LIST, "Publics"),
+    FicheField("publics", "Public", Kind.LIST, "Publics", predicate="cskg:public", scheme="public"),
     FicheField(
         "partners",
         "Avec qui cette action a-t-elle été menée ?",
         Kind.LIST,
         "Partners",
+        predicate="cskg:partner",
         aliases=("Partenaires d'action:",),
         marker=True,
     ),
-    FicheField("description", "Description générale", Kind.TEXT, "General description"),
     FicheField(
-        "funding", "Ressources financières mobilisées pour cette action", Kind.TEXT, "Funding"
+        "description",
+        "Description générale",
+        Kind.TEXT,
+        "General description",
+        predicate="cskg:generalDescription",
     ),
     FicheField(
-        "staffing", "Nombre de personnes mobilisés pour cette action", Kind.TEXT, "Staffing"
+        "funding",
+        "Ressources financières mobilisées pour cette action",
+        Kind.TEXT,
+        "Funding",
+        predicate="cskg:fundingText",
     ),
     FicheField(
-        "results_territory", "Résultat sur le territoire", Kind.TEXT, "Results for the territory"
+        "staffing",
+        "Nombre de personnes mobilisés pour cette action",
+        Kind.TEXT,
+        "Staffing",
+        predicate="cskg:staffingText",
     ),
     FicheField(
-        "results_centre", "Résultat pour le centre social", Kind.TEXT, "Results for the centre"
+        "results_territory",
+        "Résultat sur le territoire",
+        Kind.TEXT,
+        "Results for the territory",
+        predicate="cskg:resultForTerritory",
+    ),
+    FicheField(
+        "results_centre",
+        "Résultat pour le centre social",
+        Kind.TEXT,
+        "Results for the centre",
+        predicate="cskg:resultForCentre",
     ),
     FicheField(
         "results_inhabitants",
         "Résultat pour les habitants",
         Kind.TEXT,
         "Results for the inhabitants",
+        predicate="cskg:resultForInhabitants",
     ),
-    FicheField("limits", "Suite de l'action : Limites", Kind.TEXT, "Limits"),
-    FicheField("perspectives", "Suite de l'action : Perspectives", Kind.TEXT, "Perspectives"),
+    FicheField(
+        "limits", "Suite de l'action : Limites", Kind.TEXT, "Limits", predicate="cskg:limits"
+    ),
+    FicheField(
+        "perspectives",
+        "Suite de l'action : Perspectives",
+        Kind.TEXT,
+        "Perspectives",
+        predicate="cskg:perspectives",
+    ),
 )
 
 FIELDS_BY_NAME: dict[str, FicheField] = {f.name: f for f in FIELDS}

@@ -8,6 +8,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -32,3 +33,24 @@ def strip_bullet(text: str) -> str:
 
 def has_bullet(text: str) -> bool:
     return BULLET.match(text) is not None
+
+
+def slug(text: str, *, max_length: int = 80) -> str:
+    """A readable IRI segment: ASCII lower-case words joined by "-", cut at a word boundary.
+
+    Text with no Latin letter or digit gets a short hash instead, so a slug is never empty.
+
+    >>> slug("Fête de quartier de Chennevières"), slug("Un ou plusieurs partenaire(s)")
+    ('fete-de-quartier-de-chennevieres', 'un-ou-plusieurs-partenaire-s')
+    >>> slug("💡")
+    'x-76bf0cfe'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(words) > max_length:
+        cut = words[: max_length + 1]
+        words = cut[: cut.rfind("-")] if "-" in cut else cut[:max_length]
+    if words:
+        return words
+    return "x-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]

@@ -1,0 +1,78 @@
+"""The main job: fiches in, a validated graph and its report out (``cskg convert``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from converter.files import write_atomically
+from converter.mapping import MappedGraph, map_records
+from converter.model import ParseResult
+from converter.reader import read_inputs
+from converter.serialise import write_graph
+from converter.validation import ValidationReport, validate_triples
+from converter.vocab import DEFAULT_BASE_IRI
+
+REPORT_NAME = "report.json"
+
+
+@dataclass
+class Conversion:
+    parsed: ParseResult
+    graph: MappedGraph
+    validation: ValidationReport
+    written: list[Path]
+
+    @property
+    def ok(self) -> bool:
+        """True when every fiche became an action and the graph has no SHACL violation."""
+        return not self.parsed.rejected and self.validation.conforms
+
+    def report(self) -> dict[str, Any]:
+        """What ``report.json`` holds."""
+        warnings = self.parsed.warnings + self.graph.warnings
+        return {
+            "fiches_found": self.parsed.fiches_found,
+            "actions": self.graph.actions,
+            "duplicates": self.graph.duplicates,
+            "structures": self.graph.structures,
+            "organisations": self.graph.organisations,
+            "unreviewed_concepts": self.graph.unreviewed_concepts,
+            "rejected": [
+                {"file": d.file, "line": d.line, "reason": d.message} for d in self.parsed.rejected
+            ],
+            "warnings": [
+                {"file": d.file, "line": d.line, "field": d.field, "message": d.message}
+                for d in warnings
+            ],
+            "triples": len(self.graph.triples),
+            "shacl": {
+                "conforms": self.validation.conforms,
+                "violations": len(self.validation.violations),
+                "warnings": len(self.validation.warnings),
+                "results": [vars(r) for r in self.validation.results],
+            },
+        }
+
+
+def convert(
+    inputs: Iterable[str | Path], output: Path, *, base_iri: str = DEFAULT_BASE_IRI
+) -> Conversion:
+    """Read, map, validate and write ``actions.ttl``, ``.nt``, ``.jsonld`` and ``report.json``.
+
+    :raises InputError: an input cannot be read at all.
+    :raises UsageError: ``base_iri`` cannot prefix IRIs.
+    :raises OutputError: ``output`` cannot be written.
+    """
+    parsed = read_inputs(inputs)
+    graph = map_records(parsed.records, base_iri=base_iri)
+    validation = validate_triples(graph.triples)
+    written = write_graph(graph.triples, output)
+    conversion = Conversion(parsed, graph, validation, written)
+    report = json.dumps(conversion.report(), ensure_ascii=False, indent=2) + "\n"
+    write_atomically(output / REPORT_NAME, report.encode("utf-8"))
+    conversion.written.append(output / REPORT_NAME)
+    return conversion

@@ -1,0 +1,127 @@
+"""Namespaces, project folders and the SKOS vocabularies: declared once, here.
+
+The vocabularies are read from ``ontology/vocabularies/*.ttl`` (the files are the source of
+truth); raw values of a fiche match a concept when they fold (``text.fold``) to one of its
+French labels, preferred or alternative.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from converter.errors import InputError
+from converter.text import fold
+
+# Project folders: the package lives in converter/, beside ontology/, shapes/, queries/, data/.
+PROJECT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = PROJECT / "ontology"
+VOCABULARY_DIR = ONTOLOGY_DIR / "vocabularies"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "cskg.ttl"
+SHAPES_FILE = PROJECT / "shapes" / "cskg.shapes.ttl"
+COG_DIR = PROJECT / "data" / "cog"
+
+CSKG = "https://w3id.org/cskg/def#"
+VOCAB = "https://w3id.org/cskg/vocab/"
+DEFAULT_BASE_IRI = "https://w3id.org/cskg/id/"
+INSEE_GEO = "http://id.insee.fr/geo/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+ORG = "http://www.w3.org/ns/org#"
+SCHEMA = "https://schema.org/"
+IGEO = "http://rdf.insee.fr/def/geo#"
+
+# Prefixes written in every serialisation (sorted when written).
+PREFIXES: dict[str, str] = {
+    "cskg": CSKG,
+    "dct": DCT,
+    "igeo": IGEO,
+    "org": ORG,
+    "prov": PROV,
+    "rdf": RDF,
+    "schema": SCHEMA,
+    "skos": SKOS,
+    "xsd": XSD,
+}
+
+RDF_TYPE = ox.NamedNode(RDF + "type")
+SKOS_PREF_LABEL = ox.NamedNode(SKOS + "prefLabel")
+SKOS_ALT_LABEL = ox.NamedNode(SKOS + "altLabel")
+SKOS_IN_SCHEME = ox.NamedNode(SKOS + "inScheme")
+SKOS_CONCEPT = ox.NamedNode(SKOS + "Concept")
+
+
+def cskg(name: str) -> ox.NamedNode:
+    return ox.NamedNode(CSKG + name)
+
+
+def curie(term: str) -> ox.NamedNode:
+    """The IRI of ``prefix:name``.
+
+    >>> curie("dct:title").value
+    'http://purl.org/dc/terms/title'
+    """
+    prefix, _, name = term.partition(":")
+    return ox.NamedNode(PREFIXES[prefix] + name)
+
+
+# Concept schemes, by the name used in model.FIELDS: scheme IRI is VOCAB + name.
+SCHEMES: tuple[str, ...] = (
+    "thematique",
+    "public",
+    "dimension",
+    "statut",
+    "initiateur",
+    "echelle-territoriale",
+)
+
+
+@dataclass(frozen=True)
+class Vocabularies:
+    """The concepts of every scheme, indexed by folded French label."""
+
+    concepts: dict[str, dict[str, ox.NamedNode]]
+
+    def match(self, scheme: str, value: str) -> ox.NamedNode | None:
+        return self.concepts[scheme].get(fold(value))
+
+
+def vocabulary_files(folder: Path = VOCABULARY_DIR) -> list[Path]:
+    return sorted(folder.glob("*.ttl"))
+
+
+@functools.cache
+def load_vocabularies(folder: Path = VOCABULARY_DIR) -> Vocabularies:
+    """Read the SKOS schemes of ``folder``.
+
+    :raises InputError: a vocabulary file is missing or is not valid Turtle.
+    """
+    store = ox.Store()
+    for path in vocabulary_files(folder):
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+        except (OSError, SyntaxError) as error:
+            raise InputError(f"vocabulaire illisible ({error})", path=str(path)) from None
+    concepts: dict[str, dict[str, ox.NamedNode]] = {name: {} for name in SCHEMES}
+    query = """
+        SELECT ?scheme ?concept ?label WHERE {
+          ?concept skos:inScheme ?scheme ; skos:prefLabel|skos:altLabel ?label .
+          FILTER(langMatches(lang(?label), "fr"))
+        } ORDER BY ?scheme ?concept ?label"""
+    solutions = store.query(query, prefixes={"skos": SKOS})
+    assert isinstance(solutions, ox.QuerySolutions)
+    for solution in solutions:
+        scheme, concept, label = solution["scheme"], solution["concept"], solution["label"]
+        assert isinstance(scheme, ox.NamedNode) and isinstance(concept, ox.NamedNode)
+        assert isinstance(label, ox.Literal)
+        name = scheme.value.removeprefix(VOCAB)
+        if name in concepts:
+            concepts[name].setdefault(fold(label.value), concept)
+    return Vocabularies(concepts)

@@ -1,0 +1,190 @@
+"""``cskg convert`` on the seed: 25 actions, conforming, every format the same graph, stable bytes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import graph_diff, to_isomorphic
+from typer.testing import CliRunner
+
+from converter.cli import app
+from converter.convert import Conversion, convert
+from tests.conftest import SEED, fiche
+
+runner = CliRunner()
+CSKG = rdflib.Namespace("https://w3id.org/cskg/def#")
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Conversion, Path]:
+    folder = tmp_path_factory.mktemp("convert")
+    return convert([SEED], folder), folder
+
+
+def _graph(path: Path) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    graph.parse(path, format={".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}[path.suffix])
+    return graph
+
+
+def test_seed_converts_to_25_actions_with_no_violation(converted: tuple[Conversion, Path]) -> None:
+    done, folder = converted
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    assert report["fiches_found"] == 25 and report["actions"] == 25
+    assert report["rejected"] == [] and report["duplicates"] == 0
+    assert report["shacl"]["conforms"] is True and report["shacl"]["violations"] == 0
+    assert report["structures"] == 23  # LA SOURCE and VILLE PLURIELLE organise two actions each
+    assert report["triples"] == len(_graph(folder / "actions.nt"))
+    assert all({"file", "line", "message"} <= set(w) for w in report["warnings"])
+    assert done.ok
+
+
+def test_every_format_parses_back_to_the_same_graph(converted: tuple[Conversion, Path]) -> None:
+    _, folder = converted
+    turtle = _graph(folder / "actions.ttl")
+    for other in ("actions.nt", "actions.jsonld"):
+        graph = _graph(folder / other)
+        if to_isomorphic(graph) != to_isomorphic(turtle):
+            _, left, right = graph_diff(turtle, graph)
+            pytest.fail(f"{other} differs: {sorted(left)[:3]} / {sorted(right)[:3]}")
+    for name, fmt in (
+        ("actions.ttl", ox.RdfFormat.TURTLE),
+        ("actions.jsonld", ox.RdfFormat.JSON_LD),
+    ):
+        assert len(list(ox.parse(path=str(folder / name), format=fmt))) == len(turtle)
+
+
+def test_turtle_declares_prefixes_and_has_one_block_per_subject(
+    converted: tuple[Conversion, Path],
+) -> None:
+    _, folder = converted
+    text = (folder / "actions.ttl").read_text(encoding="utf-8")
+    assert text.startswith("@prefix cskg: <https://w3id.org/cskg/def#> .\n")
+    blocks = [line for line in text.splitlines() if line and not line.startswith(("\t", "@prefix"))]
+    subjects = [line.split(" ", 1)[0] for line in blocks]
+    assert len(subjects) == len(set(subjects)) == len(set(_graph(folder / "actions.nt").subjects()))
+
+
+def test_rerun_gives_byte_identical_files(
+    converted: tuple[Conversion, Path], tmp_path: Path
+) -> None:
+    _, folder = converted
+    convert([SEED], tmp_path)
+    for name in ("actions.ttl", "actions.nt", "actions.jsonld", "report.json"):
+        assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name
+
+
+def test_two_bienvenue_fiches_are_two_actions_of_two_structures(
+    converted: tuple[Conversion, Path],
+) -> None:
+    _, folder = converted
+    graph = _graph(folder / "actions.ttl")
+    actions = [
+        a
+        for a, title in graph.subject_objects(rdflib.DCTERMS.title)
+        if str(title).startswith("Bienvenue !")
+    ]
+    assert len(set(actions)) == 2
+    assert len({graph.value(a, CSKG.organiser) for a in actions}) == 2
+
+
+def test_same_fiche_twice_gives_one_action_and_a_warning(tmp_path: Path) -> None:
+    dump = tmp_path / "a.txt"
+    text = fiche(title="Café des parents", body="- Public\n- familles\n")
+    dump.write_text(text + text, encoding="utf-8")
+    done = convert([dump], tmp_path / "out")
+    assert done.parsed.fiches_found == 2 and done.graph.actions == 1 and done.graph.duplicates == 1
+    (warning,) = [w for w in done.graph.warnings if "double" in w.message]
+    assert (warning.file, warning.line) == (str(dump), 10)
+
+
+def test_same_title_and_structure_but_other_content_gets_a_distinct_iri(tmp_path: Path) -> None:
+    dump = tmp_path / "a.txt"
+    dump.write_text(
+        fiche(title="Café", body="- Public\n- familles\n")
+        + fiche(title="Café", body="- Public\n- Adultes\n"),
+        encoding="utf-8",
+    )
+    done = convert([dump], tmp_path / "out")
+    assert done.graph.actions == 2
+    iris = sorted(
+        str(t.subject.value) for t in done.graph.triples if t.predicate.value.endswith("/title")
+    )
+    assert iris[1] == iris[0] + "-2"
+
+
+def test_base_iri_prefixes_every_data_iri(tmp_path: Path) -> None:
+    done = convert([SEED], tmp_path, base_iri="https://example.org/cs/")
+    subjects = {t.subject.value for t in done.graph.triples if t.predicate.value.endswith("#type")}
+    data = {s for s in subjects if "id.insee.fr" not in s}
+    assert data and all(s.startswith("https://example.org/cs/") for s in data)
+
+
+def test_cli_convert_prints_counts_and_exits_0(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["convert", str(SEED), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "25 fiche(s) trouvée(s) : 25 action(s), 0 rejetée(s)" in result.stdout
+    assert "SHACL : conforme (0 violation(s)" in result.stdout
+
+
+def test_cli_convert_bad_base_iri_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["convert", str(SEED), "-o", str(tmp_path / "o"), "--base-iri", "pas une iri"]
+    )
+    assert result.exit_code == 2
+    assert "IRI de base" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_convert_exits_1_on_violations(tmp_path: Path) -> None:
+    dump = tmp_path / "a.txt"
+    dump.write_text(fiche(organiser="CENTRE SANS DEPARTEMENT"), encoding="utf-8")
+    result = runner.invoke(app, ["convert", str(dump), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "Structure sans département" in result.stderr
+    report = json.loads((tmp_path / "o" / "report.json").read_text(encoding="utf-8"))
+    assert report["shacl"]["conforms"] is False and report["shacl"]["violations"] == 1
+
+
+def test_cli_convert_exits_1_on_rejected_fiches_and_reports_them(tmp_path: Path) -> None:
+    dump = tmp_path / "a.txt"
+    dump.write_text(
+        fiche() + "Actions\n\n- Structure organisatrice\n- CS - Lot\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["convert", str(dump), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    report = json.loads((tmp_path / "o" / "report.json").read_text(encoding="utf-8"))
+    assert report["fiches_found"] == 2 and report["actions"] == 1
+    (rejected,) = report["rejected"]
+    assert (
+        rejected["file"] == str(dump)
+        and rejected["line"] == 8
+        and "sans titre" in rejected["reason"]
+    )
+
+
+def test_cli_validate_groups_results_by_action(tmp_path: Path) -> None:
+    runner.invoke(app, ["convert", str(SEED), "-o", str(tmp_path)])
+    ok = runner.invoke(app, ["validate", str(tmp_path / "actions.ttl")])
+    assert ok.exit_code == 0 and "SHACL : conforme" in ok.stdout
+    broken = tmp_path / "broken.ttl"
+    text = (tmp_path / "actions.ttl").read_text(encoding="utf-8")
+    broken.write_text(text.replace('dct:title "COOP MONS"@fr ;', ""), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(broken)])
+    assert result.exit_code == 1
+    assert (
+        "Violation : http://purl.org/dc/terms/title : Une action a exactement un titre"
+        in result.stdout
+    )
+    assert f"{SEED}:636)" in result.stdout
+
+
+def test_cli_validate_unreadable_file_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix : <x> . :a :b", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 2 and "RDF illisible" in result.stderr

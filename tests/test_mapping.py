@@ -1,0 +1,170 @@
+"""Mapping: every field of every seed record is in the graph, with the right typed numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from converter.mapping import MappedGraph, map_records
+from converter.model import FIELDS, Kind, ParseResult, Record
+from converter.reader import parse_text
+from converter.validation import schema_graph
+from converter.vocab import CSKG, SKOS
+from tests.conftest import fiche
+
+SCHEMA = "https://schema.org/"
+
+
+@pytest.fixture(scope="module")
+def mapped(seed: ParseResult) -> MappedGraph:
+    return map_records(seed.records)
+
+
+def _store(graph: MappedGraph) -> ox.Store:
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in graph.triples)
+    return store
+
+
+def _action(store: ox.Store, record: Record) -> ox.NamedNode:
+    """The action whose fiche starts at the record's first line (found through provenance)."""
+    line = ox.Literal(
+        str(record.source.first_line),
+        datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#positiveInteger"),
+    )
+    (fiche_quad,) = store.quads_for_pattern(None, ox.NamedNode(CSKG + "firstLine"), line)
+    (quad,) = store.quads_for_pattern(
+        None, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), fiche_quad.subject
+    )
+    assert isinstance(quad.subject, ox.NamedNode)
+    return quad.subject
+
+
+def _values(store: ox.Store, subject: ox.NamedNode, predicate: str) -> set[str]:
+    return {q.object.value for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None)}  # type: ignore[union-attr]
+
+
+def _labels(store: ox.Store, node: str) -> set[str]:
+    return _values(store, ox.NamedNode(node), SKOS + "prefLabel")
+
+
+def test_every_non_empty_field_of_every_seed_record_is_in_the_graph(
+    seed: ParseResult, mapped: MappedGraph
+) -> None:
+    """Walks FIELDS: texts as @fr literals, concepts by label, organisations by name."""
+    store = _store(mapped)
+    concept_labels: dict[str, set[str]] = {}
+    for concept, label in schema_graph().subject_objects(rdflib.URIRef(SKOS + "prefLabel")):
+        concept_labels.setdefault(str(concept), set()).add(str(label))
+    for record in seed.records:
+        action = _action(store, record)
+        assert _values(store, action, "http://purl.org/dc/terms/title") == {record.title}
+        (structure,) = _values(store, action, CSKG + "organiser")
+        assert _labels(store, structure) == {record.structure}
+        assert _values(store, ox.NamedNode(structure), CSKG + "departementLabel") == {
+            record.departement
+        }
+        for f in FIELDS:
+            if f.kind is Kind.ORGANISER:
+                continue
+            value = getattr(record, f.name)
+            expected = set(value) if isinstance(value, tuple) else ({value} if value else set())
+            found = _values(store, action, f.predicate.replace("cskg:", CSKG))
+            if f.scheme is not None:
+                found = {
+                    label for iri in found for label in concept_labels.get(iri, _labels(store, iri))
+                }
+                assert expected <= found, (record.title, f.name)
+            elif f.name == "partners":
+                assert {n for iri in found for n in _labels(store, iri)} == expected
+            else:
+                assert found == expected, (record.title, f.name)
+
+
+def test_seed_values_all_match_reviewed_concepts(mapped: MappedGraph) -> None:
+    assert mapped.unreviewed_concepts == 0
+
+
+def test_unknown_value_becomes_an_unreviewed_concept_with_a_warning() -> None:
+    result = parse_text(
+        fiche(body="- Mots clés associés à l'action\n-\n- Jardinage partagé\n- Culture\n"),
+        file="f.txt",
+    )
+    graph = map_records(result.records)
+    assert graph.unreviewed_concepts == 1
+    (warning,) = [w for w in graph.warnings if "Jardinage" in w.message]
+    assert (warning.file, warning.line) == ("f.txt", 8)
+    store = _store(graph)
+    concepts = list(
+        store.quads_for_pattern(
+            None, ox.NamedNode(SKOS + "prefLabel"), ox.Literal("Jardinage partagé", language="fr")
+        )
+    )
+    assert len(concepts) == 1
+    assert (
+        concepts[0].subject.value == "https://w3id.org/cskg/id/concept/thematique/jardinage-partage"
+    )
+
+
+def test_values_match_concepts_ignoring_case_accents_and_punctuation() -> None:
+    body = (
+        "- Mots clés associés à l'action\n-\n- DEMOCRATIE ET CITOYENNETE\n- education/scolarite\n"
+    )
+    graph = map_records(parse_text(fiche(body=body)).records)
+    themes = {t.object.value for t in graph.triples if t.predicate.value == CSKG + "theme"}
+    assert themes == {
+        "https://w3id.org/cskg/vocab/thematique/democratie-citoyennete",
+        "https://w3id.org/cskg/vocab/thematique/education-scolarite",
+    }
+
+
+def _amount(graph: MappedGraph, node: str) -> Decimal:
+    (value,) = [
+        t.object.value
+        for t in graph.triples
+        if t.subject.value == node and t.predicate.value == SCHEMA + "value"
+    ]
+    return Decimal(value)
+
+
+def _budget(graph: MappedGraph) -> Decimal:
+    (node,) = [t.object.value for t in graph.triples if t.predicate.value == CSKG + "budget"]
+    return _amount(graph, node)
+
+
+def test_budget_with_euro_sign_parses_as_decimal(seed: ParseResult) -> None:
+    record = next(r for r in seed.records if r.title == "COOP MONS")
+    graph = map_records([record])
+    assert _budget(graph) == Decimal("37669")
+    (staff,) = [t.object for t in graph.triples if t.predicate.value == CSKG + "staffCount"]
+    assert isinstance(staff, ox.Literal) and staff.value == "4"
+
+
+def test_funder_breakdown_becomes_contributions_linked_to_funders(seed: ParseResult) -> None:
+    record = next(r for r in seed.records if r.title == "Ecrivain public")
+    graph = map_records([record])
+    assert _budget(graph) == Decimal("31600")
+    store = _store(graph)
+    funders = {}
+    for t in graph.triples:
+        if t.predicate.value == SCHEMA + "funder":
+            (name,) = _labels(store, t.object.value)
+            funders[name] = _amount(graph, t.subject.value)
+    assert funders == {
+        "Mairie de Toulouse": Decimal("6000"),
+        "CAF Haute Garonne": Decimal("4500"),
+        "ASP": Decimal("18300"),
+        "Conseil Régional ( Adulte Relais)": Decimal("2800"),
+    }
+
+
+def test_expenses_and_receipts_are_not_one_budget(seed: ParseResult) -> None:
+    record = next(r for r in seed.records if r.title == "Fête de quartier de Chennevières")
+    graph = map_records([record])
+    assert not any(t.predicate.value == CSKG + "budget" for t in graph.triples)
+    assert any("montants sans total certain" in w.message for w in graph.warnings)
+    funding = [t.object.value for t in graph.triples if t.predicate.value == CSKG + "fundingText"]
+    assert funding == [record.funding]
