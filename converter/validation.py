@@ -39,6 +39,7 @@ class ShaclResult:
     message: str
     value: str = ""
     shape: str = ""
+    component: str = ""  # the SHACL constraint component, e.g. "MinCount"
 
 
 @dataclass
@@ -123,7 +124,8 @@ def validate_graph(data: rdflib.Graph, *, shapes: rdflib.Graph | None = None) ->
     )
     assert isinstance(results_graph, rdflib.Graph)
     report = ValidationReport()
-    for result in results_graph.subjects(rdflib.RDF.type, SH.ValidationResult):
+    # top-level results only: those nested under sh:detail explain a sh:node failure
+    for result in results_graph.objects(None, SH.result):
         report.results.append(
             ShaclResult(
                 focus=_text(results_graph, results_graph.value(result, SH.focusNode)),
@@ -132,6 +134,9 @@ def validate_graph(data: rdflib.Graph, *, shapes: rdflib.Graph | None = None) ->
                 message=_message(results_graph, result),
                 value=_text(results_graph, results_graph.value(result, SH.value)),
                 shape=_iri(results_graph.value(result, SH.sourceShape)),
+                component=str(results_graph.value(result, SH.sourceConstraintComponent) or "")
+                .removeprefix(str(SH))
+                .removesuffix("ConstraintComponent"),
             )
         )
     report.results.sort()

@@ -1,0 +1,304 @@
+"""Each SHACL constraint, broken alone on a small valid graph, gives exactly its own result."""
+
+from __future__ import annotations
+
+import pytest
+import rdflib
+
+from converter.validation import ShaclResult, shapes_graph, validate_graph
+
+SHAPE = "https://w3id.org/cskg/shapes#"
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+
+VALID = """
+@prefix cskg: <https://w3id.org/cskg/def#> . @prefix dct: <http://purl.org/dc/terms/> .
+@prefix prov: <http://www.w3.org/ns/prov#> . @prefix org: <http://www.w3.org/ns/org#> .
+@prefix schema: <https://schema.org/> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix igeo: <http://rdf.insee.fr/def/geo#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix v: <https://w3id.org/cskg/vocab/> . @prefix : <https://example.org/> .
+:a a cskg:Action ; dct:title "Titre"@fr ; cskg:organiser :s ; cskg:status <https://w3id.org/cskg/vocab/statut/en-cours> ;
+  cskg:dimension <https://w3id.org/cskg/vocab/dimension/services> ;
+  cskg:theme <https://w3id.org/cskg/vocab/thematique/culture> ;
+  cskg:public <https://w3id.org/cskg/vocab/public/familles> ;
+  cskg:initiator <https://w3id.org/cskg/vocab/initiateur/le-centre-social> ;
+  cskg:territoryScale <https://w3id.org/cskg/vocab/echelle-territoriale/un-quartier> ;
+  cskg:summary "Résumé"@fr ; cskg:limits "Limites"@fr ; cskg:partner :o ; cskg:budget :budget ;
+  cskg:fundingContribution :f1 ; cskg:staffCount 3 ; cskg:attachedFile "bilan.pdf" ;
+  prov:wasDerivedFrom :fiche .
+:budget a schema:MonetaryAmount ; schema:value 10.5 ; schema:currency "EUR" .
+:f1 a cskg:FundingContribution ; schema:value 5.0 ; schema:currency "EUR" ; schema:funder :o .
+:o a org:Organization, cskg:Partner, cskg:Funder ; skos:prefLabel "CAF" .
+:s a cskg:Structure, org:Organization ; skos:prefLabel "CS" ; cskg:departementLabel "Sarthe" ;
+  cskg:departement <http://id.insee.fr/geo/departement/72> .
+<http://id.insee.fr/geo/departement/72> a igeo:Departement ; igeo:codeINSEE "72" ; igeo:nom "Sarthe"@fr ;
+  igeo:subdivisionDirecteDe <http://id.insee.fr/geo/region/52> .
+<http://id.insee.fr/geo/region/52> a igeo:Region ; igeo:codeINSEE "52" ; igeo:nom "Pays de la Loire"@fr .
+:fiche a cskg:Fiche ; cskg:sourceFile "f.txt" ; cskg:firstLine "2"^^xsd:positiveInteger ;
+  cskg:lastLine "9"^^xsd:positiveInteger .
+"""
+PREFIXES = """PREFIX cskg: <https://w3id.org/cskg/def#> PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX schema: <https://schema.org/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX igeo: <http://rdf.insee.fr/def/geo#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX : <https://example.org/> PREFIX dep: <http://id.insee.fr/geo/departement/>
+PREFIX statut: <https://w3id.org/cskg/vocab/statut/> PREFIX dimension: <https://w3id.org/cskg/vocab/dimension/>
+PREFIX thematique: <https://w3id.org/cskg/vocab/thematique/> PREFIX public: <https://w3id.org/cskg/vocab/public/>
+PREFIX initiateur: <https://w3id.org/cskg/vocab/initiateur/>
+"""
+TEXTS = (
+    "endReason summary initiatorPrecision experienceDescription generalDescription fundingText "
+    "staffingText resultForTerritory resultForCentre resultForInhabitants limits perspectives"
+).split()
+
+# (shape broken, severity, constraint component, SPARQL update that breaks it and nothing else)
+CASES: list[tuple[str, str, str, str]] = [
+    ("Action-title", "Violation", "MinCount", "DELETE WHERE { :a dct:title ?t }"),
+    (
+        "Action-title",
+        "Violation",
+        "LanguageIn",
+        'DELETE { :a dct:title ?t } INSERT { :a dct:title "Titre" } WHERE { :a dct:title ?t }',
+    ),
+    ("Action-title", "Violation", "MaxCount", 'INSERT DATA { :a dct:title "Autre titre"@fr }'),
+    ("Action-organiser", "Violation", "MinCount", "DELETE WHERE { :a cskg:organiser ?s }"),
+    (
+        "Action-organiser",
+        "Violation",
+        "Class",
+        "DELETE { :a cskg:organiser ?s } INSERT { :a cskg:organiser :o } WHERE { :a cskg:organiser ?s }",
+    ),
+    ("Action-status", "Violation", "MinCount", "DELETE WHERE { :a cskg:status ?s }"),
+    ("Action-status", "Violation", "MaxCount", "INSERT DATA { :a cskg:status statut:terminee }"),
+    (
+        "Action-status",
+        "Violation",
+        "Node",
+        "DELETE { :a cskg:status ?s } INSERT { :a cskg:status thematique:culture } WHERE { :a cskg:status ?s }",
+    ),
+    (
+        "Action-dimension",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :a cskg:dimension dimension:citoyennete }",
+    ),
+    (
+        "Action-dimension",
+        "Violation",
+        "Node",
+        "DELETE { :a cskg:dimension ?d } INSERT { :a cskg:dimension thematique:culture } WHERE { :a cskg:dimension ?d }",
+    ),
+    ("Action-theme", "Violation", "Node", "INSERT DATA { :a cskg:theme public:familles }"),
+    ("Action-theme-present", "Warning", "MinCount", "DELETE WHERE { :a cskg:theme ?t }"),
+    ("Action-public", "Violation", "Node", "INSERT DATA { :a cskg:public statut:en-cours }"),
+    ("Action-public-present", "Warning", "MinCount", "DELETE WHERE { :a cskg:public ?t }"),
+    ("Action-initiator", "Violation", "Node", "INSERT DATA { :a cskg:initiator public:familles }"),
+    (
+        "Action-territoryScale",
+        "Violation",
+        "Node",
+        "INSERT DATA { :a cskg:territoryScale initiateur:autre }",
+    ),
+    ("Action-summary-present", "Warning", "MinCount", "DELETE WHERE { :a cskg:summary ?t }"),
+    ("Action-partner", "Violation", "Class", "INSERT DATA { :a cskg:partner :nobody }"),
+    (
+        "Action-budget",
+        "Violation",
+        "MaxCount",
+        'INSERT DATA { :a cskg:budget :b2 . :b2 a schema:MonetaryAmount ; schema:value 1.0 ; schema:currency "EUR" }',
+    ),
+    (
+        "Action-budget",
+        "Violation",
+        "Class",
+        "DELETE { :a cskg:budget ?b } INSERT { :a cskg:budget :o } WHERE { :a cskg:budget ?b }",
+    ),
+    (
+        "Action-fundingContribution",
+        "Violation",
+        "Class",
+        "INSERT DATA { :a cskg:fundingContribution :o }",
+    ),
+    (
+        "Action-staffCount",
+        "Violation",
+        "Datatype",
+        'DELETE { :a cskg:staffCount ?n } INSERT { :a cskg:staffCount "3.5"^^xsd:decimal } WHERE { :a cskg:staffCount ?n }',
+    ),
+    (
+        "Action-staffCount",
+        "Violation",
+        "MinInclusive",
+        'DELETE { :a cskg:staffCount ?n } INSERT { :a cskg:staffCount "-1"^^xsd:integer } WHERE { :a cskg:staffCount ?n }',
+    ),
+    ("Action-staffCount", "Violation", "MaxCount", "INSERT DATA { :a cskg:staffCount 4 }"),
+    (
+        "Action-attachedFile",
+        "Violation",
+        "Datatype",
+        'INSERT DATA { :a cskg:attachedFile "bilan"@fr }',
+    ),
+    ("Action-source", "Violation", "MinCount", "DELETE WHERE { :a prov:wasDerivedFrom ?f }"),
+    (
+        "Action-source",
+        "Violation",
+        "Class",
+        "DELETE { :a prov:wasDerivedFrom ?f } INSERT { :a prov:wasDerivedFrom :o } WHERE { :a prov:wasDerivedFrom ?f }",
+    ),
+    *[
+        (
+            f"Action-{name}",
+            "Violation",
+            "LanguageIn",
+            f'INSERT DATA {{ :a cskg:{name} "sans langue" }}',
+        )
+        for name in TEXTS
+    ],
+    ("Organisation-name", "Violation", "MinCount", "DELETE WHERE { :o skos:prefLabel ?n }"),
+    (
+        "Organisation-name",
+        "Violation",
+        "MaxCount",
+        'INSERT DATA { :o skos:prefLabel "Caisse d\'allocations familiales" }',
+    ),
+    (
+        "Structure-departementLabel",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :s cskg:departementLabel ?n }",
+    ),
+    (
+        "Structure-departementLabel",
+        "Violation",
+        "MaxCount",
+        'INSERT DATA { :s cskg:departementLabel "72" }',
+    ),
+    ("WrittenDepartement-linked", "Warning", "MinCount", "DELETE WHERE { :s cskg:departement ?d }"),
+    (
+        "WrittenDepartement-one",
+        "Violation",
+        "MaxCount",
+        'INSERT DATA { :s cskg:departement dep:53 . dep:53 a igeo:Departement ; igeo:codeINSEE "53" ; igeo:nom "Mayenne"@fr ; igeo:subdivisionDirecteDe <http://id.insee.fr/geo/region/52> }',
+    ),
+    (
+        "WrittenDepartement-one",
+        "Violation",
+        "Class",
+        "DELETE { :s cskg:departement ?d } INSERT { :s cskg:departement :somewhere } WHERE { :s cskg:departement ?d }",
+    ),
+    ("MonetaryAmount-value", "Violation", "MinCount", "DELETE WHERE { :budget schema:value ?v }"),
+    (
+        "MonetaryAmount-value",
+        "Violation",
+        "Datatype",
+        'DELETE { :budget schema:value ?v } INSERT { :budget schema:value "10"^^xsd:integer } WHERE { :budget schema:value ?v }',
+    ),
+    (
+        "MonetaryAmount-value",
+        "Violation",
+        "MinInclusive",
+        'DELETE { :budget schema:value ?v } INSERT { :budget schema:value "-5.0"^^xsd:decimal } WHERE { :budget schema:value ?v }',
+    ),
+    (
+        "MonetaryAmount-currency",
+        "Violation",
+        "In",
+        'DELETE { :budget schema:currency ?c } INSERT { :budget schema:currency "USD" } WHERE { :budget schema:currency ?c }',
+    ),
+    (
+        "FundingContribution-funder",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :f1 schema:funder ?o }",
+    ),
+    (
+        "FundingContribution-funder",
+        "Violation",
+        "Class",
+        "DELETE { :f1 schema:funder ?o } INSERT { :f1 schema:funder :nobody } WHERE { :f1 schema:funder ?o }",
+    ),
+    ("Fiche-file", "Violation", "MinCount", "DELETE WHERE { :fiche cskg:sourceFile ?f }"),
+    (
+        "Fiche-firstLine",
+        "Violation",
+        "LessThanOrEquals",
+        'DELETE { :fiche cskg:firstLine ?l } INSERT { :fiche cskg:firstLine "12"^^xsd:positiveInteger } WHERE { :fiche cskg:firstLine ?l }',
+    ),
+    (
+        "Fiche-lastLine",
+        "Violation",
+        "MaxCount",
+        'INSERT DATA { :fiche cskg:lastLine "10"^^xsd:positiveInteger }',
+    ),
+    ("Concept-label", "Violation", "QualifiedMinCount", "INSERT DATA { :c a skos:Concept }"),
+    (
+        "UnreviewedConcept-review",
+        "Warning",
+        "Not",
+        'INSERT DATA { :a cskg:theme :new . :new a skos:Concept, cskg:UnreviewedConcept ; skos:prefLabel "Jardinage"@fr ; skos:inScheme <https://w3id.org/cskg/vocab/thematique> }',
+    ),
+    (
+        "Departement-code",
+        "Violation",
+        "Pattern",
+        'DELETE { dep:72 igeo:codeINSEE ?c } INSERT { dep:72 igeo:codeINSEE "720" } WHERE { dep:72 igeo:codeINSEE ?c }',
+    ),
+    ("Departement-name", "Violation", "MinCount", "DELETE WHERE { dep:72 igeo:nom ?n }"),
+    (
+        "Departement-region",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { dep:72 igeo:subdivisionDirecteDe ?r }",
+    ),
+    (
+        "Region-code",
+        "Violation",
+        "Pattern",
+        'DELETE { ?r igeo:codeINSEE ?c } INSERT { ?r igeo:codeINSEE "5" } WHERE { ?r a igeo:Region ; igeo:codeINSEE ?c }',
+    ),
+]
+
+
+def _graph(update: str = "") -> rdflib.Graph:
+    graph = rdflib.Graph()
+    graph.parse(data=VALID, format="turtle")
+    if update:
+        graph.update(PREFIXES + update)
+    return graph
+
+
+def _results(update: str = "") -> list[ShaclResult]:
+    return validate_graph(_graph(update)).results
+
+
+def test_the_small_graph_is_valid_with_no_result() -> None:
+    assert _results() == []
+
+
+@pytest.mark.parametrize(
+    ("shape", "severity", "component", "update"), CASES, ids=[f"{c[0]}-{c[2]}" for c in CASES]
+)
+def test_breaking_one_constraint_gives_exactly_its_result(
+    shape: str, severity: str, component: str, update: str
+) -> None:
+    results = _results(update)
+    assert [(r.shape, r.severity, r.component) for r in results] == [
+        (SHAPE + shape, severity, component)
+    ], results
+    assert results[0].message
+
+
+def test_every_property_shape_is_broken_by_a_case_and_speaks_french() -> None:
+    shapes = shapes_graph()
+    property_shapes = {
+        str(s) for s in shapes.objects(None, SH.property) if isinstance(s, rdflib.URIRef)
+    }
+    assert {SHAPE + case[0] for case in CASES} == property_shapes
+    for shape in property_shapes:
+        node = rdflib.URIRef(shape)
+        assert any(getattr(n, "language", None) == "fr" for n in shapes.objects(node, SH.name)), (
+            shape
+        )
+        assert any(
+            getattr(m, "language", None) == "fr" for m in shapes.objects(node, SH.message)
+        ), shape
+        assert shapes.value(node, SH.severity) in (SH.Violation, SH.Warning), shape
