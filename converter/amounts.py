@@ -19,6 +19,8 @@ AMOUNT = re.compile(
     rf"{_BLANK}*(?P<kilo>k)?{_BLANK}*(?:€|euros?\b|eur\b)",
     re.IGNORECASE,
 )
+# "12 000 ou 15 000 €", "10 à 12 k€": an amount that closes a range or an alternative.
+ALTERNATIVE = re.compile(rf"\d{_BLANK}*(?:ou|à|-|–){_BLANK}*$", re.IGNORECASE)
 # "Mairie de Toulouse: 6 000 €" alone on its line: a funder and its contribution.
 CONTRIBUTION = re.compile(r"^\s*(?P<funder>[^:\d][^:]*?)\s*:+\s*(?P<amount>[^:]+?)\s*\.?\s*$")
 # Line labels that name an account, not a funder.
@@ -70,6 +72,10 @@ def read_budget(text: str) -> Decimal | None:
     >>> read_budget("Dépenses : 8538€\\nRecettes : 8806.06\\nExcédent : 263.83€") is None
     True
     """
+    if any(
+        ALTERNATIVE.search(text, max(0, m.start() - 24), m.start()) for m in AMOUNT.finditer(text)
+    ):
+        return None
     found = amounts(text)
     if len(found) == 1:
         return found[0]

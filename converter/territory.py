@@ -78,8 +78,10 @@ class Cog:
         key = _name_key(label)
         if key in self.by_name:
             return Resolution(self.by_name[key])
+        containing = [k for k in self.by_name if len(key) >= 3 and key in k]
         close = difflib.get_close_matches(key, self.by_name, n=3, cutoff=0.75)
-        return Resolution(None, tuple(self.by_name[c].name for c in close))
+        names = dict.fromkeys(self.by_name[k].name for k in sorted(containing) + close)
+        return Resolution(None, tuple(names)[:5])
 
 
 def _name_key(name: str) -> str:

@@ -1,0 +1,84 @@
+"""Budgets, funders and staff are read only when the text leaves no doubt."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from converter.amounts import Contribution, read_budget, read_contributions, read_staff_count
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        ("30500 €", "30500"),
+        ("5000€", "5000"),
+        ("95k€", "95000"),
+        ("Le budget de l'action est de 31 600 €.", "31600"),
+        ("37669 €", "37669"),
+        ("Buget global 2014 : 30500 € incluant un poste d'animateur", "30500"),
+        (
+            "Budget global : 372100€\nSubventions : 214650€ (Villes : 37250€ / CAF : 10000)",
+            "372100",
+        ),
+        ("27860 euros", "27860"),
+        ("Coût : 1\u202f200,50 €", "1200.50"),
+    ],
+)
+def test_unambiguous_total_is_read(text: str, total: str) -> None:
+    assert read_budget(text) == Decimal(total)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dépenses : 8538€\nRecettes : 8806.06\nExcédent : 263.83€",
+        "12 000 ou 15 000 €",
+        "Le budget de l'action évalué à 38 297.47€ Pour la première année. Puis 20 000€ / an",
+        "Contrat de Ville.",
+        "Attribution de 0.5 ETP sur 2 ans (2019 et 2020) par la CAF 46.",
+        "",
+    ],
+)
+def test_no_total_when_in_doubt(text: str) -> None:
+    assert read_budget(text) is None
+
+
+def test_funder_breakdown_is_read_line_by_line() -> None:
+    text = (
+        "Le budget de l'action est de 31 600 €.\nMairie de Toulouse: 6 000 €\n"
+        "CAF Haute Garonne: 4 500 €\nASP:: 18 300 €\nConseil Régional ( Adulte Relais): 2 800 €"
+    )
+    assert read_contributions(text) == [
+        Contribution("Mairie de Toulouse", Decimal("6000")),
+        Contribution("CAF Haute Garonne", Decimal("4500")),
+        Contribution("ASP", Decimal("18300")),
+        Contribution("Conseil Régional ( Adulte Relais)", Decimal("2800")),
+    ]
+
+
+def test_account_lines_are_not_funders() -> None:
+    text = "charges: 8651 €\nDépenses : 8538€\nTotal : 10 €\nproduits : Reeap 3000 €"
+    assert read_contributions(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [("20", 20), ("4", 4), ("150", 150), ("7 professionnels", 7), (" 12 personnes. ", 12)],
+)
+def test_staff_count_when_the_text_is_that_number(text: str, count: int) -> None:
+    assert read_staff_count(text) == count
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "99 personnes : 30 professionnels et 69 bénévoles.",
+        "6 bénévoles\n3 professionnels",
+        "Une dizaine",
+        "",
+    ],
+)
+def test_no_staff_count_otherwise(text: str) -> None:
+    assert read_staff_count(text) is None

@@ -1,0 +1,99 @@
+"""Départements written in fiches resolve to exactly one INSEE code, or to none."""
+
+from __future__ import annotations
+
+import pytest
+
+from converter.model import ParseResult
+from converter.territory import load_cog
+
+# Checked by hand against INSEE's COG 2026 (data/cog/v_departement_2026.csv, v_region_2026.csv).
+SEED_DEPARTEMENTS = {
+    "Sarthe": ("72", "52"),
+    "Lot": ("46", "76"),
+    "Indre-et-Loire": ("37", "24"),
+    "Guadeloupe": ("971", "01"),
+    "Meurthe-et-Moselle": ("54", "44"),
+    "Aude": ("11", "76"),
+    "Mayenne": ("53", "52"),
+    "Bouches-du-Rhône": ("13", "93"),
+    "Nord": ("59", "32"),
+    "Creuse": ("23", "75"),
+    "Territoire de Belfort": ("90", "27"),
+    "Maine-et-Loire": ("49", "52"),
+    "Haut-Rhin": ("68", "44"),
+    "Haute-Garonne": ("31", "76"),
+    "Moselle": ("57", "44"),
+    "Haute-Marne": ("52", "44"),
+    "Loire-Atlantique": ("44", "52"),
+    "Val-d'Oise": ("95", "11"),
+}
+
+
+def test_cog_has_101_departements_and_its_year() -> None:
+    cog = load_cog()
+    assert cog.year == 2026 and len(cog.departements) == 101
+
+
+def test_every_seed_departement_is_in_the_hand_checked_table(seed: ParseResult) -> None:
+    assert {r.departement for r in seed.records} == set(SEED_DEPARTEMENTS)
+
+
+@pytest.mark.parametrize(("label", "codes"), sorted(SEED_DEPARTEMENTS.items()))
+def test_seed_departement_resolves_to_its_code_and_region(
+    label: str, codes: tuple[str, str]
+) -> None:
+    departement = load_cog().resolve_departement(label).departement
+    assert departement is not None
+    assert (departement.code, departement.region.code) == codes
+
+
+@pytest.mark.parametrize(
+    ("label", "code"),
+    [
+        ("val d'oise", "95"),
+        ("VAL-D’OISE", "95"),
+        ("Bouches du Rhone", "13"),
+        ("territoire  de  belfort", "90"),
+        ("Seine-St-Denis", "93"),
+        ("Seine St Denis", "93"),
+        ("72", "72"),
+        ("2a", "2A"),
+        ("2B", "2B"),
+        ("971", "971"),
+        ("1", "01"),
+        ("Côtes d'Armor", "22"),
+    ],
+)
+def test_label_variants_and_codes_resolve(label: str, code: str) -> None:
+    departement = load_cog().resolve_departement(label).departement
+    assert departement is not None and departement.code == code
+
+
+@pytest.mark.parametrize(
+    ("label", "candidate"),
+    [
+        ("Sartre", "Sarthe"),
+        ("Corse", "Corse-du-Sud"),
+        ("Haute Savoy", "Haute-Savoie"),
+        ("20", None),
+    ],
+)
+def test_unknown_or_ambiguous_labels_resolve_to_none_with_candidates(
+    label: str, candidate: str | None
+) -> None:
+    resolution = load_cog().resolve_departement(label)
+    assert resolution.departement is None
+    if candidate is not None:
+        assert candidate in resolution.candidates
+
+
+def test_region_of_every_departement_matches_the_cog_table() -> None:
+    import csv
+
+    cog = load_cog()
+    with (cog.folder / "v_departement_2026.csv").open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert {row["DEP"]: row["REG"] for row in rows} == {
+        code: d.region.code for code, d in cog.departements.items()
+    }
