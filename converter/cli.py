@@ -24,8 +24,9 @@ from converter.files import write_atomically
 from converter.model import Diagnostic, ParseResult
 from converter.reader import read_inputs
 from converter.tabular import write_csv, write_jsonl
+from converter.territory import load_cog
 from converter.validation import ShaclResult, ValidationReport, parse_rdf, validate_graph
-from converter.vocab import CSKG, DEFAULT_BASE_IRI, SHAPES_FILE
+from converter.vocab import COG_DIR, CSKG, DEFAULT_BASE_IRI, SHAPES_FILE
 
 # Exit statuses, documented in the README.
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -157,6 +158,9 @@ def convert(
         str,
         typer.Option("--base-iri", help="Préfixe des IRI des actions, structures, organisations."),
     ] = DEFAULT_BASE_IRI,
+    cog: Annotated[
+        Path, typer.Option("--cog", help="Dossier des tables du COG (v_region_AAAA.csv…).")
+    ] = COG_DIR,
 ) -> None:
     """Convertit des fiches en graphe RDF validé : actions.ttl, .nt, .jsonld et report.json.
 
@@ -164,7 +168,7 @@ def convert(
     illisible ou mauvais usage.
     """
     with _reported():
-        done = run_conversion(inputs, output, base_iri=base_iri)
+        done = run_conversion(inputs, output, base_iri=base_iri, cog_dir=cog)
     report = str(output / "report.json")
     _print_diagnostics("avertissement", done.parsed.warnings + done.graph.warnings, report)
     _print_diagnostics("rejet", done.parsed.rejected, report)
@@ -182,6 +186,12 @@ def convert(
         f"{graph.structures} structure(s), {graph.organisations} organisation(s) partenaires "
         f"ou financeurs, {graph.unreviewed_concepts} concept(s) à revoir, "
         f"{len(graph.triples)} triplets",
+        markup=False,
+    )
+    out.print(
+        f"structures liées : {graph.linked('departement')}/{graph.structures} à un département, "
+        f"{graph.linked('region')}/{graph.structures} à une région, "
+        f"{graph.linked('commune')}/{graph.structures} à une commune (COG {done.cog_year})",
         markup=False,
     )
     verdict = "conforme" if validation.conforms else "NON conforme"
@@ -263,6 +273,45 @@ def validate(
         report = validate_graph(graph, shapes=parse_rdf(shapes))
     _print_validation(graph, report)
     raise typer.Exit(EXIT_OK if report.conforms else EXIT_REJECTED)
+
+
+@app.command()
+def territory(
+    labels: Annotated[
+        list[str] | None,
+        typer.Argument(help="Départements à résoudre, en nom ou en code.", show_default=False),
+    ] = None,
+    cog: Annotated[
+        Path, typer.Option("--cog", help="Dossier des tables du COG (v_region_AAAA.csv…).")
+    ] = COG_DIR,
+) -> None:
+    """Affiche le COG utilisé (année, contenu) et résout des noms de départements.
+
+    Statut de sortie : 0 tout est résolu, 1 un nom n'est pas résolu, 2 COG illisible.
+    """
+    with _reported():
+        index = load_cog(cog)
+    regions = {d.region for d in index.departements.values()}
+    out.print(
+        f"COG {index.year} ({index.folder}) : {len(regions)} régions, "
+        f"{len(index.departements)} départements, {len(index.communes)} communes",
+        markup=False,
+    )
+    unresolved = 0
+    for label in labels or []:
+        resolution = index.resolve_departement(label)
+        found = resolution.departement
+        if found is not None:
+            out.print(
+                f"« {label} » : département {found.code} {found.name}, "
+                f"région {found.region.code} {found.region.name}",
+                markup=False,
+            )
+            continue
+        unresolved += 1
+        near = ", ".join(resolution.candidates) or "aucun nom proche"
+        out.print(f"« {label} » : inconnu ou ambigu (proches : {near})", markup=False)
+    raise typer.Exit(EXIT_REJECTED if unresolved else EXIT_OK)
 
 
 def main() -> None:

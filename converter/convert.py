@@ -13,8 +13,9 @@ from converter.mapping import MappedGraph, map_records
 from converter.model import ParseResult
 from converter.reader import read_inputs
 from converter.serialise import write_graph
+from converter.territory import load_cog
 from converter.validation import ValidationReport, validate_triples
-from converter.vocab import DEFAULT_BASE_IRI
+from converter.vocab import COG_DIR, DEFAULT_BASE_IRI
 
 REPORT_NAME = "report.json"
 
@@ -25,6 +26,7 @@ class Conversion:
     graph: MappedGraph
     validation: ValidationReport
     written: list[Path]
+    cog_year: int
 
     @property
     def ok(self) -> bool:
@@ -35,12 +37,16 @@ class Conversion:
         """What ``report.json`` holds."""
         warnings = self.parsed.warnings + self.graph.warnings
         return {
+            "cog_year": self.cog_year,
             "fiches_found": self.parsed.fiches_found,
             "actions": self.graph.actions,
             "duplicates": self.graph.duplicates,
             "structures": self.graph.structures,
             "organisations": self.graph.organisations,
             "unreviewed_concepts": self.graph.unreviewed_concepts,
+            "linked": {
+                level: self.graph.linked(level) for level in ("departement", "region", "commune")
+            },
             "rejected": [
                 {"file": d.file, "line": d.line, "reason": d.message} for d in self.parsed.rejected
             ],
@@ -48,6 +54,7 @@ class Conversion:
                 {"file": d.file, "line": d.line, "field": d.field, "message": d.message}
                 for d in warnings
             ],
+            "territories": self.graph.territories,
             "triples": len(self.graph.triples),
             "shacl": {
                 "conforms": self.validation.conforms,
@@ -59,19 +66,24 @@ class Conversion:
 
 
 def convert(
-    inputs: Iterable[str | Path], output: Path, *, base_iri: str = DEFAULT_BASE_IRI
+    inputs: Iterable[str | Path],
+    output: Path,
+    *,
+    base_iri: str = DEFAULT_BASE_IRI,
+    cog_dir: Path = COG_DIR,
 ) -> Conversion:
     """Read, map, validate and write ``actions.ttl``, ``.nt``, ``.jsonld`` and ``report.json``.
 
-    :raises InputError: an input cannot be read at all.
+    :raises InputError: an input or the COG tables cannot be read at all.
     :raises UsageError: ``base_iri`` cannot prefix IRIs.
     :raises OutputError: ``output`` cannot be written.
     """
+    cog = load_cog(cog_dir)
     parsed = read_inputs(inputs)
-    graph = map_records(parsed.records, base_iri=base_iri)
+    graph = map_records(parsed.records, base_iri=base_iri, cog=cog)
     validation = validate_triples(graph.triples)
     written = write_graph(graph.triples, output)
-    conversion = Conversion(parsed, graph, validation, written)
+    conversion = Conversion(parsed, graph, validation, written, cog.year)
     report = json.dumps(conversion.report(), ensure_ascii=False, indent=2) + "\n"
     write_atomically(output / REPORT_NAME, report.encode("utf-8"))
     conversion.written.append(output / REPORT_NAME)

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import pyoxigraph as ox
 
 from converter.amounts import amounts, read_budget, read_contributions, read_staff_count
 from converter.errors import UsageError
 from converter.model import FIELDS, Diagnostic, FicheField, Kind, Record
-from converter.territory import Cog, Departement, load_cog
+from converter.territory import Cog, CommuneMatch, Departement, load_cog
 from converter.text import fold, slug
 from converter.vocab import (
     DEFAULT_BASE_IRI,
@@ -97,6 +98,12 @@ class MappedGraph:
     organisations: int = 0
     unreviewed_concepts: int = 0
     duplicates: int = 0
+    # per structure: the territories it was linked to, or why not (report.json "territories")
+    territories: list[dict[str, Any]] = field(default_factory=list)
+
+    def linked(self, level: str) -> int:
+        """How many structures are linked to a ``departement``, ``region`` or ``commune``."""
+        return sum(1 for t in self.territories if t[level] is not None)
 
 
 @dataclass
@@ -173,9 +180,27 @@ class _Mapper:
         header = FIELDS[0].header
         if record.departement:
             self.add(node, cskg("departementLabel"), ox.Literal(record.departement))
+        match: CommuneMatch | None = None
         if departement is not None:
             self.add(node, cskg("departement"), ox.NamedNode(departement.iri))
             self.territory(departement)
+            match = self.cog.find_commune(record.structure, departement)
+            if match.commune is not None:
+                commune = ox.NamedNode(match.commune.iri)
+                self.add(node, cskg("commune"), commune)
+                self.add(node, cskg("communeEvidence"), ox.Literal(match.evidence))
+                self.add(commune, RDF_TYPE, ox.NamedNode(IGEO + "Commune"))
+                self.add(commune, ox.NamedNode(IGEO + "codeINSEE"), ox.Literal(match.commune.code))
+                self.add(
+                    commune,
+                    ox.NamedNode(IGEO + "nom"),
+                    ox.Literal(match.commune.name, language="fr"),
+                )
+                self.add(
+                    commune,
+                    ox.NamedNode(IGEO + "subdivisionDirecteDe"),
+                    ox.NamedNode(departement.iri),
+                )
         elif record.departement:
             near = ", ".join(resolution.candidates) or "aucun nom proche"
             self.warn(
@@ -185,6 +210,23 @@ class _Mapper:
                 f"structure sans lien de département (proches : {near})",
                 header,
             )
+        self.graph.territories.append(
+            {
+                "structure": node.value,
+                "name": record.structure,
+                "file": record.source.file,
+                "line": record.source.line_of("structure"),
+                "departement_label": record.departement,
+                "departement": departement.code if departement else None,
+                "region": departement.region.code if departement else None,
+                "commune": match.commune.code if match and match.commune else None,
+                "evidence": match.evidence if match else "",
+                "candidates": [
+                    {"code": c.code, "name": c.name} for c in (match.candidates if match else ())
+                ],
+                "note": match.note if match else "département non résolu : commune non cherchée",
+            }
+        )
         return node
 
     def territory(self, departement: Departement) -> None:

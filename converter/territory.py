@@ -43,6 +43,42 @@ class Departement:
 
 
 @dataclass(frozen=True)
+class Commune:
+    code: str
+    name: str
+    departement: Departement
+
+    @property
+    def iri(self) -> str:
+        return f"{INSEE_GEO}commune/{self.code}"
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A commune name as words, and the current commune it designates."""
+
+    words: tuple[str, ...]
+    label: str  # as the COG writes it
+    commune: Commune
+    kind: str  # COM, COMD (commune déléguée) or COMA (commune associée)
+
+
+@dataclass(frozen=True)
+class CommuneMatch:
+    """The commune a structure name contains, or why there is none.
+
+    ``commune`` is set only when exactly one current commune matches; ``evidence`` is the
+    matched text of the name; ``candidates`` are every current commune matched; ``note`` says
+    in French what was decided and why.
+    """
+
+    commune: Commune | None
+    evidence: str = ""
+    candidates: tuple[Commune, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Resolution:
     """The département a label names, or None with the closest known names."""
 
@@ -58,6 +94,66 @@ class Cog:
     folder: Path
     departements: dict[str, Departement] = field(default_factory=dict)
     by_name: dict[str, Departement] = field(default_factory=dict)
+    communes: dict[str, Commune] = field(default_factory=dict)
+    # per département, commune names (current, déléguées, associées) by their first word
+    names: dict[str, dict[str, list[_Name]]] = field(default_factory=dict)
+    # per département, former commune names (mergers since 1943) by first word
+    former: dict[str, dict[str, list[tuple[tuple[str, ...], str]]]] = field(default_factory=dict)
+
+    def find_commune(self, structure: str, departement: Departement) -> CommuneMatch:
+        """The commune named inside ``structure``, searched in ``departement`` only.
+
+        Whole words, ignoring case, accents, hyphens and "St"/"Saint". A match inside a longer
+        match is dropped ("Louis" inside "Saint-Louis"). A commune déléguée or associée stands
+        for its commune nouvelle, as the COG says. Linked only when exactly one current commune
+        matches.
+
+        >>> cog = load_cog()
+        >>> match = cog.find_commune("CS HENRI MARTEL DECHY", cog.departements["59"])
+        >>> match.commune.code, match.evidence
+        ('59170', 'DECHY')
+        """
+        spans = [(m.start(), m.end()) for m in _WORD.finditer(structure)]
+        words = [_word_key(structure[a:b]) for a, b in spans]
+        found: list[tuple[int, int, _Name]] = []
+        for start, word in enumerate(words):
+            for name in self.names.get(departement.code, {}).get(word, []):
+                end = start + len(name.words)
+                if tuple(words[start:end]) == name.words:
+                    found.append((start, end, name))
+        kept = [
+            (a, b, n)
+            for a, b, n in found
+            if not any(c <= a and b <= d and (c, d) != (a, b) for c, d, _ in found)
+        ]
+        current = tuple(dict.fromkeys(n.commune for _, _, n in kept))
+        evidence = "; ".join(
+            dict.fromkeys(structure[spans[a][0] : spans[b - 1][1]] for a, b, _ in kept)
+        )
+        if len(current) == 1:
+            via = [n for _, _, n in kept if n.kind != "COM"]
+            note = f"commune reconnue dans le nom : « {evidence} »"
+            if via:
+                note += (
+                    f" (« {via[0].label} » est commune déléguée ou associée de {current[0].name})"
+                )
+            return CommuneMatch(current[0], evidence, current, note)
+        if current:
+            names = ", ".join(f"{c.name} ({c.code})" for c in current)
+            return CommuneMatch(
+                None, evidence, current, f"plusieurs communes dans le nom : {names}"
+            )
+        former = self._former(words, departement)
+        if former:
+            return CommuneMatch(None, former[0], (), former[1])
+        return CommuneMatch(None, note="aucun nom de commune du département dans le nom")
+
+    def _former(self, words: list[str], departement: Departement) -> tuple[str, str] | None:
+        for start, word in enumerate(words):
+            for name_words, note in self.former.get(departement.code, {}).get(word, []):
+                if tuple(words[start : start + len(name_words)]) == name_words:
+                    return " ".join(name_words), note
+        return None
 
     def resolve_departement(self, label: str) -> Resolution:
         """Resolve a département written as a name or a code.
@@ -86,9 +182,21 @@ class Cog:
 
 def _name_key(name: str) -> str:
     """Fold a name, reading "St"/"Ste" as "Saint"/"Sainte"."""
-    expanded = re.sub(r"\b[Ss]te\b\.?", "Sainte", name)
-    expanded = re.sub(r"\b[Ss]t\b\.?", "Saint", expanded)
-    return fold(expanded)
+    return "".join(_word_key(w) for w in _WORD.findall(name))
+
+
+# A word: letters and digits (hyphens, apostrophes and spaces separate words).
+_WORD = re.compile(r"[^\W_]+")
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
+
+def _word_key(word: str) -> str:
+    key = fold(word.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE"))
+    return _ABBREVIATIONS.get(key, key)
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(_word_key(w) for w in _WORD.findall(name))
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -121,6 +229,52 @@ def load_cog(folder: Path = COG_DIR) -> Cog:
             departement = Departement(row["DEP"], row["LIBELLE"], regions[row["REG"]])
             cog.departements[departement.code] = departement
             cog.by_name[_name_key(departement.name)] = departement
+        _load_communes(cog, _rows(folder / f"v_commune_{year}.csv"))
+        movements = folder / "mouvements-communes.csv"
+        if movements.exists():
+            _load_former_names(cog, _rows(movements))
     except (KeyError, ValueError) as error:
         raise InputError(f"table du COG mal formée ({error})", path=str(folder)) from None
     return cog
+
+
+def _add_name(cog: Cog, name: _Name) -> None:
+    if name.words:
+        by_word = cog.names.setdefault(name.commune.departement.code, {})
+        by_word.setdefault(name.words[0], []).append(name)
+
+
+def _load_communes(cog: Cog, rows: list[dict[str, str]]) -> None:
+    """Index current communes (TYPECOM COM) by code, then every name by département."""
+    for row in rows:
+        if row["TYPECOM"] == "COM":
+            commune = Commune(row["COM"], row["LIBELLE"], cog.departements[row["DEP"]])
+            cog.communes[commune.code] = commune
+            _add_name(cog, _Name(_words(commune.name), commune.name, commune, "COM"))
+    for row in rows:  # déléguées and associées share or point to their commune's code
+        parent = cog.communes.get(row["COMPARENT"])
+        if row["TYPECOM"] in ("COMD", "COMA") and parent is not None:
+            if _words(row["LIBELLE"]) != _words(parent.name):
+                _add_name(
+                    cog, _Name(_words(row["LIBELLE"]), row["LIBELLE"], parent, row["TYPECOM"])
+                )
+
+
+def _load_former_names(cog: Cog, rows: list[dict[str, str]]) -> None:
+    """Names of communes merged away since 1943 (MOD 31 to 34), for notes only: never linked."""
+    current = {(c.departement.code, _words(c.name)) for c in cog.communes.values()}
+    for row in rows:
+        if row["MOD"] not in ("31", "32", "33", "34") or row["COM_AV"] == row["COM_AP"]:
+            continue
+        successor = cog.communes.get(row["COM_AP"])
+        departement = successor.departement.code if successor else row["COM_AV"][:2]
+        words = _words(row["LIBELLE_AV"])
+        if not words or (departement, words) in current:
+            continue
+        into = f"{successor.name} ({successor.code})" if successor else f"code {row['COM_AP']}"
+        note = (
+            f"« {row['LIBELLE_AV']} » est une ancienne commune, fusionnée le {row['DATE_EFF']} "
+            f"dans {into} : pas de lien, la commune actuelle n'est pas nommée"
+        )
+        by_word = cog.former.setdefault(departement, {})
+        by_word.setdefault(words[0], []).append((words, note))

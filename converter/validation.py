@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+import rdflib.collection
 from pyshacl import validate
 from rdflib.namespace import SH
 
@@ -100,6 +101,15 @@ def _text(graph: rdflib.Graph, node: rdflib.term.Node | None) -> str:
     return "" if node is None else str(node)
 
 
+def _path(graph: rdflib.Graph, node: rdflib.term.Node | None) -> str:
+    """A result path as text: an IRI, or a sequence path written ``a/b`` (never a blank node)."""
+    if isinstance(node, rdflib.URIRef):
+        return str(node)
+    if isinstance(node, rdflib.BNode) and (node, rdflib.RDF.first, None) in graph:
+        return "/".join(str(item) for item in rdflib.collection.Collection(graph, node))
+    return ""
+
+
 def _iri(node: rdflib.term.Node | None) -> str:
     """Named shapes only: blank node labels change from run to run."""
     return str(node) if isinstance(node, rdflib.URIRef) else ""
@@ -129,7 +139,7 @@ def validate_graph(data: rdflib.Graph, *, shapes: rdflib.Graph | None = None) ->
         report.results.append(
             ShaclResult(
                 focus=_text(results_graph, results_graph.value(result, SH.focusNode)),
-                path=_text(results_graph, results_graph.value(result, SH.resultPath)),
+                path=_path(results_graph, results_graph.value(result, SH.resultPath)),
                 severity=SEVERITIES.get(results_graph.value(result, SH.resultSeverity), "Info"),
                 message=_message(results_graph, result),
                 value=_text(results_graph, results_graph.value(result, SH.value)),

@@ -28,8 +28,11 @@ VALID = """
 :budget a schema:MonetaryAmount ; schema:value 10.5 ; schema:currency "EUR" .
 :f1 a cskg:FundingContribution ; schema:value 5.0 ; schema:currency "EUR" ; schema:funder :o .
 :o a org:Organization, cskg:Partner, cskg:Funder ; skos:prefLabel "CAF" .
-:s a cskg:Structure, org:Organization ; skos:prefLabel "CS" ; cskg:departementLabel "Sarthe" ;
-  cskg:departement <http://id.insee.fr/geo/departement/72> .
+:s a cskg:Structure, org:Organization ; skos:prefLabel "CS ALLONNES" ; cskg:departementLabel "Sarthe" ;
+  cskg:departement <http://id.insee.fr/geo/departement/72> ;
+  cskg:commune <http://id.insee.fr/geo/commune/72003> ; cskg:communeEvidence "ALLONNES" .
+<http://id.insee.fr/geo/commune/72003> a igeo:Commune ; igeo:codeINSEE "72003" ; igeo:nom "Allonnes"@fr ;
+  igeo:subdivisionDirecteDe <http://id.insee.fr/geo/departement/72> .
 <http://id.insee.fr/geo/departement/72> a igeo:Departement ; igeo:codeINSEE "72" ; igeo:nom "Sarthe"@fr ;
   igeo:subdivisionDirecteDe <http://id.insee.fr/geo/region/52> .
 <http://id.insee.fr/geo/region/52> a igeo:Region ; igeo:codeINSEE "52" ; igeo:nom "Pays de la Loire"@fr .
@@ -41,6 +44,7 @@ PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX schema: <https://schema.org/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX igeo: <http://rdf.insee.fr/def/geo#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX : <https://example.org/> PREFIX dep: <http://id.insee.fr/geo/departement/>
+PREFIX com: <http://id.insee.fr/geo/commune/>
 PREFIX statut: <https://w3id.org/cskg/vocab/statut/> PREFIX dimension: <https://w3id.org/cskg/vocab/dimension/>
 PREFIX thematique: <https://w3id.org/cskg/vocab/thematique/> PREFIX public: <https://w3id.org/cskg/vocab/public/>
 PREFIX initiateur: <https://w3id.org/cskg/vocab/initiateur/>
@@ -49,6 +53,9 @@ TEXTS = (
     "endReason summary initiatorPrecision experienceDescription generalDescription fundingText "
     "staffingText resultForTerritory resultForCentre resultForInhabitants limits perspectives"
 ).split()
+
+# Removes the structure's commune link, whose département check would also fire.
+UNLINK = "DELETE WHERE { :s cskg:commune ?c ; cskg:communeEvidence ?e } ; "
 
 # (shape broken, severity, constraint component, SPARQL update that breaks it and nothing else)
 CASES: list[tuple[str, str, str, str]] = [
@@ -172,18 +179,25 @@ CASES: list[tuple[str, str, str, str]] = [
         "MaxCount",
         'INSERT DATA { :s cskg:departementLabel "72" }',
     ),
-    ("WrittenDepartement-linked", "Warning", "MinCount", "DELETE WHERE { :s cskg:departement ?d }"),
+    (
+        "WrittenDepartement-linked",
+        "Warning",
+        "MinCount",
+        UNLINK + "DELETE WHERE { :s cskg:departement ?d }",
+    ),
     (
         "WrittenDepartement-one",
         "Violation",
         "MaxCount",
-        'INSERT DATA { :s cskg:departement dep:53 . dep:53 a igeo:Departement ; igeo:codeINSEE "53" ; igeo:nom "Mayenne"@fr ; igeo:subdivisionDirecteDe <http://id.insee.fr/geo/region/52> }',
+        UNLINK
+        + 'INSERT DATA { :s cskg:departement dep:53 . dep:53 a igeo:Departement ; igeo:codeINSEE "53" ; igeo:nom "Mayenne"@fr ; igeo:subdivisionDirecteDe <http://id.insee.fr/geo/region/52> }',
     ),
     (
         "WrittenDepartement-one",
         "Violation",
         "Class",
-        "DELETE { :s cskg:departement ?d } INSERT { :s cskg:departement :somewhere } WHERE { :s cskg:departement ?d }",
+        UNLINK
+        + "DELETE { :s cskg:departement ?d } INSERT { :s cskg:departement :somewhere } WHERE { :s cskg:departement ?d }",
     ),
     ("MonetaryAmount-value", "Violation", "MinCount", "DELETE WHERE { :budget schema:value ?v }"),
     (
@@ -250,6 +264,43 @@ CASES: list[tuple[str, str, str, str]] = [
         "DELETE WHERE { dep:72 igeo:subdivisionDirecteDe ?r }",
     ),
     (
+        "LinkedCommune-one",
+        "Violation",
+        "MaxCount",
+        'INSERT DATA { :s cskg:commune com:72181 . com:72181 a igeo:Commune ; igeo:codeINSEE "72181" ; igeo:nom "Le Mans"@fr ; igeo:subdivisionDirecteDe dep:72 }',
+    ),
+    (
+        "LinkedCommune-one",
+        "Violation",
+        "Class",
+        "DELETE { :s cskg:commune ?c } INSERT { :s cskg:commune :nowhere . :nowhere igeo:subdivisionDirecteDe dep:72 } WHERE { :s cskg:commune ?c }",
+    ),
+    (
+        "LinkedCommune-evidence",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :s cskg:communeEvidence ?e }",
+    ),
+    (
+        "LinkedCommune-departement",
+        "Violation",
+        "Equals",
+        'INSERT DATA { com:53130 a igeo:Commune ; igeo:codeINSEE "53130" ; igeo:nom "Laval"@fr ; igeo:subdivisionDirecteDe dep:53 . dep:53 a igeo:Departement ; igeo:codeINSEE "53" ; igeo:nom "Mayenne"@fr ; igeo:subdivisionDirecteDe <http://id.insee.fr/geo/region/52> } ; DELETE { :s cskg:commune ?c } INSERT { :s cskg:commune com:53130 } WHERE { :s cskg:commune ?c }',
+    ),
+    (
+        "Commune-code",
+        "Violation",
+        "Pattern",
+        'DELETE { com:72003 igeo:codeINSEE ?c } INSERT { com:72003 igeo:codeINSEE "7203" } WHERE { com:72003 igeo:codeINSEE ?c }',
+    ),
+    ("Commune-name", "Violation", "MinCount", "DELETE WHERE { com:72003 igeo:nom ?n }"),
+    (
+        "Commune-departement",
+        "Violation",
+        "MinCount",
+        UNLINK + "DELETE WHERE { com:72003 igeo:subdivisionDirecteDe ?d }",
+    ),
+    (
         "Region-code",
         "Violation",
         "Pattern",
@@ -281,10 +332,11 @@ def test_breaking_one_constraint_gives_exactly_its_result(
     shape: str, severity: str, component: str, update: str
 ) -> None:
     results = _results(update)
-    assert [(r.shape, r.severity, r.component) for r in results] == [
+    # one result, or one per offending value (sh:equals reports both sides of a difference)
+    assert results and {(r.shape, r.severity, r.component) for r in results} == {
         (SHAPE + shape, severity, component)
-    ], results
-    assert results[0].message
+    }, results
+    assert all(r.message for r in results)
 
 
 def test_every_property_shape_is_broken_by_a_case_and_speaks_french() -> None:
