@@ -6,23 +6,43 @@ Only this module prints, catches ``CskgError`` and chooses exit statuses (see th
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pyoxigraph as ox
 import rdflib
 import typer
 import typer.rich_utils
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from converter import __version__
+from converter.convert import GRAPH_NAME, last_output
 from converter.convert import convert as run_conversion
-from converter.errors import CskgError
+from converter.endpoint import prepare_store, served_files, start_server
+from converter.errors import CskgError, UsageError
 from converter.files import write_atomically
 from converter.model import Diagnostic, ParseResult
+from converter.publish import DEFAULT_GRAPH, Endpoint
+from converter.publish import publish as run_publish
+from converter.query import (
+    bind,
+    library,
+    load_query,
+    local_store,
+    parse_parameters,
+    results_bytes,
+    run_local,
+    run_remote,
+)
 from converter.reader import read_inputs
+from converter.serialise import compact_iri
 from converter.tabular import write_csv, write_jsonl
 from converter.territory import load_cog
 from converter.validation import ShaclResult, ValidationReport, parse_rdf, validate_graph
@@ -312,6 +332,192 @@ def territory(
         near = ", ".join(resolution.candidates) or "aucun nom proche"
         out.print(f"« {label} » : inconnu ou ambigu (proches : {near})", markup=False)
     raise typer.Exit(EXIT_REJECTED if unresolved else EXIT_OK)
+
+
+class ResultFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+
+
+def _credentials() -> tuple[str, str] | None:
+    """From CSKG_ENDPOINT_USER / CSKG_ENDPOINT_PASSWORD, else None (never from options)."""
+    user, password = os.environ.get("CSKG_ENDPOINT_USER"), os.environ.get("CSKG_ENDPOINT_PASSWORD")
+    return (user, password or "") if user else None
+
+
+def _print_table(results: ox.QuerySolutions | ox.QueryBoolean) -> None:
+    if isinstance(results, ox.QueryBoolean):
+        out.print("oui" if bool(results) else "non")
+        return
+    names = [v.value for v in results.variables]
+    table = Table(*names, show_lines=False, highlight=False)
+    rows = 0
+    for solution in results:
+        cells = []
+        for name in names:
+            term = solution[name]
+            if term is None:
+                cells.append("")
+            elif isinstance(term, ox.NamedNode):
+                cells.append(compact_iri(term.value))
+            else:
+                cells.append(term.value)
+        table.add_row(*(Text(c) for c in cells))
+        rows += 1
+    out.print(table)
+    out.print(f"{rows} ligne(s)", markup=False)
+
+
+@app.command()
+def query(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help="Nom d'une requête de la bibliothèque, ou fichier .rq.", show_default=False
+        ),
+    ] = None,
+    list_queries: Annotated[
+        bool, typer.Option("--list", help="Liste les requêtes de la bibliothèque et leur question.")
+    ] = False,
+    data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--data", help="Fichier RDF à interroger (défaut : sortie du dernier convert)."
+        ),
+    ] = None,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="URL d'un point d'accès SPARQL à interroger.")
+    ] = None,
+    graph: Annotated[
+        str | None, typer.Option("--graph", help="Graphe nommé à interroger sur le point d'accès.")
+    ] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", help="Valeur d'un paramètre : nom=valeur.")
+    ] = None,
+    fmt: Annotated[
+        ResultFormat, typer.Option("--format", help="Sortie : table, csv, tsv ou json.")
+    ] = ResultFormat.table,
+) -> None:
+    """Lance une requête SPARQL de la bibliothèque (ou un fichier .rq), en local ou à distance.
+
+    Les paramètres sont liés comme des termes RDF, jamais collés tels quels dans la requête.
+    Statut de sortie : 0 réussite, 2 requête, paramètre, données ou point d'accès inutilisables.
+    """
+    with _reported():
+        if list_queries:
+            for item in library():
+                params = ", ".join(f"{p.name}={p.default}" for p in item.parameters.values())
+                out.print(
+                    f"{item.name} : {item.question}" + (f" [{params}]" if params else ""),
+                    markup=False,
+                )
+            raise typer.Exit(EXIT_OK)
+        if name is None:
+            raise UsageError("nommez une requête (cskg query --list les montre toutes)")
+        chosen = load_query(name)
+        text = bind(chosen, parse_parameters(param or []))
+        if endpoint:
+            results = run_remote(text, endpoint, graph=graph, credentials=_credentials())
+        else:
+            files = data or [last_output() / GRAPH_NAME]
+            results = run_local(text, local_store(files))
+    if fmt is ResultFormat.table:
+        _print_table(results)
+    else:
+        sys.stdout.buffer.write(results_bytes(results, fmt.value))
+        sys.stdout.buffer.flush()
+    raise typer.Exit(EXIT_OK)
+
+
+DEFAULT_STORE = Path(".cskg") / "store"
+
+
+@app.command()
+def serve(
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Dossier (ou fichier .ttl) de la sortie à servir (défaut : dernier convert).",
+        ),
+    ] = None,
+    store: Annotated[
+        Path, typer.Option("--store", help="Dossier du magasin persistant d'oxigraph.")
+    ] = DEFAULT_STORE,
+    port: Annotated[int, typer.Option("--port", help="Port d'écoute sur 127.0.0.1.")] = 7878,
+) -> None:
+    """Sert la sortie, l'ontologie et les vocabulaires sur un point d'accès SPARQL local.
+
+    Le magasin est réutilisé tel quel quand les fichiers n'ont pas changé. Ctrl-C arrête le
+    serveur proprement. Statut de sortie : 0 arrêt normal, 2 données, port ou serveur
+    inutilisables.
+    """
+    with _reported():
+        files = served_files(data or last_output())
+        reused = prepare_store(store, files)
+        server = start_server(store, port=port)
+    out.print(
+        f"magasin {'réutilisé' if reused else 'chargé'} : {store} ({len(files)} fichiers)",
+        markup=False,
+    )
+    out.print(f"point d'accès SPARQL : {server.query_url}", markup=False)
+    out.print(f"page de requêtes : {server.base}/", markup=False)
+    out.print("Ctrl-C pour arrêter", markup=False)
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    out.print("serveur arrêté", markup=False)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def publish(
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint", help="URL du point d'accès SPARQL (requêtes).", show_default=False
+        ),
+    ],
+    graph: Annotated[
+        str, typer.Option("--graph", help="IRI du graphe nommé à remplacer.")
+    ] = DEFAULT_GRAPH,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Dossier de la sortie à publier (défaut : dernier convert)."),
+    ] = None,
+    update_url: Annotated[
+        str | None,
+        typer.Option("--update", help="URL de mise à jour SPARQL, si elle n'est pas devinée."),
+    ] = None,
+    store_url: Annotated[
+        str | None,
+        typer.Option("--graph-store", help="URL du Graph Store HTTP, si elle n'est pas devinée."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Délai d'attente par requête, en secondes.")
+    ] = 60,
+) -> None:
+    """Publie la sortie (avec ontologie et vocabulaires) dans un graphe nommé, remplacé d'un coup.
+
+    Identifiants : variables CSKG_ENDPOINT_USER et CSKG_ENDPOINT_PASSWORD, ou ~/.netrc.
+    Statut de sortie : 0 publié et vérifié, 2 données, point d'accès ou publication en échec
+    (le graphe publié garde alors sa version précédente).
+    """
+    with _reported():
+        target = Endpoint.from_url(endpoint, update=update_url, store=store_url, timeout=timeout)
+        done = run_publish(data or last_output(), target, graph)
+    method = "Graph Store HTTP" if done.method == "graph-store" else "SPARQL Update par lots"
+    out.print(
+        f"publié : {done.triples} triplets dans <{done.graph}> ({method}, "
+        f"{done.retries} nouvel(s) essai(s)), compte vérifié sur le serveur",
+        markup=False,
+    )
+    raise typer.Exit(EXIT_OK)
 
 
 def main() -> None:

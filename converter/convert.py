@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from converter.errors import OutputError
 from converter.files import write_atomically
 from converter.mapping import MappedGraph, map_records
 from converter.model import ParseResult
@@ -18,6 +20,27 @@ from converter.validation import ValidationReport, validate_triples
 from converter.vocab import COG_DIR, DEFAULT_BASE_IRI
 
 REPORT_NAME = "report.json"
+GRAPH_NAME = "actions.ttl"
+
+
+def _state_file() -> Path:
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "cskg" / "last-output"
+
+
+def last_output() -> Path:
+    """The folder the last ``cskg convert`` wrote to (``output/`` when unknown)."""
+    try:
+        return Path(_state_file().read_text(encoding="utf-8").strip())
+    except OSError:
+        return Path("output")
+
+
+def _remember(output: Path) -> None:
+    try:
+        write_atomically(_state_file(), str(output.resolve()).encode("utf-8"))
+    except OutputError:
+        pass  # a convenience only: commands fall back to output/
 
 
 @dataclass
@@ -87,4 +110,5 @@ def convert(
     report = json.dumps(conversion.report(), ensure_ascii=False, indent=2) + "\n"
     write_atomically(output / REPORT_NAME, report.encode("utf-8"))
     conversion.written.append(output / REPORT_NAME)
+    _remember(output)
     return conversion

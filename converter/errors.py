@@ -44,3 +44,7 @@ class UsageError(CskgError):
 
 class OutputError(CskgError):
     """An output file or folder cannot be written."""
+
+
+class RemoteError(CskgError):
+    """A SPARQL endpoint cannot be reached, refuses the request or answers with an error."""

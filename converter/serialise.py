@@ -64,7 +64,8 @@ def ntriples_bytes(triples: Iterable[ox.Triple]) -> bytes:
     return "".join(sorted(f"{t} .\n" for t in triples)).encode("utf-8")
 
 
-def _compact(iri: str) -> str:
+def compact_iri(iri: str) -> str:
+    """``iri`` as ``prefix:local`` when a prefix of the output covers it."""
     for prefix, namespace in OUTPUT_PREFIXES.items():
         local = iri.removeprefix(namespace)
         if local != iri and local and not local.startswith("/"):
@@ -74,13 +75,13 @@ def _compact(iri: str) -> str:
 
 def _json_object(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Any:
     if isinstance(term, ox.NamedNode):
-        return {"@id": _compact(term.value)}
+        return {"@id": compact_iri(term.value)}
     if isinstance(term, ox.Literal):
         if term.language:
             return {"@value": term.value, "@language": term.language}
         if term.datatype.value == XSD_STRING:
             return term.value
-        return {"@value": term.value, "@type": _compact(term.datatype.value)}
+        return {"@value": term.value, "@type": compact_iri(term.datatype.value)}
     raise TypeError(f"terme inattendu dans le graphe : {term}")
 
 
@@ -89,16 +90,16 @@ def jsonld_bytes(triples: Iterable[ox.Triple]) -> bytes:
     nodes: list[dict[str, Any]] = []
     for subject, group in groupby(sorted_triples(triples), key=lambda t: t.subject):
         assert isinstance(subject, ox.NamedNode), "the mapping mints IRIs only"
-        node: dict[str, Any] = {"@id": _compact(subject.value)}
+        node: dict[str, Any] = {"@id": compact_iri(subject.value)}
         for predicate, same in groupby(group, key=lambda t: t.predicate):
             if predicate == RDF_TYPE:
                 types = [
-                    _compact(t.object.value) for t in same if isinstance(t.object, ox.NamedNode)
+                    compact_iri(t.object.value) for t in same if isinstance(t.object, ox.NamedNode)
                 ]
                 node["@type"] = types[0] if len(types) == 1 else types
                 continue
             values = [_json_object(t.object) for t in same]
-            node[_compact(predicate.value)] = values[0] if len(values) == 1 else values
+            node[compact_iri(predicate.value)] = values[0] if len(values) == 1 else values
         nodes.append(node)
     document = {"@context": OUTPUT_PREFIXES, "@graph": nodes}
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from converter.model import ParseResult
 from converter.reader import read_text
+
+# Keep the "last convert output" state of the tests out of the user's cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="cskg-tests-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "actions_centres_sociaux.txt"

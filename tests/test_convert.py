@@ -190,14 +190,18 @@ def test_cli_validate_unreadable_file_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "RDF illisible" in result.stderr
 
 
-def test_unknown_departement_is_kept_unlinked_with_candidates_and_a_shacl_warning(tmp_path: Path) -> None:
+def test_unknown_departement_is_kept_unlinked_with_candidates_and_a_shacl_warning(
+    tmp_path: Path,
+) -> None:
     dump = tmp_path / "a.txt"
     dump.write_text(fiche(organiser="CENTRE SOCIAL X - Sartre"), encoding="utf-8")
     done = convert([dump], tmp_path / "out")
     (warning,) = [w for w in done.graph.warnings if "Sartre" in w.message]
     assert (warning.file, warning.line) == (str(dump), 3) and "Sarthe" in warning.message
     assert done.validation.conforms
-    assert "WrittenDepartement-linked" in [r.shape.rsplit("#", 1)[1] for r in done.validation.warnings]
+    assert "WrittenDepartement-linked" in [
+        r.shape.rsplit("#", 1)[1] for r in done.validation.warnings
+    ]
     graph = _graph(tmp_path / "out" / "actions.ttl")
     (structure,) = graph.subjects(CSKG.departementLabel, rdflib.Literal("Sartre"))
     assert graph.value(structure, CSKG.departement) is None

@@ -1,0 +1,162 @@
+"""A real SPARQL server on 127.0.0.1: the ``oxigraph`` server from PyPI, over a persistent store.
+
+``prepare_store`` loads the output, the ontology and the vocabularies into a store folder, and
+reuses it when the files have not changed (a fingerprint of their bytes is kept beside it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from converter.errors import InputError, RemoteError, UsageError
+from converter.files import write_atomically
+from converter.vocab import ONTOLOGY_FILE, vocabulary_files
+
+FINGERPRINT = "cskg-fingerprint"
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` command installed beside this Python, or on the PATH.
+
+    :raises InputError: it is not installed.
+    """
+    beside = Path(sys.executable).with_name("oxigraph")
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if not found:
+        raise InputError("serveur oxigraph absent : pip install oxigraph", path="oxigraph")
+    return found
+
+
+def served_files(data: Path) -> list[Path]:
+    """What a server holds: the graph of ``data`` (a folder or a file), ontology, vocabularies."""
+    graph = data / "actions.ttl" if data.is_dir() else data
+    return [graph, ONTOLOGY_FILE, *vocabulary_files()]
+
+
+def fingerprint(files: Iterable[Path]) -> str:
+    """sha256 of the names and bytes of ``files``.
+
+    :raises InputError: a file is missing.
+    """
+    digest = hashlib.sha256()
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise InputError(
+                "fichier introuvable (lancez d'abord cskg convert)", path=str(path)
+            ) from None
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def prepare_store(location: Path, files: list[Path]) -> bool:
+    """Load ``files`` into the store at ``location``; True when an unchanged store was reused.
+
+    :raises UsageError: ``location`` is a non-empty folder that is not a cskg store.
+    :raises InputError: a file is missing or the load fails.
+    """
+    wanted = fingerprint(files)
+    marker = location / FINGERPRINT
+    if marker.exists() and marker.read_text(encoding="utf-8").strip() == wanted:
+        return True
+    if location.exists() and any(location.iterdir()) and not marker.exists():
+        raise UsageError(
+            f"{location} n'est pas un magasin cskg (dossier non vide) : choisissez --store"
+        )
+    shutil.rmtree(location, ignore_errors=True)
+    location.mkdir(parents=True)
+    command = [oxigraph_binary(), "load", "--location", str(location), "--file", *map(str, files)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        shutil.rmtree(location, ignore_errors=True)
+        raise InputError(
+            f"chargement refusé par oxigraph : {done.stderr.strip()[:300]}", path=str(location)
+        )
+    write_atomically(marker, wanted.encode())
+    return False
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+@dataclass
+class Server:
+    """A running oxigraph server."""
+
+    process: subprocess.Popen[bytes]
+    host: str
+    port: int
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.base}/query"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server(
+    location: Path | None, *, host: str = "127.0.0.1", port: int = 7878, wait: float = 30
+) -> Server:
+    """Start ``oxigraph serve`` on ``host:port`` (in memory when ``location`` is None).
+
+    :raises UsageError: the port is taken.
+    :raises RemoteError: the server did not start.
+    """
+    if not port_is_free(host, port):
+        raise UsageError(f"le port {port} de {host} est déjà pris : choisissez --port")
+    command = [oxigraph_binary(), "serve", "--bind", f"{host}:{port}"]
+    if location is not None:
+        command += ["--location", str(location)]
+    log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server never blocks on it
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+    server = Server(process, host, port)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            message = log.read().decode(errors="replace")
+            raise RemoteError(
+                f"le serveur s'est arrêté : {message.strip()[:300]}", path=server.base
+            )
+        try:
+            with urllib.request.urlopen(server.base + "/", timeout=2):
+                return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    server.stop()
+    raise RemoteError(f"le serveur n'a pas répondu en {wait:g} s", path=server.base)
