@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from converter.convert import convert
+from converter.query import local_store
 from converter.vocab import PROJECT
 from tests.conftest import SEED
 
@@ -18,9 +19,7 @@ QUERIES = PROJECT / "queries"
 def store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
     folder = tmp_path_factory.mktemp("queries")
     convert([SEED], folder)
-    store = ox.Store()
-    store.load(path=str(folder / "actions.ttl"), format=ox.RdfFormat.TURTLE)
-    return store
+    return local_store([folder / "actions.ttl"])
 
 
 def _rows(store: ox.Store, name: str) -> list[tuple[str, ...]]:
@@ -58,3 +57,245 @@ def test_structures_per_commune(store: ox.Store) -> None:
         ("68297", "Saint-Louis", "68", "1"),
         ("72003", "Allonnes", "72", "1"),
     ]
+
+
+# --- every library query, checked by hand against the fiches (see the counts in comments) ---
+
+from decimal import Decimal  # noqa: E402
+
+from typer.testing import CliRunner  # noqa: E402
+
+from converter.cli import app  # noqa: E402
+from converter.errors import UsageError  # noqa: E402
+from converter.query import bind, library, load_query, parse_parameters, sparql_term  # noqa: E402
+
+
+def _bound(store: ox.Store, name: str, **params: str) -> list[tuple[str, ...]]:
+    solutions = store.query(bind(load_query(name), params))
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = [v.value for v in solutions.variables]
+    return [tuple(s[n].value if s[n] is not None else "" for n in names) for s in solutions]  # type: ignore[union-attr]
+
+
+def test_library_has_at_least_12_queries_with_questions_in_french_and_english() -> None:
+    queries = library()
+    assert len(queries) >= 12
+    assert all(q.question and q.question_en for q in queries)
+
+
+def test_actions_per_theme(store: ox.Store) -> None:
+    # Themes of the 25 fiches counted by hand: 62 theme mentions in all.
+    counts = {label: int(n) for _, label, n in _rows(store, "actions-par-thematique")}
+    assert counts == {
+        "Démocratie & citoyenneté": 10, "Mixité sociale": 9, "Solidarité": 7, "Parentalité": 7,
+        "Emploi, économie": 6, "éducation / scolarité": 5, "Culture": 4, "intergénérationnel": 4,
+        "Intégration": 3, "Précarité": 3, "développement durable": 1, "vacances / loisirs": 1,
+        "Santé": 1, "mobilité / transport": 1,
+    }  # fmt: skip
+
+
+def test_actions_per_public(store: ox.Store) -> None:
+    counts = {label: int(n) for _, label, n in _rows(store, "actions-par-public")}
+    assert counts == {
+        "Tous publics": 9, "familles": 6, "Adultes": 3, "Jeunesse": 3, "Enfance": 2,
+        "Petite enfance": 1, "Jeunes adultes": 1,
+    }  # fmt: skip
+
+
+def test_actions_per_status(store: ox.Store) -> None:
+    # Terminée: En route vers l'emploi, familles et reseaux sociaux, Fête de quartier.
+    assert [(label, n) for _, label, n in _rows(store, "actions-par-statut")] == [
+        ("En cours", "22"),
+        ("Terminée", "3"),
+    ]
+
+
+def test_actions_per_departement(store: ox.Store) -> None:
+    rows = {
+        code: (name, region, int(n))
+        for _, code, name, region, n in _rows(store, "actions-par-departement")
+    }
+    assert len(rows) == 18 and sum(n for _, _, n in rows.values()) == 25
+    twice = {code for code, (_, _, n) in rows.items() if n == 2}
+    assert twice == {"72", "46", "971", "54", "13", "59", "31"}
+    assert rows["90"] == ("Territoire de Belfort", "27", 1)
+
+
+def test_partners_with_most_actions(store: ox.Store) -> None:
+    # Every fiche lists « Préfecture », and only it; 23 structures organise the 25 actions.
+    assert [row[1:] for row in _rows(store, "partenaires-principaux")] == [
+        ("Préfecture", "25", "23")
+    ]
+
+
+def test_structures_with_most_actions(store: ox.Store) -> None:
+    rows = _rows(store, "structures-principales")
+    assert len(rows) == 23
+    assert [(name, dep, n) for _, name, dep, n in rows[:2]] == [
+        ("CENTRE SOCIAL LA SOURCE", "Guadeloupe", "2"),
+        ('Centre Social "VILLE PLURIELLE" Place Neruda Allende', "Meurthe-et-Moselle", "2"),
+    ]
+
+
+def test_themes_that_occur_together(store: ox.Store) -> None:
+    pairs = {(a, b): int(n) for a, b, n in _rows(store, "thematiques-associees")}
+    # Mixité sociale + Solidarité: both Bienvenue fiches, Conseil d'usagers, Fête de quartier.
+    assert pairs[("Mixité sociale", "Solidarité")] == 4
+    # Démocratie & citoyenneté + Mixité sociale: Collectif, Conseil d'usagers, TAP.
+    assert pairs[("Démocratie & citoyenneté", "Mixité sociale")] == 3
+    assert pairs[("Intégration", "Solidarité")] == 2
+    assert max(pairs.values()) == 4
+
+
+def test_actions_for_a_public_in_a_departement(store: ox.Store) -> None:
+    default = _rows(store, "actions-public-departement")
+    assert [(t[:10], s[-20:]) for _, t, s in default] == [
+        ("Bienvenue ", "AL LATRONQUIERE SOUSCEYRAC"[-20:]),
+        ("Bienvenue ", "LEYME-LACAPELLE MARIVAL"[-20:]),
+    ]
+    assert [t for _, t, _ in _bound(store, "actions-public-departement", departement="31")] == [
+        "Diagnostic participatif et partagé famille sur le quartier d'Empalot"
+    ]
+    assert [
+        t
+        for _, t, _ in _bound(
+            store, "actions-public-departement", public="Adultes", departement="57"
+        )
+    ] == ["Faciliter l'accès au droit et à l'information"]
+
+
+def test_budget_totals_and_medians_per_theme(store: ox.Store) -> None:
+    # Budgets read: Bien vivre 30500, T'Lien3 372100, conseil citoyens 5000, COOP MONS 37669,
+    # Ecrivain public 31600, En route 3500, Festival BOUGE 95000.
+    rows = {
+        label: (int(n), Decimal(total), Decimal(median))
+        for label, n, total, median in _rows(store, "budget-par-thematique")
+    }
+    assert rows == {
+        "Emploi, économie": (4, Decimal("444869"), Decimal("34634.5")),
+        "Culture": (1, Decimal("95000"), Decimal("95000")),
+        "Démocratie & citoyenneté": (3, Decimal("67100"), Decimal("30500")),
+        "Santé": (1, Decimal("31600"), Decimal("31600")),
+        "Solidarité": (1, Decimal("30500"), Decimal("30500")),
+        "développement durable": (1, Decimal("30500"), Decimal("30500")),
+    }
+
+
+def test_actions_whose_only_partner_is_the_prefecture(store: ox.Store) -> None:
+    assert len(_rows(store, "partenaire-unique")) == 25
+    assert _bound(store, "partenaire-unique", partenaire="CAF") == []
+
+
+def test_full_fiche_of_one_action_by_title_or_iri(store: ox.Store) -> None:
+    rows = _rows(store, "fiche-action")
+    properties = {p.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for _, p, _, _ in rows}
+    assert {
+        "title",
+        "staffCount",
+        "budget",
+        "fundingText",
+        "organiser",
+        "partner",
+        "theme",
+    } <= properties
+    assert ("https://w3id.org/cskg/def#staffCount", "4") in {(p, v) for _, p, v, _ in rows}
+    iri = rows[0][0]
+    assert _bound(store, "fiche-action", fiche=iri) == rows
+
+
+def test_actions_in_progress_started_before_a_year(store: ox.Store) -> None:
+    # Descriptions: TAP « débuté en mars 2013 », T'Lien3 « démarré au 1er octobre 2015 »,
+    # Ecrivain public « débuté effectivement le 05 avril 2017 », conseil citoyens « Démarrage en
+    # septembre 2017 »; Espace Numérique (2018) is not before 2018; En route (2014) has ended.
+    rows = [(t, y) for _, t, y, _ in _rows(store, "actions-en-cours-avant")]
+    assert rows == [
+        ("Coordination et animation des Temps d'Activités Périscolaires", "2013"),
+        ("Chantier d'insertion :\" T'Lien3\"", "2015"),
+        ("Ecrivain public", "2017"),
+        ("conseil citoyens", "2017"),
+    ]
+    assert [t for _, t, _, _ in _bound(store, "actions-en-cours-avant", annee="2016")] == [
+        "Coordination et animation des Temps d'Activités Périscolaires",
+        "Chantier d'insertion :\" T'Lien3\"",
+    ]
+
+
+# --- binding values safely ---
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['"} ; DROP ALL ; {"', 'a\\" } } ; CLEAR ALL #', "é\n\r\t\\u0022", "}", "<script>"],
+)
+def test_text_values_are_bound_as_literals_and_match_exactly(store: ox.Store, hostile: str) -> None:
+    before = len(store)
+    assert _bound(store, "partenaire-unique", partenaire=hostile) == []
+    echo = store.query(f"SELECT ?v WHERE {{ BIND({sparql_term('texte', hostile)} AS ?v) }}")
+    assert next(iter(echo))["v"].value == hostile  # type: ignore[union-attr, arg-type]
+    assert len(store) == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("entier", "2018; DROP"),
+        ("entier", "deux"),
+        ("iri", "a b"),
+        ("iri", "x>"),
+        ("iri", "sans-deux-points"),
+    ],
+)
+def test_values_of_the_wrong_kind_are_refused(kind: str, value: str) -> None:
+    with pytest.raises(UsageError):
+        sparql_term(kind, value)
+
+
+def test_unknown_parameter_and_malformed_pair_are_refused() -> None:
+    with pytest.raises(UsageError, match="paramètres : public, departement"):
+        bind(load_query("actions-public-departement"), {"region": "52"})
+    with pytest.raises(UsageError, match="nom=valeur"):
+        parse_parameters(["region"])
+
+
+runner = CliRunner()
+
+
+def test_cli_query_list_shows_every_question() -> None:
+    result = runner.invoke(app, ["query", "--list"])
+    assert result.exit_code == 0
+    for query in library():
+        assert f"{query.name} : {query.question}" in result.stdout
+
+
+def test_cli_query_formats(tmp_path: Path) -> None:
+    runner.invoke(app, ["convert", str(SEED), "-o", str(tmp_path)])
+    data = ["--data", str(tmp_path / "actions.ttl")]
+    csv_out = runner.invoke(app, ["query", "actions-par-statut", *data, "--format", "csv"])
+    assert csv_out.stdout.splitlines() == [
+        "statut,libelle,actions",
+        "https://w3id.org/cskg/vocab/statut/en-cours,En cours,22",
+        "https://w3id.org/cskg/vocab/statut/terminee,Terminée,3",
+    ]
+    json_out = runner.invoke(app, ["query", "actions-par-statut", *data, "--format", "json"])
+    import json
+
+    assert json.loads(json_out.stdout)["head"]["vars"] == ["statut", "libelle", "actions"]
+    table = runner.invoke(app, ["query", "actions-par-statut", *data])
+    assert "statut:en-cours" in table.stdout and "2 ligne(s)" in table.stdout
+    default = runner.invoke(app, ["query", "actions-par-statut", "--format", "csv"])
+    assert default.stdout == csv_out.stdout  # the last convert output is the default data
+
+
+def test_cli_query_errors_exit_2_with_one_line(tmp_path: Path) -> None:
+    unknown = runner.invoke(app, ["query", "nope"])
+    assert unknown.exit_code == 2 and "requête inconnue « nope »" in unknown.stderr
+    bad = runner.invoke(app, ["query", "actions-en-cours-avant", "--param", "annee=deux"])
+    assert bad.exit_code == 2 and "entier attendu" in bad.stderr
+    missing = runner.invoke(
+        app, ["query", "actions-par-statut", "--data", str(tmp_path / "absent.ttl")]
+    )
+    assert missing.exit_code == 2 and "introuvable" in missing.stderr
+    rq = tmp_path / "bad.rq"
+    rq.write_text("SELECT WHERE {", encoding="utf-8")
+    invalid = runner.invoke(app, ["query", str(rq), "--data", str(tmp_path / "absent.ttl")])
+    assert invalid.exit_code == 2

@@ -1,0 +1,251 @@
+"""Against a real SPARQL server (oxigraph from PyPI on a free loopback port): query, serve,
+publish, and publish through injected faults without ever leaving a half-replaced graph."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from converter.convert import convert
+from converter.endpoint import (
+    Server,
+    fingerprint,
+    free_port,
+    prepare_store,
+    served_files,
+    start_server,
+)
+from converter.errors import RemoteError
+from converter.publish import Endpoint, publish, read_triples
+from converter.query import bind, library, load_query, local_store, run_local, run_remote
+from tests.conftest import SEED
+from tests.faults import FaultProxy, Rule
+
+GRAPH = "https://example.org/graph/actions"
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+
+
+def no_sleep(_: float) -> None:
+    pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    running = start_server(None, port=free_port())
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two versions of the output: 24 fiches, then all 25."""
+    root = tmp_path_factory.mktemp("versions")
+    short = root / "short.txt"
+    short.write_text(SEED_TEXT[: SEED_TEXT.rindex("\nActions\n")] + "\n", encoding="utf-8")
+    convert([short], root / "v1")
+    convert([SEED], root / "v2")
+    return root / "v1", root / "v2"
+
+
+def _endpoint(url: str, **options: object) -> Endpoint:
+    return Endpoint.from_url(url + "/query", **options)  # type: ignore[arg-type]
+
+
+def _count(server: Server, graph: str = GRAPH) -> int:
+    results = run_remote(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", server.query_url
+    )
+    assert isinstance(results, ox.QuerySolutions)
+    return int(next(iter(results))["n"].value)  # type: ignore[union-attr]
+
+
+def _rows(results: ox.QuerySolutions | ox.QueryBoolean) -> list[tuple[str, ...]]:
+    if isinstance(results, ox.QueryBoolean):
+        return [(str(bool(results)),)]
+    names = [v.value for v in results.variables]
+    return sorted(tuple(str(s[n]) for n in names) for s in results)
+
+
+def test_publish_then_every_library_query_answers_as_locally(
+    server: Server, outputs: tuple[Path, Path]
+) -> None:
+    _, v2 = outputs
+    done = publish(v2, _endpoint(server.base), GRAPH, sleep=no_sleep)
+    local = local_store(served_files(v2)[:1])
+    assert done.method == "graph-store" and done.triples == len(read_triples(served_files(v2)))
+    assert _count(server) == done.triples
+    for query in library():
+        text = bind(query, {})
+        remote = _rows(run_remote(text, server.query_url, graph=GRAPH))
+        assert remote == _rows(run_local(text, local)), query.name
+        assert remote, query.name
+
+
+def test_republish_replaces_the_graph_instead_of_appending(
+    server: Server, outputs: tuple[Path, Path]
+) -> None:
+    v1, v2 = outputs
+    publish(v2, _endpoint(server.base), GRAPH, sleep=no_sleep)
+    publish(v2, _endpoint(server.base), GRAPH, sleep=no_sleep)
+    assert _count(server) == len(read_triples(served_files(v2)))
+    publish(v1, _endpoint(server.base), GRAPH, sleep=no_sleep)
+    assert _count(server) == len(read_triples(served_files(v1)))
+
+
+def test_publish_without_graph_store_uses_update_batches(
+    server: Server, outputs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, v2 = outputs
+    monkeypatch.setattr("converter.publish.BATCH_TRIPLES", 400)
+    proxy = FaultProxy(server.base, [Rule("PUT", "/store", "status", status=404)])
+    try:
+        done = publish(v2, _endpoint(proxy.url), GRAPH + "/batches", sleep=no_sleep)
+    finally:
+        proxy.close()
+    assert done.method == "update"
+    assert sum(1 for method, path, _ in proxy.seen if method == "POST" and path == "/update") >= 5
+    assert _count(server, GRAPH + "/batches") == done.triples
+
+
+def _publish_v1_then_fail_v2(
+    server: Server, outputs: tuple[Path, Path], rules: list[Rule], graph: str
+) -> RemoteError:
+    v1, v2 = outputs
+    publish(v1, _endpoint(server.base), graph, sleep=no_sleep)
+    before = _rows(
+        run_remote(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", server.query_url)
+    )
+    proxy = FaultProxy(server.base, rules)
+    try:
+        with pytest.raises(RemoteError) as caught:
+            publish(v2, _endpoint(proxy.url, timeout=2), graph, sleep=no_sleep)
+    finally:
+        proxy.close()
+    after = _rows(
+        run_remote(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", server.query_url)
+    )
+    assert after == before, "the published graph must still be the complete previous version"
+    assert len(after) == len(read_triples(served_files(v1)))
+    return caught.value
+
+
+def test_upload_cut_off_keeps_the_previous_version(
+    server: Server, outputs: tuple[Path, Path]
+) -> None:
+    error = _publish_v1_then_fail_v2(
+        server, outputs, [Rule("PUT", "/store", "cut")], GRAPH + "/cut"
+    )
+    assert "après 4 essais" in str(error)
+
+
+def test_server_failing_at_the_swap_keeps_the_previous_version(
+    server: Server, outputs: tuple[Path, Path]
+) -> None:
+    error = _publish_v1_then_fail_v2(
+        server, outputs, [Rule("POST", "/update", "status", status=503)], GRAPH + "/swap"
+    )
+    assert "503" in str(error)
+
+
+def test_unauthorised_fails_at_once_with_a_clear_message(
+    server: Server, outputs: tuple[Path, Path]
+) -> None:
+    proxy = FaultProxy(server.base, [Rule("PUT", "/store", "status", status=401)])
+    try:
+        with pytest.raises(RemoteError, match="accès refusé \\(401\\)"):
+            publish(outputs[1], _endpoint(proxy.url), GRAPH + "/401", sleep=no_sleep)
+    finally:
+        proxy.close()
+    assert len(proxy.seen) == 1
+
+
+def test_500_then_200_is_retried(server: Server, outputs: tuple[Path, Path]) -> None:
+    proxy = FaultProxy(server.base, [Rule("PUT", "/store", "status", status=500, times=2)])
+    try:
+        done = publish(outputs[1], _endpoint(proxy.url), GRAPH + "/retry", sleep=no_sleep)
+    finally:
+        proxy.close()
+    assert done.retries == 2 and _count(server, GRAPH + "/retry") == done.triples
+
+
+def test_server_down_is_reported_after_bounded_retries(outputs: tuple[Path, Path]) -> None:
+    sleeps: list[float] = []
+    with pytest.raises(RemoteError, match="injoignable.*après 4 essais"):
+        publish(
+            outputs[1], _endpoint(f"http://127.0.0.1:{free_port()}"), GRAPH, sleep=sleeps.append
+        )
+    assert sleeps == [0.5, 1.0, 2.0]
+
+
+def test_slow_server_times_out(server: Server, outputs: tuple[Path, Path]) -> None:
+    proxy = FaultProxy(server.base, [Rule("PUT", "/store", "hang", seconds=2)])
+    try:
+        with pytest.raises(RemoteError, match="pas de réponse en 0.5 s"):
+            publish(
+                outputs[1],
+                _endpoint(proxy.url, timeout=0.5, attempts=2),
+                GRAPH + "/slow",
+                sleep=no_sleep,
+            )
+    finally:
+        proxy.close()
+
+
+def test_hostile_parameter_is_bound_as_a_literal_remotely(
+    server: Server, outputs: tuple[Path, Path]
+) -> None:
+    publish(outputs[1], _endpoint(server.base), GRAPH, sleep=no_sleep)
+    before = _count(server)
+    query = load_query("partenaire-unique")
+    for hostile in ('"} ; DROP ALL ; {"', '\\" } } ; CLEAR ALL #', "x' } ; DROP ALL ; { '"):
+        results = run_remote(bind(query, {"partenaire": hostile}), server.query_url, graph=GRAPH)
+        assert _rows(results) == []
+    assert _count(server) == before
+
+
+def test_store_is_reused_when_the_output_did_not_change(
+    tmp_path: Path, outputs: tuple[Path, Path]
+) -> None:
+    files = served_files(outputs[1])
+    assert prepare_store(tmp_path / "store", files) is False
+    assert prepare_store(tmp_path / "store", files) is True
+    assert prepare_store(tmp_path / "store", served_files(outputs[0])) is False
+    assert (tmp_path / "store" / "cskg-fingerprint").read_text() == fingerprint(
+        served_files(outputs[0])
+    )
+
+
+def test_cskg_serve_prints_its_urls_answers_queries_and_stops_on_ctrl_c(
+    tmp_path: Path, outputs: tuple[Path, Path]
+) -> None:
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("cskg")), "serve", "--data", str(outputs[1])]
+    command += ["--store", str(tmp_path / "store"), "--port", str(port)]
+    for expected in ("chargé", "réutilisé"):
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            lines = [process.stdout.readline() for _ in range(4)]  # type: ignore[union-attr]
+            assert expected in lines[0], (
+                process.stderr.read() if process.poll() is not None else lines
+            )  # type: ignore[union-attr]
+            assert f"point d'accès SPARQL : http://127.0.0.1:{port}/query" in lines[1]
+            assert f"page de requêtes : http://127.0.0.1:{port}/" in lines[2]
+            results = run_remote(
+                bind(load_query("actions-par-statut"), {}), f"http://127.0.0.1:{port}/query"
+            )
+            assert [r[1] for r in _rows(results)] == ['"En cours"@fr', '"Terminée"@fr']
+        finally:
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=20)
+        assert process.returncode == 0, err
+        assert "serveur arrêté" in out and "Traceback" not in err
+    assert os.path.exists(tmp_path / "store" / "cskg-fingerprint")
