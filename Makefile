@@ -28,4 +28,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) output/*.jsonl output/*.csv output/*.json
+	rm -rf $(VENV) .cskg output/*.jsonl output/*.csv output/*.json output/*.ttl output/*.nt output/*.jsonld

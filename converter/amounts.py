@@ -13,22 +13,25 @@ from decimal import Decimal
 from converter.text import fold
 
 _BLANK = "[ \u00a0\u202f]"
-# An amount in euros: "30500 €", "31 600 €", "38 297.47€", "27 552,00 €", "95k€", "3000 euros".
-AMOUNT = re.compile(
-    rf"(?<![\w.,])(?P<units>\d{{1,3}}(?:{_BLANK}\d{{3}})+|\d+)(?:[.,](?P<cents>\d{{1,2}}))?"
-    rf"{_BLANK}*(?P<kilo>k)?{_BLANK}*(?:€|euros?\b|eur\b)",
+CURRENCY = re.compile(r"€|\beuros?\b|\beur\b", re.IGNORECASE)
+# The number right before a currency sign: "30500", "31 600", "10.000", "38 297.47", "27 552,00",
+# "95k". It is searched in a bounded window before each sign, so reading stays linear.
+NUMBER_BEFORE = re.compile(
+    rf"(?<![\w.,])(?<!\d{_BLANK})(?P<units>\d{{1,3}}(?:(?:{_BLANK}|\.)\d{{3}})+|\d+)"
+    rf"(?:[.,](?P<cents>\d{{1,2}}))?{_BLANK}*(?P<kilo>k)?{_BLANK}*$",
     re.IGNORECASE,
 )
-# "12 000 ou 15 000 €", "10 à 12 k€": an amount that closes a range or an alternative.
-ALTERNATIVE = re.compile(rf"\d{_BLANK}*(?:ou|à|-|–){_BLANK}*$", re.IGNORECASE)
-# "Mairie de Toulouse: 6 000 €" alone on its line: a funder and its contribution.
-CONTRIBUTION = re.compile(r"^\s*(?P<funder>[^:\d][^:]*?)\s*:+\s*(?P<amount>[^:]+?)\s*\.?\s*$")
-# Line labels that name an account, not a funder.
-NOT_FUNDERS = frozenset(
+WINDOW = 60
+# "12 000 ou 15 000 €", "entre 10 000 et 12 000 €", "10 à 12 k€": the amount closes a range.
+ALTERNATIVE = re.compile(rf"\d{_BLANK}*(?:ou|à|et|-|–|/){_BLANK}*$", re.IGNORECASE)
+# Words of a line label that name an account, not a funder ("Budget prévisionnel : 5 000 €").
+ACCOUNT_WORDS = frozenset(
     fold(word)
     for word in (
-        "budget", "budget global", "total", "totaux", "charges", "dépenses", "recettes",
-        "produits", "excédent", "déficit", "subventions", "coût", "coût total", "financement",
+        "budget", "total", "totaux", "charge", "charges", "dépense", "dépenses", "recette",
+        "recettes", "produit", "produits", "excédent", "déficit", "subvention", "subventions",
+        "coût", "coûts", "financement", "financements", "montant", "prévisionnel", "global",
+        "solde", "reste",
     )
 )  # fmt: skip
 TOTAL_WORDS = ("budget", "total")
@@ -44,19 +47,36 @@ class Contribution:
     amount: Decimal
 
 
-def _value(match: re.Match[str]) -> Decimal:
-    units = re.sub(_BLANK, "", match["units"])
-    value = Decimal(units + "." + match["cents"]) if match["cents"] else Decimal(units)
-    return value * 1000 if match["kilo"] else value
+@dataclass(frozen=True)
+class _Amount:
+    value: Decimal
+    start: int  # where its number starts
+    end: int  # after its currency sign
+    closes_range: bool
+
+
+def _find(text: str) -> list[_Amount]:
+    found = []
+    for sign in CURRENCY.finditer(text):
+        number = NUMBER_BEFORE.search(text, max(0, sign.start() - WINDOW), sign.start())
+        if number is None:
+            continue
+        units = re.sub(r"[ \u00a0\u202f.]", "", number["units"])
+        value = Decimal(f"{units}.{number['cents']}") if number["cents"] else Decimal(units)
+        if number["kilo"]:
+            value *= 1000
+        before = ALTERNATIVE.search(text, max(0, number.start() - 20), number.start())
+        found.append(_Amount(value, number.start(), sign.end(), before is not None))
+    return found
 
 
 def amounts(text: str) -> list[Decimal]:
     """Every amount in euros written in ``text``.
 
-    >>> amounts("Dépenses : 8538€ Recettes : 8806.06 Excédent : 263.83€")
-    [Decimal('8538'), Decimal('263.83')]
+    >>> amounts("Dépenses : 8538€ Recettes : 8806.06 Excédent : 263.83€ ; 10.000 €, 1,5 k€")
+    [Decimal('8538'), Decimal('263.83'), Decimal('10000'), Decimal('1500.0')]
     """
-    return [_value(m) for m in AMOUNT.finditer(text)]
+    return [a.value for a in _find(text)]
 
 
 def read_budget(text: str) -> Decimal | None:
@@ -72,17 +92,15 @@ def read_budget(text: str) -> Decimal | None:
     >>> read_budget("Dépenses : 8538€\\nRecettes : 8806.06\\nExcédent : 263.83€") is None
     True
     """
-    if any(
-        ALTERNATIVE.search(text, max(0, m.start() - 24), m.start()) for m in AMOUNT.finditer(text)
-    ):
+    every = _find(text)
+    if any(a.closes_range for a in every):
         return None
-    found = amounts(text)
-    if len(found) == 1:
-        return found[0]
+    if len(every) == 1:
+        return every[0].value
     totals = [
-        amounts(line)
+        found
         for line in text.split("\n")
-        if any(word in fold(line) for word in TOTAL_WORDS) and amounts(line)
+        if any(word in fold(line) for word in TOTAL_WORDS) and (found := amounts(line))
     ]
     if len(totals) == 1 and len(totals[0]) == 1:
         return totals[0][0]
@@ -98,12 +116,15 @@ Contribution(funder='ASP', amount=Decimal('6000'))]
     """
     found: list[Contribution] = []
     for line in text.split("\n"):
-        match = CONTRIBUTION.match(line)
-        if not match or fold(match["funder"]) in NOT_FUNDERS:
+        funder, colon, rest = line.partition(":")
+        funder, rest = funder.strip(), rest.lstrip(":").strip().rstrip(".").strip()
+        if not colon or not funder or funder[0].isdigit():
             continue
-        amount = AMOUNT.fullmatch(match["amount"])
-        if amount:
-            found.append(Contribution(match["funder"].strip(), _value(amount)))
+        if any(fold(word) in ACCOUNT_WORDS for word in re.findall(r"[^\W_]+", funder)):
+            continue
+        money = _find(rest)
+        if len(money) == 1 and money[0].start == 0 and money[0].end == len(rest):
+            found.append(Contribution(funder, money[0].value))
     return found
 
 

@@ -5,7 +5,6 @@ Only this module prints, catches ``CskgError`` and chooses exit statuses (see th
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -25,10 +24,11 @@ from rich.text import Text
 from converter import __version__
 from converter.convert import GRAPH_NAME, last_output
 from converter.convert import convert as run_conversion
+from converter.convert import parse as run_parse
 from converter.endpoint import prepare_store, served_files, start_server
 from converter.errors import CskgError, UsageError
-from converter.files import write_atomically
-from converter.model import Diagnostic, ParseResult
+from converter.model import Diagnostic
+from converter.paths import COG_DIR, SHAPES_FILE
 from converter.publish import DEFAULT_GRAPH, Endpoint
 from converter.publish import publish as run_publish
 from converter.query import (
@@ -41,12 +41,10 @@ from converter.query import (
     run_local,
     run_remote,
 )
-from converter.reader import read_inputs
 from converter.serialise import compact_iri
-from converter.tabular import write_csv, write_jsonl
 from converter.territory import load_cog
 from converter.validation import ShaclResult, ValidationReport, parse_rdf, validate_graph
-from converter.vocab import COG_DIR, CSKG, DEFAULT_BASE_IRI, SHAPES_FILE
+from converter.vocab import CSKG, DEFAULT_BASE_IRI
 
 # Exit statuses, documented in the README.
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -55,8 +53,8 @@ CSKG_ACTION = rdflib.URIRef(CSKG + "Action")
 CSKG_FILE = rdflib.URIRef(CSKG + "sourceFile")
 CSKG_LINE = rdflib.URIRef(CSKG + "firstLine")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 typer.rich_utils.OPTIONS_PANEL_TITLE = "Options"
 typer.rich_utils.ARGUMENTS_PANEL_TITLE = "Arguments"
@@ -109,20 +107,6 @@ def _print_diagnostics(kind: str, diagnostics: list[Diagnostic], report: str) ->
         )
 
 
-def _json_bytes(value: object) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def parse_report(result: ParseResult) -> dict[str, object]:
-    """What ``cskg parse`` writes to ``parse-report.json``."""
-    return {
-        "fiches_found": result.fiches_found,
-        "parsed": len(result.records),
-        "rejected": [d.as_dict() for d in result.rejected],
-        "warnings": [d.as_dict() for d in result.warnings],
-    }
-
-
 @app.command()
 def parse(
     files: Annotated[
@@ -141,11 +125,8 @@ def parse(
     Statut de sortie : 0 toutes les fiches lues, 1 des fiches rejetées, 2 entrée illisible.
     """
     with _reported():
-        result = read_inputs(files)
-        report = output / "parse-report.json"
-        write_jsonl(result.records, output / "actions.jsonl")
-        write_csv(result.records, output / "actions.csv")
-        write_atomically(report, _json_bytes(parse_report(result)))
+        result, written = run_parse(files, output)
+    report = written[-1]
     _print_diagnostics("avertissement", result.warnings, str(report))
     _print_diagnostics("rejet", result.rejected, str(report))
     parsed, rejected = len(result.records), len(result.rejected)
@@ -154,9 +135,7 @@ def parse(
         f"{len(result.warnings)} avertissement(s)",
         markup=False,
     )
-    out.print(
-        f"écrit : {output / 'actions.jsonl'}, {output / 'actions.csv'}, {report}", markup=False
-    )
+    out.print("écrit : " + ", ".join(str(p) for p in written), markup=False)
     if result.fiches_found != parsed + rejected:  # the reader's promise; never expected to break
         raise typer.Exit(EXIT_INTERNAL)
     raise typer.Exit(EXIT_REJECTED if rejected else EXIT_OK)
@@ -214,33 +193,40 @@ def convert(
         f"{graph.linked('commune')}/{graph.structures} à une commune (COG {done.cog_year})",
         markup=False,
     )
-    verdict = "conforme" if validation.conforms else "NON conforme"
-    out.print(
-        f"SHACL : {verdict} ({len(validation.violations)} violation(s), "
-        f"{len(validation.warnings)} avertissement(s))",
-        markup=False,
-    )
+    _print_verdict(validation)
     out.print("écrit : " + ", ".join(str(p) for p in done.written), markup=False)
     raise typer.Exit(EXIT_OK if done.ok else EXIT_REJECTED)
 
 
-def _owners(graph: rdflib.Graph) -> dict[rdflib.term.Node, rdflib.term.Node]:
-    """The action each node belongs to (the action itself, its fiche, budget, structure…)."""
-    actions = set(graph.subjects(rdflib.RDF.type, CSKG_ACTION))
-    owner: dict[rdflib.term.Node, rdflib.term.Node] = {a: a for a in actions}
+def _owners(graph: rdflib.Graph) -> dict[rdflib.term.Node, set[rdflib.term.Node]]:
+    """The actions each node belongs to (the action itself, its fiche, budget, structure…)."""
+    owners: dict[rdflib.term.Node, set[rdflib.term.Node]] = {
+        a: {a} for a in graph.subjects(rdflib.RDF.type, CSKG_ACTION)
+    }
     for _ in range(3):  # action -> structure -> département -> région
-        for s, _p, o in sorted(graph):
-            if s in owner and o not in owner and isinstance(o, rdflib.URIRef):
-                owner[o] = owner[s]
-    return owner
+        for s, _p, o in graph:
+            if s in owners and isinstance(o, rdflib.URIRef):
+                owners.setdefault(o, set()).update(owners[s])
+    return owners
+
+
+def _print_verdict(report: ValidationReport) -> None:
+    verdict = "conforme" if report.conforms else "NON conforme"
+    out.print(
+        f"SHACL : {verdict} ({len(report.violations)} violation(s), "
+        f"{len(report.warnings)} avertissement(s))",
+        markup=False,
+    )
 
 
 def _print_validation(graph: rdflib.Graph, report: ValidationReport) -> None:
     owners = _owners(graph)
     groups: dict[str, list[ShaclResult]] = {}
     for result in report.results:
-        action = owners.get(rdflib.URIRef(result.focus))
-        groups.setdefault(str(action) if action is not None else "", []).append(result)
+        actions = owners.get(rdflib.URIRef(result.focus), set())
+        # a node shared by several actions (a partner, a département) is listed on its own
+        key = str(next(iter(actions))) if len(actions) == 1 else ""
+        groups.setdefault(key, []).append(result)
     for name, results in sorted(groups.items()):
         if name:
             node = rdflib.URIRef(name)
@@ -253,7 +239,7 @@ def _print_validation(graph: rdflib.Graph, report: ValidationReport) -> None:
             out.print(f"Action {named}{where}", markup=False)
             out.print(f"  {name}", markup=False)
         else:
-            out.print("Hors action", markup=False)
+            out.print("Hors action ou partagé entre plusieurs actions", markup=False)
         for result in results:
             focus = "" if result.focus == name else f"{result.focus} : "
             value = f" [{result.value}]" if result.value else ""
@@ -261,12 +247,7 @@ def _print_validation(graph: rdflib.Graph, report: ValidationReport) -> None:
                 f"  {result.severity} : {focus}{result.path} : {result.message}{value}",
                 markup=False,
             )
-    verdict = "conforme" if report.conforms else "NON conforme"
-    out.print(
-        f"SHACL : {verdict} ({len(report.violations)} violation(s), "
-        f"{len(report.warnings)} avertissement(s))",
-        markup=False,
-    )
+    _print_verdict(report)
 
 
 @app.command()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,16 +9,20 @@ from pathlib import Path
 from typing import Any
 
 from converter.errors import OutputError
-from converter.files import write_atomically
+from converter.files import json_bytes, write_atomically
 from converter.mapping import MappedGraph, map_records
 from converter.model import ParseResult
+from converter.paths import COG_DIR
 from converter.reader import read_inputs
 from converter.serialise import write_graph
+from converter.tabular import write_csv, write_jsonl
 from converter.territory import load_cog
 from converter.validation import ValidationReport, validate_triples
-from converter.vocab import COG_DIR, DEFAULT_BASE_IRI
+from converter.vocab import DEFAULT_BASE_IRI
 
 REPORT_NAME = "report.json"
+PARSE_REPORT_NAME = "parse-report.json"
+TABLES = ("actions.jsonl", "actions.csv")
 GRAPH_NAME = "actions.ttl"
 
 
@@ -70,13 +73,8 @@ class Conversion:
             "linked": {
                 level: self.graph.linked(level) for level in ("departement", "region", "commune")
             },
-            "rejected": [
-                {"file": d.file, "line": d.line, "reason": d.message} for d in self.parsed.rejected
-            ],
-            "warnings": [
-                {"file": d.file, "line": d.line, "field": d.field, "message": d.message}
-                for d in warnings
-            ],
+            "rejected": [d.as_dict("reason") for d in self.parsed.rejected],
+            "warnings": [d.as_dict() for d in warnings],
             "territories": self.graph.territories,
             "triples": len(self.graph.triples),
             "shacl": {
@@ -86,6 +84,30 @@ class Conversion:
                 "results": [vars(r) for r in self.validation.results],
             },
         }
+
+
+def parse_report(result: ParseResult) -> dict[str, Any]:
+    """What ``parse-report.json`` holds."""
+    return {
+        "fiches_found": result.fiches_found,
+        "parsed": len(result.records),
+        "rejected": [d.as_dict("reason") for d in result.rejected],
+        "warnings": [d.as_dict() for d in result.warnings],
+    }
+
+
+def parse(inputs: Iterable[str | Path], output: Path) -> tuple[ParseResult, list[Path]]:
+    """Read fiches and write ``actions.jsonl``, ``actions.csv`` and ``parse-report.json``.
+
+    :raises InputError: an input cannot be read at all.
+    :raises OutputError: ``output`` cannot be written.
+    """
+    result = read_inputs(inputs)
+    jsonl, table = (output / name for name in TABLES)
+    write_jsonl(result.records, jsonl)
+    write_csv(result.records, table)
+    write_atomically(output / PARSE_REPORT_NAME, json_bytes(parse_report(result)))
+    return result, [jsonl, table, output / PARSE_REPORT_NAME]
 
 
 def convert(
@@ -107,8 +129,7 @@ def convert(
     validation = validate_triples(graph.triples)
     written = write_graph(graph.triples, output)
     conversion = Conversion(parsed, graph, validation, written, cog.year)
-    report = json.dumps(conversion.report(), ensure_ascii=False, indent=2) + "\n"
-    write_atomically(output / REPORT_NAME, report.encode("utf-8"))
+    write_atomically(output / REPORT_NAME, json_bytes(conversion.report()))
     conversion.written.append(output / REPORT_NAME)
     _remember(output)
     return conversion

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from converter.errors import InputError, RemoteError, UsageError
 from converter.files import write_atomically
-from converter.vocab import ONTOLOGY_FILE, vocabulary_files
+from converter.paths import ONTOLOGY_FILE
+from converter.vocab import vocabulary_files
 
 FINGERPRINT = "cskg-fingerprint"
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
 
 from converter.errors import OutputError
+
+
+def json_bytes(value: object) -> bytes:
+    """Indented UTF-8 JSON, accents as written, with a final newline: the reports' format."""
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _current_umask() -> int:
@@ -23,7 +29,7 @@ def write_atomically(path: str | Path, data: bytes) -> None:
 
     Readers see either the previous complete file or the new one, never a mix.
 
-    :raises InputError: the folder cannot be created or written.
+    :raises OutputError: the folder cannot be created or written.
     """
     target = Path(path)
     try:

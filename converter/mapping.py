@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from converter.amounts import amounts, read_budget, read_contributions, read_staff_count
 from converter.errors import UsageError
-from converter.model import FIELDS, Diagnostic, FicheField, Kind, Record
+from converter.model import FIELDS, FIELDS_BY_NAME, Diagnostic, FicheField, Kind, Record
 from converter.territory import Cog, CommuneMatch, Departement, load_cog
 from converter.text import fold, slug
 from converter.vocab import (
@@ -26,6 +26,7 @@ from converter.vocab import (
     PROV,
     RDF_TYPE,
     SCHEMA,
+    SKOS_ALT_LABEL,
     SKOS_CONCEPT,
     SKOS_IN_SCHEME,
     SKOS_PREF_LABEL,
@@ -168,16 +169,17 @@ class _Mapper:
             place = departement.code if departement else slug(record.departement)
         else:
             place = "sans-departement"
-        key = ("structure", fold(record.structure), place)
+        key = ("structure", fold(record.structure) or record.structure, place)
         existing = self.iris.get(key)
         if existing is not None:
+            self.other_spelling(existing, record.structure)
             return existing
         node = self.iris.mint(key, f"structure/{place}/{slug(record.structure)}")
         self.graph.structures += 1
         self.add(node, RDF_TYPE, cskg("Structure"))
         self.add(node, RDF_TYPE, ORGANIZATION)
         self.add(node, SKOS_PREF_LABEL, ox.Literal(record.structure))
-        header = FIELDS[0].header
+        header = FIELDS_BY_NAME["structure"].header
         if record.departement:
             self.add(node, cskg("departementLabel"), ox.Literal(record.departement))
         match: CommuneMatch | None = None
@@ -280,27 +282,34 @@ class _Mapper:
         return node
 
     def organisation(self, name: str, role: str) -> ox.NamedNode:
-        key = ("organisation", fold(name))
+        key = ("organisation", fold(name) or name)  # a name of punctuation only stays itself
         node = self.iris.get(key)
         if node is None:
             node = self.iris.mint(key, f"organisation/{slug(name)}")
             self.graph.organisations += 1
             self.add(node, RDF_TYPE, ORGANIZATION)
             self.add(node, SKOS_PREF_LABEL, ox.Literal(name))
+        else:
+            self.other_spelling(node, name)
         self.add(node, RDF_TYPE, cskg(role))
         return node
+
+    def other_spelling(self, node: ox.NamedNode, name: str) -> None:
+        """Merged by normalised name, another spelling is kept as ``skos:altLabel``."""
+        if ox.Triple(node, SKOS_PREF_LABEL, ox.Literal(name)) not in self.graph.triples:
+            self.add(node, SKOS_ALT_LABEL, ox.Literal(name))
 
     def numbers(self, record: Record, action: ox.NamedNode) -> None:
         budget = read_budget(record.funding)
         if budget is not None:
             self.amount(ox.NamedNode(action.value + "/budget"), budget, MONETARY_AMOUNT)
             self.add(action, cskg("budget"), ox.NamedNode(action.value + "/budget"))
-        elif len(amounts(record.funding)) > 1:
+        elif len(written := amounts(record.funding)) > 1:
             self.warn(
                 record,
                 "funding",
-                f"{len(amounts(record.funding))} montants sans total certain : gardés en texte",
-                "Ressources financières mobilisées pour cette action",
+                f"{len(written)} montants sans total certain : gardés en texte",
+                FIELDS_BY_NAME["funding"].header,
             )
         for number, contribution in enumerate(read_contributions(record.funding), start=1):
             node = ox.NamedNode(f"{action.value}/financement/{number}")
@@ -321,7 +330,7 @@ class _Mapper:
         self.add(action, DERIVED_FROM, fiche)
         self.add(fiche, RDF_TYPE, cskg("Fiche"))
         self.add(fiche, cskg("sourceFile"), ox.Literal(source.file))
-        if source.first_line > 0:
+        if 0 < source.first_line <= source.last_line:
             self.add(
                 fiche, cskg("firstLine"), ox.Literal(str(source.first_line), datatype=XSD_POSITIVE)
             )

@@ -7,7 +7,6 @@ columns from it, and later stages (mapping, shapes, docs) are tested against it.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -276,8 +275,9 @@ class Diagnostic:
         what = f"{self.field} : " if self.field else ""
         return f"{self.file}:{self.line}: {what}{self.message}"
 
-    def as_dict(self) -> dict[str, str | int]:
-        return dataclasses.asdict(self)
+    def as_dict(self, text: str = "message") -> dict[str, str | int]:
+        """For the JSON reports: ``text`` names the message ("reason" for a rejection)."""
+        return {"file": self.file, "line": self.line, "field": self.field, text: self.message}
 
 
 @dataclass

@@ -21,9 +21,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from converter.errors import InputError, RemoteError, UsageError
-from converter.vocab import ONTOLOGY_FILE, PROJECT, vocabulary_files
+from converter.paths import ONTOLOGY_FILE, QUERIES_DIR
+from converter.vocab import vocabulary_files
 
-QUERIES_DIR = PROJECT / "queries"
 PARAMETER_LINE = re.compile(
     r'^#\s+\?(?P<name>\w+)\s+(?P<kind>texte|entier|iri)\s+(?P<default>"[^"]*"|\S+)\s+(?P<help>.+)$'
 )

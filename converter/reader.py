@@ -67,18 +67,25 @@ def header_of(line: str) -> FicheField | None:
 
 
 def decode(data: bytes, *, path: str) -> tuple[str, list[Diagnostic]]:
-    """Text of ``data``: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 per line.
+    """Text of ``data``: UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM, else
+    Windows-1252 per line.
 
     Lines that are not valid UTF-8 are read as Windows-1252 (a superset of Latin-1 for text),
     and a warning names them, so a file mixing both encodings loses nothing.
 
     :raises InputError: the data holds NUL bytes outside UTF-16 (a binary file).
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), []
-        except UnicodeDecodeError as error:
-            raise InputError(f"UTF-16 illisible ({error.reason})", path=path) from None
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), []
+            except UnicodeDecodeError as error:
+                raise InputError(f"{codec.upper()} illisible ({error.reason})", path=path) from None
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     if b"\x00" in data:
@@ -145,23 +152,52 @@ def parse_text(text: str, *, file: str = "<texte>") -> ParseResult:
     (1, 'CS X', 'Sarthe')
     """
     lines = [line.rstrip() for line in LINE_BREAK.split(text)]
-    starts = [i for i in range(len(lines)) if _starts_fiche(lines, i)]
+    starts = _fiche_starts(lines)
     result = ParseResult(fiches_found=len(starts))
-    _check_outside(lines[: starts[0] if starts else len(lines)], file, result)
-    for number, start in enumerate(starts):
-        end = starts[number + 1] if number + 1 < len(starts) else len(lines)
-        _FicheReader(lines, start, end, file, result).read()
+    _check_outside(lines[: starts[0][0] if starts else len(lines)], file, result)
+    for number, (start, title) in enumerate(starts):
+        end = starts[number + 1][0] if number + 1 < len(starts) else len(lines)
+        _FicheReader(lines, start, end, file, result, title).read()
     return result
 
 
-def _starts_fiche(lines: list[str], i: int) -> bool:
-    line = lines[i].strip()
-    if fold(line) != fold(FICHE_START) or has_bullet(line):
-        return False
-    for j in (i + 1, i + 2):
-        if j < len(lines) and (found := header_of(lines[j])) is not None:
-            return found.name in OPENING
-    return False
+def _next_filled(lines: list[str], i: int) -> int | None:
+    """Index of the first non-blank line from ``i`` on."""
+    while i < len(lines):
+        if lines[i].strip():
+            return i
+        i += 1
+    return None
+
+
+def _fiche_starts(lines: list[str]) -> list[tuple[int, int | None]]:
+    """Where fiches start: (index of the « Actions » line, index of the title line or None).
+
+    A line « Actions » starts a fiche when the next filled line is one of the opening headers
+    (no title), or is a title followed by one. Blank lines in between are allowed. A fiche
+    titled « Actions » is read once: the scan resumes after the title it has taken.
+    """
+    starts: list[tuple[int, int | None]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if fold(line) == fold(FICHE_START) and not has_bullet(line):
+            first = _next_filled(lines, i + 1)
+            found = header_of(lines[first]) if first is not None else None
+            if first is not None and found is not None:
+                if found.name in OPENING:
+                    starts.append((i, None))
+                    i = first
+                    continue
+            elif first is not None:
+                second = _next_filled(lines, first + 1)
+                opening = header_of(lines[second]) if second is not None else None
+                if second is not None and opening is not None and opening.name in OPENING:
+                    starts.append((i, first))
+                    i = second
+                    continue
+        i += 1
+    return starts
 
 
 def _check_outside(lines: list[str], file: str, result: ParseResult) -> None:
@@ -194,6 +230,7 @@ class _FicheReader:
     end: int
     file: str
     result: ParseResult
+    title_index: int | None
     sections: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     header_lines: dict[str, int] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
@@ -205,9 +242,9 @@ class _FicheReader:
         first_line = self.start + 1
         body = self.start + 1
         title = ""
-        if body < self.end and header_of(self.lines[body]) is None:
-            title = self.lines[body].strip()
-            body += 1
+        if self.title_index is not None:
+            title = self.lines[self.title_index].strip()
+            body = self.title_index + 1
         if not title:
             self.problems.append(Diagnostic(self.file, first_line, MISSING_TITLE, TITLE_LABEL))
         self._split_sections(body)

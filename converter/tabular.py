@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ SEPARATOR = " | "
 SOURCE_COLUMNS = ("source_file", "source_first_line", "source_last_line")
 CSV_COLUMNS = COLUMNS + SOURCE_COLUMNS
 REQUIRED = {"title": "titre", "structure": "structure organisatrice"}
+csv.field_size_limit(sys.maxsize)  # a fiche's free text may exceed the default 128 KiB
 
 
 def join_items(items: Iterable[str]) -> str:
@@ -134,6 +136,10 @@ def _build(
                 problems.append(f"{name} : texte attendu")
                 continue
             fields[name] = value
+        if not all(
+            _encodable(v) for v in (fields[name] if name in LIST_COLUMNS else [fields[name]])
+        ):
+            problems.append(f"{name} : texte invalide (caractère non codable en UTF-8)")
     problems += [f"{label} absent(e)" for name, label in REQUIRED.items() if not fields.get(name)]
     if problems:
         message = "enregistrement rejeté : " + " ; ".join(problems)
@@ -171,7 +177,7 @@ def _source(value: Any, file: str, line: int) -> Source:
     if isinstance(value, dict):
         try:
             return Source(str(value["file"]), int(value["first_line"]), int(value["last_line"]))
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             pass
     return Source(file, line, line)
 
@@ -184,6 +190,13 @@ def read_csv(path: str | Path) -> ParseResult:
     name = str(path)
     result = ParseResult()
     rows = csv.reader(io.StringIO(_open_text(path), newline=""))
+    try:
+        return _read_rows(rows, name, result)
+    except csv.Error as error:
+        raise InputError(f"CSV illisible ({error})", path=name, line=rows.line_num) from None
+
+
+def _read_rows(rows: Any, name: str, result: ParseResult) -> ParseResult:
     header = next(rows, None)
     if header is None:
         result.warnings.append(Diagnostic(name, 1, "aucune fiche : le fichier est vide"))
@@ -214,6 +227,14 @@ def read_csv(path: str | Path) -> ParseResult:
             source = Source(name, line, line)
         _build(values, file=name, line=line, source=source, result=result)
     return result
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _numbered(rows: Any) -> Iterator[tuple[int, list[str]]]:

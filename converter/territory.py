@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from converter.errors import InputError
+from converter.paths import COG_DIR
 from converter.text import fold
-from converter.vocab import COG_DIR, INSEE_GEO
+from converter.vocab import INSEE_GEO
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ from pyshacl import validate
 from rdflib.namespace import SH
 
 from converter.errors import InputError
+from converter.paths import ONTOLOGY_FILE, SHAPES_FILE
 from converter.serialise import ntriples_bytes
-from converter.vocab import ONTOLOGY_FILE, SHAPES_FILE, vocabulary_files
+from converter.vocab import vocabulary_files
 
 SEVERITIES: dict[rdflib.term.Node | None, str] = {
     SH.Violation: "Violation",
@@ -124,14 +125,20 @@ def _message(graph: rdflib.Graph, result: rdflib.term.Node) -> str:
 
 
 def validate_graph(data: rdflib.Graph, *, shapes: rdflib.Graph | None = None) -> ValidationReport:
-    """Validate ``data`` against the shapes, with the ontology and vocabularies loaded."""
-    _, results_graph, _ = validate(
-        data + schema_graph(),
-        shacl_graph=shapes if shapes is not None else shapes_graph(),
-        inference="none",
-        allow_warnings=True,
-        abort_on_first=False,
-    )
+    """Validate ``data`` against the shapes, with the ontology and vocabularies loaded.
+
+    :raises InputError: the shapes cannot be used (a broken SPARQL constraint, say).
+    """
+    try:
+        _, results_graph, _ = validate(
+            data + schema_graph(),
+            shacl_graph=shapes if shapes is not None else shapes_graph(),
+            inference="none",
+            allow_warnings=True,
+            abort_on_first=False,
+        )
+    except Exception as error:  # noqa: BLE001 - pyshacl reports bad shapes with many types
+        raise InputError(f"formes SHACL inutilisables ({type(error).__name__} : {error})") from None
     assert isinstance(results_graph, rdflib.Graph)
     report = ValidationReport()
     # top-level results only: those nested under sh:detail explain a sh:node failure

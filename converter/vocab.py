@@ -14,15 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from converter.errors import InputError
+from converter.paths import VOCABULARY_DIR
 from converter.text import fold
-
-# Project folders: the package lives in converter/, beside ontology/, shapes/, queries/, data/.
-PROJECT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = PROJECT / "ontology"
-VOCABULARY_DIR = ONTOLOGY_DIR / "vocabularies"
-ONTOLOGY_FILE = ONTOLOGY_DIR / "cskg.ttl"
-SHAPES_FILE = PROJECT / "shapes" / "cskg.shapes.ttl"
-COG_DIR = PROJECT / "data" / "cog"
 
 CSKG = "https://w3id.org/cskg/def#"
 VOCAB = "https://w3id.org/cskg/vocab/"
@@ -104,7 +97,10 @@ def load_vocabularies(folder: Path = VOCABULARY_DIR) -> Vocabularies:
     :raises InputError: a vocabulary file is missing or is not valid Turtle.
     """
     store = ox.Store()
-    for path in vocabulary_files(folder):
+    files = vocabulary_files(folder)
+    if not files:
+        raise InputError("aucun vocabulaire (*.ttl)", path=str(folder))
+    for path in files:
         try:
             store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
         except (OSError, SyntaxError) as error:

@@ -24,6 +24,8 @@ from converter.amounts import Contribution, read_budget, read_contributions, rea
         ),
         ("27860 euros", "27860"),
         ("Coût : 1\u202f200,50 €", "1200.50"),
+        ("Budget : 10.000 €", "10000"),
+        ("Budget : 1.200,50 € TTC", "1200.50"),
     ],
 )
 def test_unambiguous_total_is_read(text: str, total: str) -> None:
@@ -37,6 +39,9 @@ def test_unambiguous_total_is_read(text: str, total: str) -> None:
         "12 000 ou 15 000 €",
         "Le budget de l'action évalué à 38 297.47€ Pour la première année. Puis 20 000€ / an",
         "Contrat de Ville.",
+        "Dépenses : 10.000 €\nRecettes : 2 000 €",
+        "entre 10 000 et 12 000 €",
+        "12 000 / 15 000 €",
         "Attribution de 0.5 ETP sur 2 ans (2019 et 2020) par la CAF 46.",
         "",
     ],
@@ -59,8 +64,18 @@ def test_funder_breakdown_is_read_line_by_line() -> None:
 
 
 def test_account_lines_are_not_funders() -> None:
-    text = "charges: 8651 €\nDépenses : 8538€\nTotal : 10 €\nproduits : Reeap 3000 €"
+    text = (
+        "charges: 8651 €\nDépenses : 8538€\nTotal : 10 €\nproduits : Reeap 3000 €\n"
+        "Budget prévisionnel : 5 000 €\nTotal 2019 : 4 000 €\nCoût de l'action : 300 €\n"
+        "Total subventions : 200 €\nCAF : 5 000 € et 2 000 €"
+    )
     assert read_contributions(text) == []
+
+
+def test_long_digit_runs_are_read_in_linear_time() -> None:
+    """Review of issue 3: a nested-group regex took 33 s on 48 KB; the reader scans windows."""
+    text = " ".join(["000"] * 200_000)
+    assert read_budget(text) is None and read_contributions(text) == []
 
 
 @pytest.mark.parametrize(

@@ -206,3 +206,24 @@ def test_unknown_departement_is_kept_unlinked_with_candidates_and_a_shacl_warnin
     (structure,) = graph.subjects(CSKG.departementLabel, rdflib.Literal("Sartre"))
     assert graph.value(structure, CSKG.departement) is None
     assert str(structure).endswith("/structure/sartre/centre-social-x")
+
+
+def test_cli_validate_lists_a_shared_node_apart_not_under_one_action(tmp_path: Path) -> None:
+    """Review of issue 3: the partner all 25 actions share belongs to none of them alone."""
+    runner.invoke(app, ["convert", str(SEED), "-o", str(tmp_path)])
+    broken = tmp_path / "broken.ttl"
+    text = (tmp_path / "actions.ttl").read_text(encoding="utf-8")
+    broken.write_text(text.replace('skos:prefLabel "Préfecture" .', "."), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(broken)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    index = lines.index("Hors action ou partagé entre plusieurs actions")
+    assert "organisation/prefecture : http://www.w3.org/2004/02/skos/core#prefLabel" in lines[index + 1]
+    assert not any(line.startswith("Action ") for line in lines)
+
+
+def test_messages_keep_colon_words_as_written(tmp_path: Path) -> None:
+    dump = tmp_path / "a.txt"
+    dump.write_text("Note :x: :warning:\n" + fiche(), encoding="utf-8")
+    result = runner.invoke(app, ["parse", str(dump), "-o", str(tmp_path / "o")])
+    assert "« Note :x: :warning: »" in result.stderr

@@ -168,3 +168,20 @@ def test_expenses_and_receipts_are_not_one_budget(seed: ParseResult) -> None:
     assert any("montants sans total certain" in w.message for w in graph.warnings)
     funding = [t.object.value for t in graph.triples if t.predicate.value == CSKG + "fundingText"]
     assert funding == [record.funding]
+
+
+def test_merged_names_keep_every_spelling_and_punctuation_names_stay_apart() -> None:
+    """Review of issue 3: merging by normalised name must not lose a spelling."""
+    body_a = "- Avec qui cette action a-t-elle été menée ?\n-\nPartenaires d'action:\n- ???\n- CAF du Lot\n"
+    body_b = "- Avec qui cette action a-t-elle été menée ?\n-\nPartenaires d'action:\n- !!!\n- C.A.F. du LOT\n"
+    text = fiche(title="A", organiser="CS X - Sarthe", body=body_a) + fiche(
+        title="B", organiser="C.S. X - 72", body=body_b
+    )
+    graph = map_records(parse_text(text).records)
+    assert graph.structures == 1 and graph.organisations == 3
+    labels = {
+        t.object.value
+        for t in graph.triples
+        if t.predicate.value in (SKOS + "prefLabel", SKOS + "altLabel")
+    }
+    assert {"CS X", "C.S. X", "???", "!!!", "CAF du Lot", "C.A.F. du LOT"} <= labels

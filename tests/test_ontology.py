@@ -11,16 +11,17 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, VANN, XSD
 
 from converter.convert import convert
 from converter.model import FIELDS
+from converter.paths import ONTOLOGY_FILE, SHAPES_FILE
 from converter.text import fold
 from converter.validation import schema_graph
-from converter.vocab import CSKG, ONTOLOGY_FILE, PROJECT, SCHEMES, VOCAB, vocabulary_files
-from tests.conftest import SEED
+from converter.vocab import CSKG, SCHEMES, VOCAB, vocabulary_files
+from tests.conftest import ROOT, SEED
 
 ONT = rdflib.Graph().parse(ONTOLOGY_FILE)
 CSKG_NS = rdflib.Namespace(CSKG)
 BORROWED_FILES = {
-    "http://www.w3.org/ns/org#": PROJECT / "data" / "vocabularies" / "org.ttl",
-    "http://rdf.insee.fr/def/geo#": PROJECT / "data" / "vocabularies" / "insee-geo.ttl",
+    "http://www.w3.org/ns/org#": ROOT / "data" / "vocabularies" / "org.ttl",
+    "http://rdf.insee.fr/def/geo#": ROOT / "data" / "vocabularies" / "insee-geo.ttl",
 }
 CLOSED_NAMESPACES = (DCTERMS, SKOS, PROV, SDO, RDF, RDFS, OWL, XSD, VANN)
 
@@ -141,4 +142,4 @@ def test_every_scheme_named_by_a_field_exists() -> None:
 
 
 def test_shapes_file_loads(tmp_path: Path) -> None:
-    assert len(rdflib.Graph().parse(PROJECT / "shapes" / "cskg.shapes.ttl")) > 100
+    assert len(rdflib.Graph().parse(SHAPES_FILE)) > 100

@@ -8,11 +8,11 @@ import pyoxigraph as ox
 import pytest
 
 from converter.convert import convert
+from converter.paths import QUERIES_DIR
 from converter.query import local_store
-from converter.vocab import PROJECT
 from tests.conftest import SEED
 
-QUERIES = PROJECT / "queries"
+QUERIES = QUERIES_DIR
 
 
 @pytest.fixture(scope="module")

@@ -39,8 +39,14 @@ def test_utf8_with_bom_reads_like_utf8(tmp_path: Path) -> None:
     assert read_text(bom).warnings == []
 
 
-def test_utf16_with_bom_reads_like_utf8(tmp_path: Path) -> None:
-    _same_records(SEED, _write(tmp_path, SEED_TEXT.encode("utf-16")))
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
+def test_utf16_and_utf32_with_bom_read_like_utf8(tmp_path: Path, codec: str) -> None:
+    data = SEED_TEXT.encode(codec)
+    if not codec.endswith("-be"):
+        assert data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    else:
+        data = ("\ufeff" + SEED_TEXT).encode(codec)
+    _same_records(SEED, _write(tmp_path, data))
 
 
 def test_cp1252_file_is_detected_and_reported(tmp_path: Path) -> None:
@@ -261,3 +267,26 @@ def test_every_fiche_found_is_parsed_or_rejected() -> None:
     result = parse_text(text)
     assert result.fiches_found == 27
     assert len(result.records) == 25 and len(result.rejected) == 2
+
+
+def test_blank_lines_between_actions_title_and_organiser_still_start_a_fiche() -> None:
+    """Review of issue 2: a blank line must never glue a fiche to the previous one."""
+    second = "Actions\nB\n\n- Structure organisatrice\n- CS B - Sarthe\n- Résumé\nRésumé B\n"
+    result = parse_text(fiche(title="A", body="- Résumé\nRésumé A\n") + second)
+    assert result.fiches_found == 2
+    assert [(r.title, r.structure, r.summary) for r in result.records] == [
+        ("A", "CENTRE SOCIAL X", "Résumé A"),
+        ("B", "CS B", "Résumé B"),
+    ]
+
+
+def test_actions_then_blank_lines_then_organiser_is_a_fiche_without_title() -> None:
+    result = parse_text(fiche(title="A") + "Actions\n\n\n- Structure organisatrice\n- CS B - Lot\n")
+    assert result.fiches_found == 2 and len(result.records) == 1
+    assert "sans titre" in result.rejected[0].message
+
+
+def test_a_fiche_titled_actions_is_one_fiche() -> None:
+    result = parse_text("Actions\nActions\n- Structure organisatrice\n- CS X - Sarthe\n")
+    assert result.fiches_found == 1
+    assert [r.title for r in result.records] == ["Actions"]

@@ -117,3 +117,22 @@ def test_statuses_and_dimensions_are_read_as_single_values(seed: ParseResult) ->
         "Citoyenneté",
         "Services",
     }
+
+
+def test_rendering_the_seed_records_gives_back_the_seed_text(seed: ParseResult) -> None:
+    """Every line in its field and in its order: the records rewritten in the fiche format are
+    the dump itself, but for the « Fichier(s) associé(s) » header that two fiches lack (render
+    always writes it) and the dump's missing final newline."""
+    from converter.reader import render
+
+    original = SEED.read_text(encoding="utf-8").split("\n")
+    rendered = render(seed.records).rstrip("\n").split("\n")
+    without_files_header = {"Conseil d'usagers", "Espace multimédia"}
+    expected = []
+    for index, line in enumerate(original):
+        expected.append(line)
+        if line == "- Structure organisatrice" and original[index - 1] in without_files_header:
+            expected += [original[index + 1], "- Fichier(s) associé(s)"]
+            original[index + 1] = None  # type: ignore[call-overload]
+    expected = [line for line in expected if line is not None]
+    assert rendered == expected

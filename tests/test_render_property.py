@@ -39,7 +39,7 @@ def free_text(draw: st.DrawFn) -> str:
 
 @st.composite
 def records(draw: st.DrawFn) -> Record:
-    title = draw(item.filter(lambda s: s.casefold() != "actions"))
+    title = draw(item)
     structure = draw(item)
     departement = draw(st.one_of(st.just(""), item))
     organiser = f"{structure} - {departement}" if departement else structure

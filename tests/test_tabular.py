@@ -102,3 +102,26 @@ def test_jsonl_bad_lines_are_rejected_and_the_others_kept(
 
 def test_columns_are_the_record_fields() -> None:
     assert CSV_COLUMNS[: len(COLUMNS)] == COLUMNS
+
+
+def test_very_long_field_survives_the_csv_round_trip(seed: ParseResult, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    long = replace(seed.records[0], summary="x" * 300_000)
+    write_csv([long], tmp_path / "long.csv")
+    assert read_csv(tmp_path / "long.csv").records == [long]
+
+
+def test_jsonl_with_huge_numbers_or_lone_surrogates_is_rejected_not_crashing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(
+        '{"title": "T", "structure": "S", "source": {"file": "f", "first_line": 1e400, "last_line": 2}}\n'
+        '{"title": "\\ud800", "structure": "S"}\n',
+        encoding="utf-8",
+    )
+    result = read_jsonl(path)
+    assert result.fiches_found == 2 and len(result.records) == 1
+    assert result.records[0].source.first_line == 1  # fell back to the JSONL line
+    assert "non codable" in result.rejected[0].message and result.rejected[0].line == 2
