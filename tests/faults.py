@@ -32,6 +32,7 @@ class FaultProxy:
     upstream: str  # http://127.0.0.1:PORT
     rules: list[Rule] = field(default_factory=list)
     seen: list[tuple[str, str, str]] = field(default_factory=list)  # method, path, outcome
+    authorizations: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         proxy = self
@@ -46,6 +47,7 @@ class FaultProxy:
                 rule = proxy._match(self.command, self.path)
                 outcome = rule.action if rule else "forward"
                 proxy.seen.append((self.command, self.path, outcome))
+                proxy.authorizations.append(self.headers.get("Authorization", ""))
                 if rule is None:
                     self._forward(body)
                 elif rule.action == "status":

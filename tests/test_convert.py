@@ -218,7 +218,10 @@ def test_cli_validate_lists_a_shared_node_apart_not_under_one_action(tmp_path: P
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     index = lines.index("Hors action ou partagé entre plusieurs actions")
-    assert "organisation/prefecture : http://www.w3.org/2004/02/skos/core#prefLabel" in lines[index + 1]
+    assert (
+        "organisation/prefecture : http://www.w3.org/2004/02/skos/core#prefLabel"
+        in lines[index + 1]
+    )
     assert not any(line.startswith("Action ") for line in lines)
 
 

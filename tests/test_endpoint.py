@@ -249,3 +249,34 @@ def test_cskg_serve_prints_its_urls_answers_queries_and_stops_on_ctrl_c(
         assert process.returncode == 0, err
         assert "serveur arrêté" in out and "Traceback" not in err
     assert os.path.exists(tmp_path / "store" / "cskg-fingerprint")
+
+
+def test_credentials_come_from_the_environment_and_are_never_printed(
+    server: Server, outputs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import base64
+
+    monkeypatch.setenv("CSKG_ENDPOINT_USER", "federation")
+    monkeypatch.setenv("CSKG_ENDPOINT_PASSWORD", "s3cret-Ω")
+    proxy = FaultProxy(server.base, [Rule("POST", "/update", "status", status=403)])
+    try:
+        with pytest.raises(RemoteError) as caught:
+            publish(outputs[1], _endpoint(proxy.url), GRAPH + "/auth", sleep=no_sleep)
+    finally:
+        proxy.close()
+    expected = "Basic " + base64.b64encode("federation:s3cret-Ω".encode()).decode()
+    assert proxy.authorizations and set(proxy.authorizations) == {expected}
+    assert "accès refusé (403)" in str(caught.value)
+    assert "s3cret" not in str(caught.value) and "federation" not in str(caught.value)
+
+
+def test_credentials_can_come_from_netrc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from converter.publish import credentials_for
+
+    monkeypatch.delenv("CSKG_ENDPOINT_USER", raising=False)
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine sparql.example.org login cs password motdepasse\n", encoding="utf-8")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert credentials_for("https://sparql.example.org/query") == ("cs", "motdepasse")
+    assert credentials_for("https://autre.example.org/query") is None
