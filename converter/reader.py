@@ -336,13 +336,10 @@ class _FicheReader:
             return {"structure": "", "departement": ""}
         if len(items) > 1:
             self.warn(line, f"lignes en trop ignorées : « {' / '.join(items[1:])} »", f.header)
-        value = items[0]
-        separators = list(ORGANISER_SEPARATOR.finditer(value))
-        if not separators:
+        structure, departement = split_organiser(items[0])
+        if departement is None:
             self.warn(line + 1, "pas de département (attendu « NOM - Département »)", f.header)
-            return {"structure": value, "departement": ""}
-        last = separators[-1]
-        structure, departement = value[: last.start()].strip(), value[last.end() :].strip()
+            return {"structure": structure, "departement": ""}
         if not structure:
             self.problems.append(Diagnostic(self.file, line + 1, MISSING_STRUCTURE, f.header))
         return {"structure": structure, "departement": departement}
@@ -352,6 +349,21 @@ class _FicheReader:
         if missing and self.header_lines:
             names = ", ".join(f"« {h} »" for h in missing)
             self.warn(last_line, f"rubriques absentes : {names} (fiche tronquée ?)")
+
+
+def split_organiser(value: str) -> tuple[str, str | None]:
+    """Structure name and département of an organiser line, split on its last " - ".
+
+    >>> split_organiser("MPT-CS LES CAILLOLS - Synergie Family - Bouches-du-Rhône")
+    ('MPT-CS LES CAILLOLS - Synergie Family', 'Bouches-du-Rhône')
+    >>> split_organiser("CENTRE SOCIAL")
+    ('CENTRE SOCIAL', None)
+    """
+    separators = list(ORGANISER_SEPARATOR.finditer(value))
+    if not separators:
+        return value, None
+    last = separators[-1]
+    return value[: last.start()].strip(), value[last.end() :].strip()
 
 
 def _text(raw: list[tuple[int, str]]) -> str:

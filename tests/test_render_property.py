@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from converter.model import Record
-from converter.reader import ORGANISER_SEPARATOR, header_of, parse_text, render
+from converter.reader import header_of, parse_text, render, split_organiser
 from converter.tabular import csv_bytes, jsonl_bytes, read_csv, read_jsonl
 
 # Any character but the three line breaks of the format and lone surrogates.
@@ -43,8 +43,8 @@ def records(draw: st.DrawFn) -> Record:
     structure = draw(item)
     departement = draw(st.one_of(st.just(""), item))
     organiser = f"{structure} - {departement}" if departement else structure
-    wanted = 1 if departement else 0
-    if len(ORGANISER_SEPARATOR.findall(organiser)) != wanted:
+    # an organiser line is representable when splitting it gives its two parts back
+    if split_organiser(organiser) != (structure, departement or None):
         structure, departement = "CENTRE SOCIAL", departement and "Lot"
     values = {
         name: draw(items)
