@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/cskg parse $(EXAMPLE) -o output/
 	$(BIN)/cskg convert $(EXAMPLE) -o output/
+	$(BIN)/cskg release --data output/ -o output/release/
 
 test: $(STAMP)
 	$(BIN)/ruff check converter tests

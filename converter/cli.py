@@ -41,6 +41,8 @@ from converter.query import (
     run_local,
     run_remote,
 )
+from converter.release import load_config
+from converter.release import release as run_release
 from converter.serialise import compact_iri
 from converter.territory import load_cog
 from converter.validation import ShaclResult, ValidationReport, parse_rdf, validate_graph
@@ -496,6 +498,52 @@ def publish(
     out.print(
         f"publié : {done.triples} triplets dans <{done.graph}> ({method}, "
         f"{done.retries} nouvel(s) essai(s)), compte vérifié sur le serveur",
+        markup=False,
+    )
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def release(
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Dossier de la publication.")
+    ] = Path("output") / "release",
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Sortie de cskg convert à publier (défaut : dernier convert)."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Fichier de configuration (défaut : release.toml)."),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="URL où les fichiers seront téléchargeables.")
+    ] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option("--endpoint", help="URL du point d'accès SPARQL (ajoute un DataService)."),
+    ] = None,
+    licence: Annotated[str | None, typer.Option("--licence", help="IRI de la licence.")] = None,
+    issued: Annotated[
+        str | None, typer.Option("--issued", help="Date de publication AAAA-MM-JJ, ou today.")
+    ] = None,
+) -> None:
+    """Prépare un dossier de publication : données, CSV, catalogue DCAT-AP, VoID, documentation.
+
+    Le catalogue est validé avec les formes officielles DCAT-AP 3.0.1 et n'est pas écrit s'il
+    n'est pas conforme. Statut de sortie : 0 publication écrite, 2 entrée, configuration ou
+    catalogue inutilisables.
+    """
+    with _reported():
+        settings = load_config(
+            config, base_url=base_url, endpoint=endpoint, licence=licence, issued=issued
+        )
+        done = run_release(data or last_output(), output, settings)
+    for warning in done.check.warnings[:SHOWN_DIAGNOSTICS]:
+        err.print(f"avertissement DCAT-AP : {warning}", markup=False)
+    out.print(
+        f"publication : {output} ({len(done.written)} fichiers), catalogue conforme à "
+        f"DCAT-AP 3.0.1 (0 violation, {len(done.check.warnings)} avertissement(s))",
         markup=False,
     )
     raise typer.Exit(EXIT_OK)

@@ -44,19 +44,17 @@ def sorted_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     return sorted(triples, key=sort_key)
 
 
-PREFIX_LINES = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in OUTPUT_PREFIXES.items())
-
-
-def turtle_bytes(triples: Iterable[ox.Triple]) -> bytes:
+def turtle_bytes(
+    triples: Iterable[ox.Triple], *, prefixes: dict[str, str] = OUTPUT_PREFIXES
+) -> bytes:
     """Turtle with the prefixes declared (in sorted order), one block per subject."""
-    data = ox.serialize(
-        sorted_triples(triples), format=ox.RdfFormat.TURTLE, prefixes=OUTPUT_PREFIXES
-    )
+    data = ox.serialize(sorted_triples(triples), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     assert data is not None
     body = b"".join(
         line for line in data.splitlines(keepends=True) if not line.startswith(b"@prefix ")
     )
-    return PREFIX_LINES.encode("utf-8") + b"\n" + body
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
+    return head.encode("utf-8") + b"\n" + body
 
 
 def ntriples_bytes(triples: Iterable[ox.Triple]) -> bytes:
@@ -64,44 +62,50 @@ def ntriples_bytes(triples: Iterable[ox.Triple]) -> bytes:
     return "".join(sorted(f"{t} .\n" for t in triples)).encode("utf-8")
 
 
-def compact_iri(iri: str) -> str:
-    """``iri`` as ``prefix:local`` when a prefix of the output covers it."""
-    for prefix, namespace in OUTPUT_PREFIXES.items():
+def compact_iri(iri: str, prefixes: dict[str, str] = OUTPUT_PREFIXES) -> str:
+    """``iri`` as ``prefix:local`` when one of ``prefixes`` covers it."""
+    for prefix, namespace in prefixes.items():
         local = iri.removeprefix(namespace)
         if local != iri and local and not local.startswith("/"):
             return f"{prefix}:{local}"
     return iri
 
 
-def _json_object(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Any:
+def _json_object(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, prefixes: dict[str, str]
+) -> Any:
     if isinstance(term, ox.NamedNode):
-        return {"@id": compact_iri(term.value)}
+        return {"@id": compact_iri(term.value, prefixes)}
     if isinstance(term, ox.Literal):
         if term.language:
             return {"@value": term.value, "@language": term.language}
         if term.datatype.value == XSD_STRING:
             return term.value
-        return {"@value": term.value, "@type": compact_iri(term.datatype.value)}
+        return {"@value": term.value, "@type": compact_iri(term.datatype.value, prefixes)}
     raise TypeError(f"terme inattendu dans le graphe : {term}")
 
 
-def jsonld_bytes(triples: Iterable[ox.Triple]) -> bytes:
+def jsonld_bytes(
+    triples: Iterable[ox.Triple], *, prefixes: dict[str, str] = OUTPUT_PREFIXES
+) -> bytes:
     """Compact JSON-LD: a context of the prefixes, then one node object per subject."""
     nodes: list[dict[str, Any]] = []
     for subject, group in groupby(sorted_triples(triples), key=lambda t: t.subject):
         assert isinstance(subject, ox.NamedNode), "the mapping mints IRIs only"
-        node: dict[str, Any] = {"@id": compact_iri(subject.value)}
+        node: dict[str, Any] = {"@id": compact_iri(subject.value, prefixes)}
         for predicate, same in groupby(group, key=lambda t: t.predicate):
             if predicate == RDF_TYPE:
                 types = [
-                    compact_iri(t.object.value) for t in same if isinstance(t.object, ox.NamedNode)
+                    compact_iri(t.object.value, prefixes)
+                    for t in same
+                    if isinstance(t.object, ox.NamedNode)
                 ]
                 node["@type"] = types[0] if len(types) == 1 else types
                 continue
-            values = [_json_object(t.object) for t in same]
-            node[compact_iri(predicate.value)] = values[0] if len(values) == 1 else values
+            values = [_json_object(t.object, prefixes) for t in same]
+            node[compact_iri(predicate.value, prefixes)] = values[0] if len(values) == 1 else values
         nodes.append(node)
-    document = {"@context": OUTPUT_PREFIXES, "@graph": nodes}
+    document = {"@context": dict(sorted(prefixes.items())), "@graph": nodes}
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -207,17 +207,27 @@ def test_actions_in_progress_started_before_a_year(store: ox.Store) -> None:
     # Descriptions: TAP « débuté en mars 2013 », T'Lien3 « démarré au 1er octobre 2015 »,
     # Ecrivain public « débuté effectivement le 05 avril 2017 », conseil citoyens « Démarrage en
     # septembre 2017 »; Espace Numérique (2018) is not before 2018; En route (2014) has ended.
-    rows = [(t, y) for _, t, y, _ in _rows(store, "actions-en-cours-avant")]
+    rows = [(t, y) for _, t, _, y, _ in _rows(store, "actions-commencees-avant")]
     assert rows == [
         ("Coordination et animation des Temps d'Activités Périscolaires", "2013"),
         ("Chantier d'insertion :\" T'Lien3\"", "2015"),
         ("Ecrivain public", "2017"),
         ("conseil citoyens", "2017"),
     ]
-    assert [t for _, t, _, _ in _bound(store, "actions-en-cours-avant", annee="2016")] == [
+    assert [t for _, t, _, _, _ in _bound(store, "actions-commencees-avant", annee="2016")] == [
         "Coordination et animation des Temps d'Activités Périscolaires",
         "Chantier d'insertion :\" T'Lien3\"",
     ]
+    # any status, any year: En route vers l'emploi (Terminée, 2014), Espace Numérique (2018) and
+    # CAFE SOLIDAIRE (« L'action devrait débuter en 2021 », a planned start, as written) too
+    every = {
+        (t, s, y)
+        for _, t, s, y, _ in _bound(store, "actions-commencees-avant", statut="*", annee="3000")
+    }
+    assert len(every) == 7
+    assert ("En route vers l'emploi", "Terminée", "2014") in every
+    assert ("Espace Numérique d'Accueil", "En cours", "2018") in every
+    assert ("CAFE SOLIDAIRE /Cafeteria – Bokantaj", "En cours", "2021") in every
 
 
 # --- binding values safely ---
@@ -289,7 +299,7 @@ def test_cli_query_formats(tmp_path: Path) -> None:
 def test_cli_query_errors_exit_2_with_one_line(tmp_path: Path) -> None:
     unknown = runner.invoke(app, ["query", "nope"])
     assert unknown.exit_code == 2 and "requête inconnue « nope »" in unknown.stderr
-    bad = runner.invoke(app, ["query", "actions-en-cours-avant", "--param", "annee=deux"])
+    bad = runner.invoke(app, ["query", "actions-commencees-avant", "--param", "annee=deux"])
     assert bad.exit_code == 2 and "entier attendu" in bad.stderr
     missing = runner.invoke(
         app, ["query", "actions-par-statut", "--data", str(tmp_path / "absent.ttl")]

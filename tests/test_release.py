@@ -1,0 +1,251 @@
+"""``cskg release``: a folder a portal can take as it is, its catalogue conforming to DCAT-AP."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html.parser
+from pathlib import Path
+
+import csvw
+import pyoxigraph as ox
+import pytest
+import rdflib
+import rdflib.compare
+from pyshacl import validate
+from typer.testing import CliRunner
+
+from converter.cli import app
+from converter.convert import convert
+from converter.release import CSV_COLUMNS, CatalogueError, load_config, release
+from tests.conftest import ROOT, SEED
+
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+CSKG = rdflib.Namespace("https://w3id.org/cskg/def#")
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("converted")
+    convert([SEED], folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def released(converted: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("release")
+    config = load_config(
+        ROOT / "release.toml", endpoint="https://example.org/sparql", issued="2026-11-25"
+    )
+    release(converted, folder, config)
+    return folder
+
+
+def _catalog(folder: Path) -> rdflib.Graph:
+    return rdflib.Graph().parse(folder / "catalog.ttl")
+
+
+def test_catalogue_conforms_to_the_official_dcat_ap_shapes(released: Path) -> None:
+    shapes = rdflib.Graph()
+    for name in ("shapes.ttl", "range.ttl", "shapes_recommended.ttl"):
+        shapes.parse(ROOT / "data" / "dcat-ap" / name)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert all((p, sh.path, None) in shapes for p in shapes.objects(None, sh.property))
+    conforms, _, text = validate(
+        _catalog(released), shacl_graph=shapes, inference="none", allow_warnings=True
+    )
+    assert conforms, text
+    jsonld = rdflib.Graph().parse(released / "catalog.jsonld", format="json-ld")
+    assert rdflib.compare.isomorphic(jsonld, _catalog(released))
+
+
+def test_catalogue_describes_the_dataset(released: Path) -> None:
+    graph = _catalog(released)
+    (dataset,) = graph.subjects(rdflib.RDF.type, DCAT.Dataset)
+    titles = {t.language for t in graph.objects(dataset, rdflib.DCTERMS.title)}  # type: ignore[attr-defined]
+    assert titles == {"fr", "en"}
+    assert graph.value(dataset, rdflib.DCTERMS.license) == rdflib.URIRef(
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    )
+    spatial = {str(s) for s in graph.objects(dataset, rdflib.DCTERMS.spatial)}
+    assert len(spatial) == 18 and "http://id.insee.fr/geo/departement/971" in spatial
+    keywords = {str(k) for k in graph.objects(dataset, DCAT.keyword)}
+    assert len(keywords) == 14 and "Parentalité" in keywords
+    period = graph.value(dataset, rdflib.DCTERMS.temporal)
+    # earliest and latest start years the fiches state (CAFE SOLIDAIRE: « devrait débuter en 2021 »)
+    start, end = graph.value(period, DCAT.startDate), graph.value(period, DCAT.endDate)
+    assert (str(start), str(end)) == ("2013", "2021")
+    assert str(graph.value(dataset, rdflib.DCTERMS.issued)) == "2026-11-25"
+    (service,) = graph.subjects(rdflib.RDF.type, DCAT.DataService)
+    assert str(graph.value(service, DCAT.endpointURL)) == "https://example.org/sparql"
+    contact = graph.value(dataset, DCAT.contactPoint)
+    assert str(
+        graph.value(contact, rdflib.URIRef("http://www.w3.org/2006/vcard/ns#hasEmail"))
+    ).startswith("mailto:")
+
+
+def test_every_distribution_size_and_checksum_match_its_file(released: Path) -> None:
+    graph = _catalog(released)
+    distributions = list(graph.subjects(rdflib.RDF.type, DCAT.Distribution))
+    files = sorted(p.relative_to(released).as_posix() for p in released.rglob("*") if p.is_file())
+    described = set()
+    for node in distributions:
+        url = str(graph.value(node, DCAT.downloadURL))
+        name = url.removeprefix("https://example.org/cskg/")
+        described.add(name)
+        data = (released / name).read_bytes()
+        assert int(graph.value(node, DCAT.byteSize)) == len(data), name  # type: ignore[arg-type]
+        checksum = graph.value(node, SPDX.checksum)
+        assert str(graph.value(checksum, SPDX.checksumValue)) == hashlib.sha256(data).hexdigest()
+        assert (
+            graph.value(node, DCAT.mediaType) is not None
+            and graph.value(node, DCAT.accessURL) is not None
+        )
+    assert described == set(files) - {"catalog.ttl", "catalog.jsonld"}
+
+
+def test_void_counts_match_the_data(released: Path) -> None:
+    data = rdflib.Graph().parse(released / "actions.nt", format="nt")
+    void = rdflib.Graph().parse(released / "void.ttl")
+    (dataset,) = void.subjects(rdflib.RDF.type, VOID.Dataset)
+    assert int(void.value(dataset, VOID.triples)) == len(data)  # type: ignore[arg-type]
+    assert int(void.value(dataset, VOID.distinctSubjects)) == len(set(data.subjects()))  # type: ignore[arg-type]
+    assert int(void.value(dataset, VOID.distinctObjects)) == len(set(data.objects()))  # type: ignore[arg-type]
+    for partition in void.objects(dataset, VOID.classPartition):
+        cls = void.value(partition, VOID["class"])
+        assert int(void.value(partition, VOID.entities)) == len(
+            set(data.subjects(rdflib.RDF.type, cls))
+        )  # type: ignore[arg-type]
+    for partition in void.objects(dataset, VOID.propertyPartition):
+        prop = void.value(partition, VOID.property)
+        assert int(void.value(partition, VOID.triples)) == len(
+            list(data.triples((None, prop, None)))
+        )  # type: ignore[arg-type]
+    assert (dataset, VOID.sparqlEndpoint, rdflib.URIRef("https://example.org/sparql")) in void
+
+
+def test_csv_has_one_row_per_action_and_the_insee_codes_of_the_graph(released: Path) -> None:
+    with (released / "actions.csv").open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert len(rows) == 25 and list(rows[0]) == [c.name for c in CSV_COLUMNS]
+    graph = rdflib.Graph().parse(released / "actions.ttl")
+    for row in rows:
+        action = rdflib.URIRef(row["action"])
+        structure = graph.value(action, CSKG.organiser)
+        departement = graph.value(structure, CSKG.departement)
+        code = graph.value(departement, rdflib.URIRef("http://rdf.insee.fr/def/geo#codeINSEE"))
+        assert row["departement_code"] == str(code) and row["structure_iri"] == str(structure)
+    allonnes = next(r for r in rows if r["structure"] == "CENTRE SOCIAL GISELE HALIMI ALLONNES")
+    assert (allonnes["commune_code"], allonnes["region_code"], allonnes["budget_euros"]) == (
+        "72003",
+        "52",
+        "30500",
+    )
+    assert (
+        allonnes["thematiques"] == "Démocratie & citoyenneté | Solidarité | développement durable"
+    )
+
+
+def test_csv_validates_against_its_csv_on_the_web_description(
+    released: Path, tmp_path: Path
+) -> None:
+    described = csvw.CSVW(str(released / "actions.csv-metadata.json"), validate=True)
+    assert described.is_valid, described.warnings
+    rows = list(described.tablegroup.tables[0].iterdicts())
+    assert len(rows) == 25
+    # the check is real: a budget that is not a number breaks it
+    for name in ("actions.csv", "actions.csv-metadata.json"):
+        (tmp_path / name).write_bytes((released / name).read_bytes())
+    text = (
+        (tmp_path / "actions.csv").read_text(encoding="utf-8").replace(",30500,", ",trente mille,")
+    )
+    (tmp_path / "actions.csv").write_text(text, encoding="utf-8")
+    assert not csvw.CSVW(str(tmp_path / "actions.csv-metadata.json"), validate=True).is_valid
+
+
+class _Text(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _html_text(path: Path) -> str:
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return " ".join(parser.text)
+
+
+def test_documentation_names_every_class_and_property(released: Path) -> None:
+    ontology = rdflib.Graph().parse(ROOT / "ontology" / "cskg.ttl")
+    page, dictionary = (
+        _html_text(released / "ontologie.html"),
+        _html_text(released / "dictionnaire.html"),
+    )
+    kinds = (rdflib.OWL.Class, rdflib.OWL.ObjectProperty, rdflib.OWL.DatatypeProperty)
+    terms = {
+        t
+        for k in kinds
+        for t in ontology.subjects(rdflib.RDF.type, k)
+        if str(t).startswith(str(CSKG))
+    }
+    assert len(terms) > 25
+    for term in terms:
+        label = next(
+            str(o) for o in ontology.objects(term, rdflib.RDFS.label) if o.language == "en"
+        )  # type: ignore[attr-defined]
+        assert label in page, term
+        assert "cskg:" + str(term).removeprefix(str(CSKG)) in dictionary, term
+    for column in CSV_COLUMNS:
+        assert column.name in dictionary
+    assert "Solidarité" in dictionary and "Ongoing" in dictionary
+
+
+def test_release_is_deterministic(converted: Path, released: Path, tmp_path: Path) -> None:
+    config = load_config(
+        ROOT / "release.toml", endpoint="https://example.org/sparql", issued="2026-11-25"
+    )
+    release(converted, tmp_path, config)
+    for path in released.rglob("*"):
+        if path.is_file():
+            assert (tmp_path / path.relative_to(released)).read_bytes() == path.read_bytes(), path
+
+
+def test_no_date_unless_given(converted: Path, tmp_path: Path) -> None:
+    release(converted, tmp_path, load_config(ROOT / "release.toml"))
+    assert not list(_catalog(tmp_path).objects(None, rdflib.DCTERMS.issued))
+
+
+def test_a_catalogue_that_does_not_conform_is_not_written(
+    converted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import converter.release as module
+
+    original = module.catalogue
+
+    def without_titles(*args: object, **kwargs: object) -> list[ox.Triple]:
+        return [t for t in original(*args, **kwargs) if not t.predicate.value.endswith("/title")]  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "catalogue", without_titles)
+    with pytest.raises(CatalogueError, match="http://purl.org/dc/terms/title"):
+        release(converted, tmp_path, load_config(ROOT / "release.toml"))
+    assert not (tmp_path / "catalog.ttl").exists()
+
+
+def test_cli_release_and_bad_options(converted: Path, tmp_path: Path) -> None:
+    ok = runner.invoke(app, ["release", "--data", str(converted), "-o", str(tmp_path / "r")])
+    assert ok.exit_code == 0, ok.output
+    assert "catalogue conforme à DCAT-AP 3.0.1" in ok.stdout
+    bad = runner.invoke(
+        app, ["release", "--data", str(converted), "-o", str(tmp_path / "r"), "--issued", "hier"]
+    )
+    assert bad.exit_code == 2 and "date invalide" in bad.stderr
+    missing = runner.invoke(
+        app, ["release", "--data", str(tmp_path / "absent"), "-o", str(tmp_path / "x")]
+    )
+    assert missing.exit_code == 2 and "introuvable" in missing.stderr
