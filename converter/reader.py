@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ LINE_BREAK_BYTES = re.compile(rb"(\r\n|\r|\n)")
 ORGANISER_SEPARATOR = re.compile(r"\s+[-\u2013\u2014]\s+")
 
 HEADERS: dict[str, FicheField] = {fold(h): f for f in FIELDS for h in (f.header, *f.aliases)}
+# No header line is longer than this, blanks and punctuation variants included.
+_LONGEST_HEADER = 2 * max(len(h) for f in FIELDS for h in (f.header, *f.aliases))
 # Aliases may also be written without a bullet, as the dump does ("Partenaires d'action:").
 BARE_HEADERS: frozenset[str] = frozenset(fold(a) for f in FIELDS for a in f.aliases)
 # Headers that can follow the title line: what makes a line "Actions" the start of a fiche.
@@ -60,6 +63,13 @@ def header_of(line: str) -> FicheField | None:
     ('partners', True)
     """
     stripped = line.strip()
+    if not stripped or len(stripped) > _LONGEST_HEADER:  # most lines: content, decided at once
+        return None
+    return _header_of_stripped(stripped)
+
+
+@functools.lru_cache(maxsize=65536)
+def _header_of_stripped(stripped: str) -> FicheField | None:
     if has_bullet(stripped):
         return HEADERS.get(fold(strip_bullet(stripped)))
     key = fold(stripped)
@@ -161,6 +171,10 @@ def parse_text(text: str, *, file: str = "<texte>") -> ParseResult:
     return result
 
 
+_START_KEY = fold(FICHE_START)
+_SHORT = 3 * len(FICHE_START)  # « Actions » with some blanks or punctuation around
+
+
 def _next_filled(lines: list[str], i: int) -> int | None:
     """Index of the first non-blank line from ``i`` on."""
     while i < len(lines):
@@ -181,7 +195,7 @@ def _fiche_starts(lines: list[str]) -> list[tuple[int, int | None]]:
     i = 0
     while i < len(lines):
         line = lines[i].strip()
-        if fold(line) == fold(FICHE_START) and not has_bullet(line):
+        if len(line) <= _SHORT and fold(line) == _START_KEY and not has_bullet(line):
             first = _next_filled(lines, i + 1)
             found = header_of(lines[first]) if first is not None else None
             if first is not None and found is not None:
@@ -379,17 +393,26 @@ _HEADER_KEYS = {key: f.header for key, f in HEADERS.items()}
 
 
 def _near_header(line: str) -> str | None:
-    """The header that ``line`` nearly spells (a typo or a cut header), if any."""
+    """The header that ``line`` nearly spells (a typo or a cut header), if any.
+
+    Only short bullet lines are looked at, and only against headers that start like them (a
+    typo in the first four letters goes unnoticed): the check must stay cheap on every line.
+    """
     stripped = line.strip()
-    if not has_bullet(stripped):
+    if len(stripped) > _LONGEST_HEADER or not has_bullet(stripped):
         return None
-    key = fold(strip_bullet(stripped))
-    if not 4 <= len(key) <= 100:
+    return _near_key(fold(strip_bullet(stripped)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _near_key(key: str) -> str | None:
+    if len(key) < 4:
         return None
     cut = [header for k, header in _HEADER_KEYS.items() if len(key) >= 8 and k.startswith(key)]
     if cut:
         return cut[0]
-    close = difflib.get_close_matches(key, _HEADER_KEYS, n=1, cutoff=0.8)
+    alike = [k for k in _HEADER_KEYS if k[:4] == key[:4]]
+    close = difflib.get_close_matches(key, alike, n=1, cutoff=0.8)
     return _HEADER_KEYS[close[0]] if close else None
 
 

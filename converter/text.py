@@ -8,6 +8,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -16,10 +17,16 @@ import unicodedata
 BULLET = re.compile(r"^[-\u2010\u2011\u2012\u2013\u2014\u2022*][ \t\u00a0\u202f]*")
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case letters and digits only, accents removed: the key to compare labels."""
+    if text.isascii():
+        return _NOT_ASCII_ALNUM.sub("", text.lower())
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed.casefold() if c.isalnum() and not unicodedata.combining(c))
+
+
+_NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def strip_bullet(text: str) -> str:
