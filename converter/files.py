@@ -21,7 +21,7 @@ def _current_umask() -> int:
     return mask
 
 
-_UMASK = _current_umask()
+UMASK = _current_umask()
 
 
 def write_atomically(path: str | Path, data: bytes) -> None:
@@ -37,7 +37,7 @@ def write_atomically(path: str | Path, data: bytes) -> None:
         handle, temporary = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
         )
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual mode
+        os.chmod(temporary, 0o666 & ~UMASK)  # mkstemp makes 0600; give the usual mode
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)

@@ -7,6 +7,8 @@ table): the same input always gives the same IRIs.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,6 +19,7 @@ import pyoxigraph as ox
 from converter.amounts import amounts, read_budget, read_contributions, read_staff_count
 from converter.errors import UsageError
 from converter.model import FIELDS, FIELDS_BY_NAME, Diagnostic, FicheField, Kind, Record
+from converter.serialise import sorted_triples
 from converter.territory import Cog, CommuneMatch, Departement, load_cog
 from converter.text import fold, slug
 from converter.vocab import (
@@ -92,8 +95,9 @@ class _Iris:
 class MappedGraph:
     """The triples of some records, with what the mapping noticed on the way."""
 
-    triples: set[ox.Triple] = field(default_factory=set)
+    triples: set[ox.Triple] = field(default_factory=set)  # filled by map_records only
     warnings: list[Diagnostic] = field(default_factory=list)
+    triple_count: int = 0
     actions: int = 0
     structures: int = 0
     organisations: int = 0
@@ -114,7 +118,13 @@ class _Mapper:
     cog: Cog
     graph: MappedGraph = field(default_factory=MappedGraph)
     iris: _Iris = field(init=False)
-    actions_by_key: dict[Hashable, list[tuple[Record, ox.NamedNode]]] = field(default_factory=dict)
+    # per action key: (digest of the record, where it was read) of each action minted for it
+    actions_by_key: dict[Hashable, list[tuple[str, str]]] = field(default_factory=dict)
+    # resources many actions share (structures, organisations, territories, new concepts):
+    # their triples are kept until the end and written once
+    shared: dict[str, set[ox.Triple]] = field(default_factory=dict)
+    # the triples of each action of the current batch (the action, its fiche, budget…)
+    groups: list[list[ox.Triple]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.iris = _Iris(self.base)
@@ -122,35 +132,61 @@ class _Mapper:
     def add(
         self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal
     ) -> None:
-        self.graph.triples.add(ox.Triple(subject, predicate, obj))
+        triple = ox.Triple(subject, predicate, obj)
+        shared = self.shared.get(subject.value)
+        if shared is not None:
+            shared.add(triple)
+        else:
+            self.groups[-1].append(triple)
+
+    def share(self, node: ox.NamedNode) -> ox.NamedNode:
+        self.shared.setdefault(node.value, set())
+        return node
+
+    def take_batch(self) -> list[ox.Triple]:
+        """The triples of the actions mapped since the last call: action after action, in
+        input order, each action's own resources sorted."""
+        batch = [t for group in self.groups for t in sorted_triples(set(group))]
+        self.groups = []
+        self.graph.triple_count += len(batch)
+        return batch
+
+    def take_shared(self) -> list[ox.Triple]:
+        shared = sorted_triples(t for triples in self.shared.values() for t in triples)
+        self.graph.triple_count += len(shared)
+        return shared
 
     def warn(self, record: Record, name: str, message: str, header: str = "") -> None:
         line = record.source.line_of(name)
         self.graph.warnings.append(Diagnostic(record.source.file, line, message, header))
 
     def map(self, record: Record) -> None:
+        self.groups.append([])
         structure = self.structure(record)
         structure_path = structure.value.removeprefix(self.base + "structure/")
         key = ("action", structure.value, fold(record.title))
         earlier = self.actions_by_key.setdefault(key, [])
-        for other, _ in earlier:
-            if other == record:
+        digest = hashlib.sha256(
+            json.dumps(record.values()).encode("utf-8", "surrogatepass")
+        ).hexdigest()
+        here = f"{record.source.file}:{record.source.first_line}"
+        for other, where in earlier:
+            if other == digest:
                 self.graph.duplicates += 1
-                where = f"{other.source.file}:{other.source.first_line}"
                 self.warn(record, "title", f"fiche en double (déjà lue en {where}) : ignorée")
                 return
         action = self.iris.mint(
             (key, len(earlier)), f"action/{structure_path}/{slug(record.title)}"
         )
         if earlier:
-            where = ", ".join(f"{r.source.file}:{r.source.first_line}" for r, _ in earlier)
+            where = ", ".join(w for _, w in earlier)
             self.warn(
                 record,
                 "title",
                 f"même titre et même structure qu'en {where}, contenu différent : "
                 f"IRI {action.value}",
             )
-        earlier.append((record, action))
+        earlier.append((digest, here))
         self.graph.actions += 1
         self.add(action, RDF_TYPE, cskg("Action"))
         self.add(action, TITLE, ox.Literal(record.title, language="fr"))
@@ -174,7 +210,7 @@ class _Mapper:
         if existing is not None:
             self.other_spelling(existing, record.structure)
             return existing
-        node = self.iris.mint(key, f"structure/{place}/{slug(record.structure)}")
+        node = self.share(self.iris.mint(key, f"structure/{place}/{slug(record.structure)}"))
         self.graph.structures += 1
         self.add(node, RDF_TYPE, cskg("Structure"))
         self.add(node, RDF_TYPE, ORGANIZATION)
@@ -188,7 +224,7 @@ class _Mapper:
             self.territory(departement)
             match = self.cog.find_commune(record.structure, departement)
             if match.commune is not None:
-                commune = ox.NamedNode(match.commune.iri)
+                commune = self.share(ox.NamedNode(match.commune.iri))
                 self.add(node, cskg("commune"), commune)
                 self.add(node, cskg("communeEvidence"), ox.Literal(match.evidence))
                 self.add(commune, RDF_TYPE, ox.NamedNode(IGEO + "Commune"))
@@ -232,7 +268,8 @@ class _Mapper:
         return node
 
     def territory(self, departement: Departement) -> None:
-        node, region = ox.NamedNode(departement.iri), ox.NamedNode(departement.region.iri)
+        node = self.share(ox.NamedNode(departement.iri))
+        region = self.share(ox.NamedNode(departement.region.iri))
         self.add(node, RDF_TYPE, ox.NamedNode(IGEO + "Departement"))
         self.add(node, ox.NamedNode(IGEO + "codeINSEE"), ox.Literal(departement.code))
         self.add(node, ox.NamedNode(IGEO + "nom"), ox.Literal(departement.name, language="fr"))
@@ -273,7 +310,7 @@ class _Mapper:
         existing = self.iris.get(key)
         if existing is not None:
             return existing
-        node = self.iris.mint(key, f"concept/{f.scheme}/{slug(value)}")
+        node = self.share(self.iris.mint(key, f"concept/{f.scheme}/{slug(value)}"))
         self.graph.unreviewed_concepts += 1
         self.add(node, RDF_TYPE, SKOS_CONCEPT)
         self.add(node, RDF_TYPE, cskg("UnreviewedConcept"))
@@ -285,7 +322,7 @@ class _Mapper:
         key = ("organisation", fold(name) or name)  # a name of punctuation only stays itself
         node = self.iris.get(key)
         if node is None:
-            node = self.iris.mint(key, f"organisation/{slug(name)}")
+            node = self.share(self.iris.mint(key, f"organisation/{slug(name)}"))
             self.graph.organisations += 1
             self.add(node, RDF_TYPE, ORGANIZATION)
             self.add(node, SKOS_PREF_LABEL, ox.Literal(name))
@@ -355,4 +392,5 @@ def map_records(
     )
     for record in records:
         mapper.map(record)
+    mapper.graph.triples = set(mapper.take_batch()) | set(mapper.take_shared())
     return mapper.graph

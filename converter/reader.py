@@ -13,7 +13,7 @@ import codecs
 import difflib
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,81 +76,144 @@ def _header_of_stripped(stripped: str) -> FicheField | None:
     return HEADERS[key] if key in BARE_HEADERS else None
 
 
-def decode(data: bytes, *, path: str) -> tuple[str, list[Diagnostic]]:
-    """Text of ``data``: UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM, else
-    Windows-1252 per line.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+CHUNK = 1 << 20  # bytes read at a time
+BATCH = 1000  # fiches per batch
+
+
+class _LineDecoder:
+    """Bytes in, lines out: UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM, else
+    Windows-1252 line by line.
 
     Lines that are not valid UTF-8 are read as Windows-1252 (a superset of Latin-1 for text),
-    and a warning names them, so a file mixing both encodings loses nothing.
-
-    :raises InputError: the data holds NUL bytes outside UTF-16 (a binary file).
+    and a warning names them, so a file mixing both encodings loses nothing. Lines end at LF,
+    CRLF or CR; trailing blanks are dropped.
     """
-    for bom, codec in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.tail = b""
+        self.lines = 0
+        self.legacy: list[int] = []
+        self.utf8_non_ascii = False
+        self.started = False
+        self.wide: str | None = None  # UTF-16 or UTF-32: decoded whole at the end
+        self.whole = b""
+
+    def feed(self, data: bytes, *, final: bool = False) -> list[str]:
+        """:raises InputError: NUL bytes outside UTF-16/32 (a binary file), bad UTF-16/32."""
+        if not self.started:
+            data = self.tail + data
+            if len(data) < 4 and not final:
+                self.tail = data
+                return []
+            self.tail, self.started = b"", True
+            self.wide = next((codec for bom, codec in BOMS if data.startswith(bom)), None)
+            if data.startswith(codecs.BOM_UTF8):
+                data = data[len(codecs.BOM_UTF8) :]
+        if self.wide:
+            self.whole += data
+            if not final:
+                return []
             try:
-                return data.decode(codec), []
+                text = self.whole.decode(self.wide)
             except UnicodeDecodeError as error:
-                raise InputError(f"{codec.upper()} illisible ({error.reason})", path=path) from None
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise InputError(
-            "octet nul : fichier binaire, pas un texte de fiches", path=path, line=line
-        )
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError:
-        pass
-    pieces = LINE_BREAK_BYTES.split(data)
-    texts: list[str] = []
-    legacy_lines: list[int] = []
-    utf8_non_ascii = False
-    line = 1
-    for index, piece in enumerate(pieces):
-        if index % 2:  # a line break
-            texts.append(piece.decode("ascii"))
-            line += 1
-            continue
-        try:
-            texts.append(piece.decode("utf-8"))
-            utf8_non_ascii = utf8_non_ascii or not piece.isascii()
-        except UnicodeDecodeError:
+                raise InputError(
+                    f"{self.wide.upper()} illisible ({error.reason})", path=self.path
+                ) from None
+            lines = [line.rstrip() for line in LINE_BREAK.split(text)]
+            self.lines += len(lines)
+            return lines
+        data = self.tail + data
+        hold = b""
+        if not final and data.endswith(b"\r"):  # the CR of a CRLF cut between two reads
+            data, hold = data[:-1], b"\r"
+        if b"\x00" in data:
+            before = data[: data.index(b"\x00")]
+            line = self.lines + len(LINE_BREAK_BYTES.findall(before)) + 1
+            raise InputError(
+                "octet nul : fichier binaire, pas un texte de fiches", path=self.path, line=line
+            )
+        pieces = LINE_BREAK_BYTES.split(data)[::2]
+        if final:
+            self.tail = b""
+        else:
+            self.tail, pieces = pieces[-1] + hold, pieces[:-1]
+        lines = []
+        for piece in pieces:
+            self.lines += 1
             try:
-                texts.append(piece.decode("cp1252"))
+                text = piece.decode("utf-8")
+                self.utf8_non_ascii = self.utf8_non_ascii or not piece.isascii()
             except UnicodeDecodeError:
-                texts.append(piece.decode("latin-1"))
-            legacy_lines.append(line)
-    shown = ", ".join(map(str, legacy_lines[:8])) + (" …" if len(legacy_lines) > 8 else "")
-    if utf8_non_ascii:
-        message = f"encodages mélangés : lignes {shown} lues en Windows-1252, les autres en UTF-8"
-    else:
-        message = f"fichier lu en Windows-1252 (il n'est pas en UTF-8) : lignes {shown}"
-    return "".join(texts), [Diagnostic(path, legacy_lines[0], message)]
+                try:
+                    text = piece.decode("cp1252")
+                except UnicodeDecodeError:
+                    text = piece.decode("latin-1")
+                self.legacy.append(self.lines)
+            lines.append(text.rstrip())
+        return lines
+
+    def warnings(self) -> list[Diagnostic]:
+        if not self.legacy:
+            return []
+        shown = ", ".join(map(str, self.legacy[:8])) + (" …" if len(self.legacy) > 8 else "")
+        if self.utf8_non_ascii:
+            message = (
+                f"encodages mélangés : lignes {shown} lues en Windows-1252, les autres en UTF-8"
+            )
+        else:
+            message = f"fichier lu en Windows-1252 (il n'est pas en UTF-8) : lignes {shown}"
+        return [Diagnostic(self.path, self.legacy[0], message)]
 
 
-def read_text(path: str | Path) -> ParseResult:
-    """Read a fiche dump from ``path``.
-
-    :raises InputError: the file cannot be read or decoded.
-    """
+def _blocks(path: str | Path, decoder: _LineDecoder) -> Iterator[list[str]]:
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        with Path(path).open("rb") as stream:
+            while True:
+                data = stream.read(CHUNK)
+                final = not data
+                yield decoder.feed(data, final=final)
+                if final:
+                    return
     except FileNotFoundError:
         raise InputError("fichier introuvable", path=name) from None
     except IsADirectoryError:
         raise InputError("c'est un dossier, pas un fichier", path=name) from None
     except OSError as error:
         raise InputError(f"lecture impossible ({error.strerror})", path=name) from None
-    text, warnings = decode(data, path=name)
-    result = parse_text(text, file=name)
-    result.warnings[:0] = warnings
+
+
+def iter_text(path: str | Path, *, batch: int = BATCH) -> Iterator[ParseResult]:
+    """Read a fiche dump in batches of about ``batch`` fiches, in bounded memory.
+
+    The last batch carries the warnings about the file's encoding.
+
+    :raises InputError: the file cannot be read or decoded.
+    """
+    splitter = _Splitter(str(path), batch)
+    decoder = _LineDecoder(str(path))
+    for lines in _blocks(path, decoder):
+        yield from splitter.feed(lines)
+    last = splitter.finish()
+    last.warnings += decoder.warnings()
+    yield last
+
+
+def read_text(path: str | Path) -> ParseResult:
+    """Read a whole fiche dump from ``path``.
+
+    :raises InputError: the file cannot be read or decoded.
+    """
+    result = ParseResult()
+    for part in iter_text(path):
+        result.extend(part)
     return result
 
 
@@ -161,14 +224,113 @@ def parse_text(text: str, *, file: str = "<texte>") -> ParseResult:
     >>> result.fiches_found, result.records[0].structure, result.records[0].departement
     (1, 'CS X', 'Sarthe')
     """
-    lines = [line.rstrip() for line in LINE_BREAK.split(text)]
-    starts = _fiche_starts(lines)
-    result = ParseResult(fiches_found=len(starts))
-    _check_outside(lines[: starts[0][0] if starts else len(lines)], file, result)
-    for number, (start, title) in enumerate(starts):
-        end = starts[number + 1][0] if number + 1 < len(starts) else len(lines)
-        _FicheReader(lines, start, end, file, result, title).read()
+    splitter = _Splitter(file, batch=0)
+    result = ParseResult()
+    for part in splitter.feed([line.rstrip() for line in LINE_BREAK.split(text)]):
+        result.extend(part)
+    result.extend(splitter.finish())
     return result
+
+
+class _Splitter:
+    """Cuts a stream of lines into fiches, keeping only the fiche being read in memory.
+
+    A fiche start is trusted once two filled lines follow it (what ``_fiche_starts`` needs
+    to decide); a fiche is read once the next start is trusted, or at the end.
+    """
+
+    def __init__(self, file: str, batch: int) -> None:
+        self.file = file
+        self.batch = batch
+        self.window: list[str] = []
+        self.offset = 0  # line index, in the file, of window[0]
+        self.seen_start = False
+        self.stray = 0  # filled lines before the first fiche, banner excepted
+        self.first_stray: tuple[int, str] | None = None
+        self.any_filled = False
+        self.result = ParseResult()
+
+    def feed(self, lines: list[str]) -> Iterator[ParseResult]:
+        self.window += lines
+        self._cut(final=False)
+        if self.batch and self.result.fiches_found >= self.batch:
+            done, self.result = self.result, ParseResult()
+            yield done
+
+    def finish(self) -> ParseResult:
+        self._cut(final=True)
+        return self.result
+
+    def _cut(self, *, final: bool) -> None:
+        window = self.window
+        starts = _fiche_starts(window)
+        guard = len(window) if final else _guard(window)
+        trusted = [s for s in starts if s[0] < guard]
+        first = trusted[0][0] if trusted else (len(window) if final else guard)
+        if not self.seen_start:
+            self._outside(window[:first])
+            if trusted or final:
+                self._report_outside(bool(trusted))
+            if not trusted:  # still before the first fiche: keep only the undecided lines
+                self.window, self.offset = window[first:], self.offset + first
+                return
+            self.seen_start = True
+        last = len(trusted) if final else len(trusted) - 1
+        for number in range(last):
+            start, title = trusted[number]
+            end = trusted[number + 1][0] if number + 1 < len(trusted) else len(window)
+            _FicheReader(window, start, end, self.file, self.result, title, self.offset).read()
+        self.result.fiches_found += last
+        if final:
+            self.window = []
+            return
+        if trusted:
+            keep = trusted[-1][0]
+            self.window, self.offset = window[keep:], self.offset + keep
+
+    def _outside(self, lines: list[str]) -> None:
+        for index, line in enumerate(lines):
+            if not line.strip():
+                continue
+            self.any_filled = True
+            if fold(line) != fold(BANNER):
+                self.stray += 1
+                if self.first_stray is None:
+                    self.first_stray = (self.offset + index + 1, line.strip())
+
+    def _report_outside(self, found: bool) -> None:
+        warnings = self.result.warnings
+        if self.first_stray is not None:
+            line, text = self.first_stray
+            warnings.append(
+                Diagnostic(
+                    self.file,
+                    line,
+                    f"{self.stray} ligne(s) hors de toute fiche, ignorée(s) : « {text[:60]} »",
+                )
+            )
+        if not found and not self.any_filled:
+            warnings.append(Diagnostic(self.file, 1, "aucune fiche : le fichier est vide"))
+        elif not found:
+            warnings.append(
+                Diagnostic(
+                    self.file,
+                    1,
+                    "aucune fiche trouvée (une fiche commence par une ligne « Actions »)",
+                )
+            )
+
+
+def _guard(lines: list[str]) -> int:
+    """Index from which a fiche start cannot be decided yet: the third filled line from the end
+    (a start needs two filled lines after it)."""
+    filled = 0
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip():
+            filled += 1
+            if filled == 3:
+                return index
+    return 0
 
 
 _START_KEY = fold(FICHE_START)
@@ -214,27 +376,6 @@ def _fiche_starts(lines: list[str]) -> list[tuple[int, int | None]]:
     return starts
 
 
-def _check_outside(lines: list[str], file: str, result: ParseResult) -> None:
-    stray = [(n + 1, s) for n, s in enumerate(lines) if s.strip() and fold(s) != fold(BANNER)]
-    if stray:
-        line, first = stray[0]
-        result.warnings.append(
-            Diagnostic(
-                file,
-                line,
-                f"{len(stray)} ligne(s) hors de toute fiche, ignorée(s) : « {first.strip()[:60]} »",
-            )
-        )
-    if not any(s.strip() for s in lines) and not result.fiches_found:
-        result.warnings.append(Diagnostic(file, 1, "aucune fiche : le fichier est vide"))
-    elif not result.fiches_found:
-        result.warnings.append(
-            Diagnostic(
-                file, 1, "aucune fiche trouvée (une fiche commence par une ligne « Actions »)"
-            )
-        )
-
-
 @dataclass
 class _FicheReader:
     """Reads the lines ``[start, end)`` of one fiche into a record or a rejection."""
@@ -245,6 +386,7 @@ class _FicheReader:
     file: str
     result: ParseResult
     title_index: int | None
+    offset: int = 0  # line index, in the file, of lines[0]
     sections: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     header_lines: dict[str, int] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
@@ -253,7 +395,7 @@ class _FicheReader:
         self.result.warnings.append(Diagnostic(self.file, line, message, header))
 
     def read(self) -> None:
-        first_line = self.start + 1
+        first_line = self.offset + self.start + 1
         body = self.start + 1
         title = ""
         if self.title_index is not None:
@@ -266,7 +408,7 @@ class _FicheReader:
         for f in FIELDS:
             values.update(self._value(f))
         last_line = max(
-            (i + 1 for i in range(self.start, self.end) if self.lines[i].strip()),
+            (self.offset + i + 1 for i in range(self.start, self.end) if self.lines[i].strip()),
             default=first_line,
         )
         self._warn_missing_sections(last_line)
@@ -284,7 +426,7 @@ class _FicheReader:
     def _split_sections(self, body: int) -> None:
         current: FicheField | None = None
         for index in range(body, self.end):
-            line, number = self.lines[index], index + 1
+            line, number = self.lines[index], self.offset + index + 1
             found = header_of(line)
             if found is not None:
                 again = found.name in self.header_lines
@@ -344,7 +486,7 @@ class _FicheReader:
         return tuple(items)
 
     def _organiser(self, items: tuple[str, ...], f: FicheField) -> dict[str, str | tuple[str, ...]]:
-        line = self.header_lines.get(f.name, self.start + 1)
+        line = self.header_lines.get(f.name, self.offset + self.start + 1)
         if not items:
             self.problems.append(Diagnostic(self.file, line, MISSING_STRUCTURE, f.header))
             return {"structure": "", "departement": ""}

@@ -7,16 +7,18 @@ objects), prefixes are sorted, and no clock time is written.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 
-from converter.errors import UsageError
-from converter.files import write_atomically
+from converter.errors import OutputError, UsageError
+from converter.files import UMASK
 from converter.vocab import INSEE_GEO, PREFIXES, RDF_TYPE, SCHEMES, VOCAB, XSD
 
 # Prefixes of the output: the vocabulary namespaces, each concept scheme and INSEE territories.
@@ -44,22 +46,23 @@ def sorted_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     return sorted(triples, key=sort_key)
 
 
-def turtle_bytes(
-    triples: Iterable[ox.Triple], *, prefixes: dict[str, str] = OUTPUT_PREFIXES
-) -> bytes:
-    """Turtle with the prefixes declared (in sorted order), one block per subject."""
-    data = ox.serialize(sorted_triples(triples), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+def _turtle_head(prefixes: dict[str, str]) -> bytes:
+    lines = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
+    return (lines + "\n").encode("utf-8")
+
+
+def _turtle_body(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    if not triples:
+        return b""
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     assert data is not None
-    body = b"".join(
+    return b"".join(
         line for line in data.splitlines(keepends=True) if not line.startswith(b"@prefix ")
     )
-    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
-    return head.encode("utf-8") + b"\n" + body
 
 
-def ntriples_bytes(triples: Iterable[ox.Triple]) -> bytes:
-    """N-Triples, one line per triple, lines sorted."""
-    return "".join(sorted(f"{t} .\n" for t in triples)).encode("utf-8")
+def _ntriples_body(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    return "".join(f"{t} .\n" for t in triples).encode("utf-8")
 
 
 def compact_iri(iri: str, prefixes: dict[str, str] = OUTPUT_PREFIXES) -> str:
@@ -85,12 +88,15 @@ def _json_object(
     raise TypeError(f"terme inattendu dans le graphe : {term}")
 
 
-def jsonld_bytes(
-    triples: Iterable[ox.Triple], *, prefixes: dict[str, str] = OUTPUT_PREFIXES
-) -> bytes:
-    """Compact JSON-LD: a context of the prefixes, then one node object per subject."""
-    nodes: list[dict[str, Any]] = []
-    for subject, group in groupby(sorted_triples(triples), key=lambda t: t.subject):
+def _jsonld_head(prefixes: dict[str, str]) -> bytes:
+    context = json.dumps(dict(sorted(prefixes.items())), ensure_ascii=False, indent=2)
+    return ('{\n  "@context": ' + context.replace("\n", "\n  ") + ',\n  "@graph": [\n').encode()
+
+
+def _jsonld_body(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    """One node object per subject, indented to sit in the "@graph" array."""
+    nodes: list[str] = []
+    for subject, group in groupby(triples, key=lambda t: t.subject):
         assert isinstance(subject, ox.NamedNode), "the mapping mints IRIs only"
         node: dict[str, Any] = {"@id": compact_iri(subject.value, prefixes)}
         for predicate, same in groupby(group, key=lambda t: t.predicate):
@@ -104,27 +110,66 @@ def jsonld_bytes(
                 continue
             values = [_json_object(t.object, prefixes) for t in same]
             node[compact_iri(predicate.value, prefixes)] = values[0] if len(values) == 1 else values
-        nodes.append(node)
-    document = {"@context": dict(sorted(prefixes.items())), "@graph": nodes}
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        text = json.dumps(node, ensure_ascii=False, indent=2)
+        nodes.append("    " + text.replace("\n", "\n    "))
+    return ",\n".join(nodes).encode("utf-8")
 
 
 @dataclass(frozen=True)
 class Format:
+    """One RDF format, written in three parts so a graph can be streamed batch after batch."""
+
     name: str
     suffix: str
     media_type: str
-    encode: Callable[[Iterable[ox.Triple]], bytes]
+    head: Callable[[dict[str, str]], bytes]
+    body: Callable[[list[ox.Triple], dict[str, str]], bytes]  # triples in writing order
+    tail: bytes = b""
+    separator: bytes = b""  # between the bodies of two batches
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("turtle", ".ttl", "text/turtle", turtle_bytes),
-        Format("ntriples", ".nt", "application/n-triples", ntriples_bytes),
-        Format("jsonld", ".jsonld", "application/ld+json", jsonld_bytes),
+        Format("turtle", ".ttl", "text/turtle", _turtle_head, _turtle_body),
+        Format("ntriples", ".nt", "application/n-triples", lambda _: b"", _ntriples_body),
+        Format(
+            "jsonld",
+            ".jsonld",
+            "application/ld+json",
+            _jsonld_head,
+            _jsonld_body,
+            tail=b"\n  ]\n}\n",
+            separator=b",\n",
+        ),
     )
 }
+
+
+def encode(
+    fmt: Format, triples: Iterable[ox.Triple], *, prefixes: dict[str, str] = OUTPUT_PREFIXES
+) -> bytes:
+    """A whole graph in ``fmt``, subjects sorted."""
+    return fmt.head(prefixes) + fmt.body(sorted_triples(triples), prefixes) + fmt.tail
+
+
+def turtle_bytes(
+    triples: Iterable[ox.Triple], *, prefixes: dict[str, str] = OUTPUT_PREFIXES
+) -> bytes:
+    """Turtle with the prefixes declared (in sorted order), one block per subject."""
+    return encode(FORMATS["turtle"], triples, prefixes=prefixes)
+
+
+def ntriples_bytes(triples: Iterable[ox.Triple]) -> bytes:
+    """N-Triples, one line per triple, grouped by subject, subjects sorted."""
+    return encode(FORMATS["ntriples"], triples)
+
+
+def jsonld_bytes(
+    triples: Iterable[ox.Triple], *, prefixes: dict[str, str] = OUTPUT_PREFIXES
+) -> bytes:
+    """Compact JSON-LD: a context of the prefixes, then one node object per subject."""
+    return encode(FORMATS["jsonld"], triples, prefixes=prefixes)
 
 
 def get_format(name: str) -> Format:
@@ -134,12 +179,73 @@ def get_format(name: str) -> Format:
     return FORMATS[name]
 
 
+class GraphWriter:
+    """Writes a graph batch after batch in every format, each file through a temporary file
+    renamed into place by ``close``: readers never see a half-written file."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        formats: Iterable[Format] = FORMATS.values(),
+        prefixes: dict[str, str] = OUTPUT_PREFIXES,
+        stem: str = "actions",
+    ) -> None:
+        self.prefixes = prefixes
+        self.targets: list[tuple[Format, Path, Path, IO[bytes]]] = []
+        self.started: set[str] = set()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for fmt in formats:
+                target = folder / f"{stem}{fmt.suffix}"
+                handle, name = tempfile.mkstemp(
+                    dir=folder, prefix=f".{target.name}.", suffix=".tmp"
+                )
+                stream = os.fdopen(handle, "wb")
+                self.targets.append((fmt, target, Path(name), stream))
+                stream.write(fmt.head(prefixes))
+        except OSError as error:
+            self.abort()
+            raise OutputError(f"écriture impossible ({error.strerror})", path=str(folder)) from None
+
+    def write(self, triples: list[ox.Triple]) -> None:
+        """Append ``triples`` (in writing order: grouped by subject)."""
+        if not triples:
+            return
+        try:
+            for fmt, _, _, stream in self.targets:
+                if fmt.separator and fmt.name in self.started:
+                    stream.write(fmt.separator)
+                self.started.add(fmt.name)
+                stream.write(fmt.body(triples, self.prefixes))
+        except OSError as error:
+            self.abort()
+            raise OutputError(f"écriture impossible ({error.strerror})") from None
+
+    def close(self) -> list[Path]:
+        """Finish every file and rename it into place; returns the paths written."""
+        try:
+            for fmt, _, _, stream in self.targets:
+                stream.write(fmt.tail)
+                stream.flush()
+                os.fsync(stream.fileno())
+                stream.close()
+            for _, target, temporary, _ in self.targets:
+                os.chmod(temporary, 0o666 & ~UMASK)
+                os.replace(temporary, target)
+        except OSError as error:
+            self.abort()
+            raise OutputError(f"écriture impossible ({error.strerror})") from None
+        return [target for _, target, _, _ in self.targets]
+
+    def abort(self) -> None:
+        for _, _, temporary, stream in self.targets:
+            stream.close()
+            temporary.unlink(missing_ok=True)
+
+
 def write_graph(triples: Iterable[ox.Triple], folder: Path, *, stem: str = "actions") -> list[Path]:
     """Write ``triples`` in every format of ``FORMATS`` into ``folder``; returns the paths."""
-    triples = list(triples)
-    paths = []
-    for f in FORMATS.values():
-        path = folder / f"{stem}{f.suffix}"
-        write_atomically(path, f.encode(triples))
-        paths.append(path)
-    return paths
+    writer = GraphWriter(folder, stem=stem)
+    writer.write(sorted_triples(triples))
+    return writer.close()

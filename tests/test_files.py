@@ -18,7 +18,7 @@ def test_write_replaces_the_file_with_the_usual_mode(tmp_path: Path) -> None:
     files.write_atomically(target, b"two")
     assert target.read_bytes() == b"two"
     assert list(target.parent.iterdir()) == [target]
-    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~files._UMASK
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~files.UMASK
 
 
 def test_failed_write_keeps_the_previous_file_and_no_temporary(

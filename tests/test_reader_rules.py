@@ -290,3 +290,35 @@ def test_a_fiche_titled_actions_is_one_fiche() -> None:
     result = parse_text("Actions\nActions\n- Structure organisatrice\n- CS X - Sarthe\n")
     assert result.fiches_found == 1
     assert [r.title for r in result.records] == ["Actions"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_reading_in_small_chunks_and_batches_gives_the_same_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, newline: str
+) -> None:
+    """The streaming reader cuts bytes and fiches anywhere; nothing moves or is lost."""
+    import converter.reader as reader
+
+    text = "Préambule\n" + SEED_TEXT.replace("\n", newline)
+    path = _write(tmp_path, text.encode("utf-8"))
+    whole = reader.parse_text(text, file=str(path))
+    monkeypatch.setattr(reader, "CHUNK", 7)
+    batches = list(reader.iter_text(path, batch=4))
+    assert len(batches) >= 6 and all(b.fiches_found <= 5 for b in batches)
+    merged = ParseResult()
+    for part in batches:
+        merged.extend(part)
+    assert merged.records == whole.records
+    assert [r.source for r in merged.records] == [r.source for r in whole.records]
+    assert [r.source.field_lines for r in merged.records] == [r.source.field_lines for r in whole.records]
+    assert merged.warnings == whole.warnings and merged.fiches_found == 25
+
+
+def test_nul_byte_far_in_a_file_names_its_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import converter.reader as reader
+
+    monkeypatch.setattr(reader, "CHUNK", 64)
+    path = _write(tmp_path, (SEED_TEXT + "\n\x00").encode("utf-8"))
+    with pytest.raises(InputError) as caught:
+        read_text(path)
+    assert caught.value.line == 1504
