@@ -7,7 +7,8 @@ from the bundled example (its 25 real fiches): texts are made of the example's o
 values follow the example's frequencies. Structures are named after real communes of their
 département (COG), and partners come from a shared pool, so structures, partners and concepts are
 shared across actions as in real data. With ``--broken`` a share of fiches is damaged on purpose
-(no title, no organiser, unknown département, an unknown theme), each kind in turn.
+(no title, no organiser, unknown département, an unknown theme, no département, a fiche given
+twice), each kind in turn.
 """
 
 from __future__ import annotations
@@ -110,24 +111,30 @@ class Generator:
         }
         return Record(title=title, structure=structure, departement=departement, **values)
 
-    def broken(self, record: Record, index: int) -> Record:
-        kind = index % 4
+    def broken(self, record: Record, index: int, previous: Record) -> Record:
+        kind = index % 6
         if kind == 0:
             return replace(record, title="")
         if kind == 1:
             return replace(record, structure="", departement="")
         if kind == 2:
             return replace(record, departement="Département imaginaire")
-        return replace(record, themes=(*record.themes, "Thème jamais vu"))
+        if kind == 3:
+            return replace(record, themes=(*record.themes, "Thème jamais vu"))
+        if kind == 4:  # no « - Département »: a structure without département (a violation)
+            return replace(record, structure=record.structure.replace("-", " "), departement="")
+        return previous  # the same fiche twice
 
 
 def fiches(count: int, seed: int, broken: float = 0.0) -> Iterator[Record]:
     generator = Generator(seed, count)
     every = round(1 / broken) if broken else 0
+    previous = generator.record(0)
     for index in range(1, count + 1):
         record = generator.record(index)
         if every and index % every == 0:
-            record = generator.broken(record, index // every)
+            record = generator.broken(record, index // every, previous)
+        previous = record
         yield replace(record, source=Source("", 0, 0))
 
 

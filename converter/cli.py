@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -18,6 +18,7 @@ import rdflib
 import typer
 import typer.rich_utils
 from rich.console import Console
+from rich.progress import Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -100,6 +101,23 @@ def _reported() -> Iterator[None]:
         raise typer.Exit(error.exit_code) from None
 
 
+@contextmanager
+def _progress(what: str) -> Iterator[Callable[[int], None]]:
+    """A progress line on the terminal (stderr) for long runs; nothing when it is not one."""
+    if not err.is_terminal:
+        yield lambda _: None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(what, total=None)
+        yield lambda done: bar.update(task, completed=done)
+
+
 def _print_diagnostics(kind: str, diagnostics: list[Diagnostic], report: str) -> None:
     for diagnostic in diagnostics[:SHOWN_DIAGNOSTICS]:
         err.print(f"{kind} : {diagnostic}", markup=False)
@@ -162,14 +180,21 @@ def convert(
     cog: Annotated[
         Path, typer.Option("--cog", help="Dossier des tables du COG (v_region_AAAA.csv…).")
     ] = COG_DIR,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=1, help="Processus de validation (défaut : les cœurs)."),
+    ] = os.cpu_count() or 1,
 ) -> None:
     """Convertit des fiches en graphe RDF validé : actions.ttl, .nt, .jsonld et report.json.
 
+    Les fiches passent par lots (mémoire bornée), validés en parallèle sur --jobs processus.
     Statut de sortie : 0 graphe conforme, 1 violations SHACL ou fiches rejetées, 2 entrée
     illisible ou mauvais usage.
     """
-    with _reported():
-        done = run_conversion(inputs, output, base_iri=base_iri, cog_dir=cog)
+    with _reported(), _progress("fiches converties") as advance:
+        done = run_conversion(
+            inputs, output, base_iri=base_iri, cog_dir=cog, jobs=jobs, progress=advance
+        )
     report = str(output / "report.json")
     _print_diagnostics("avertissement", done.parsed.warnings + done.graph.warnings, report)
     _print_diagnostics("rejet", done.parsed.rejected, report)
@@ -186,7 +211,7 @@ def convert(
     out.print(
         f"{graph.structures} structure(s), {graph.organisations} organisation(s) partenaires "
         f"ou financeurs, {graph.unreviewed_concepts} concept(s) à revoir, "
-        f"{len(graph.triples)} triplets",
+        f"{graph.triple_count} triplets",
         markup=False,
     )
     out.print(

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from converter.errors import OutputError
 from converter.files import json_bytes, write_atomically
-from converter.mapping import MappedGraph, map_records
+from converter.mapping import MappedGraph, Mapper, check_base_iri
 from converter.model import ParseResult
 from converter.paths import COG_DIR
-from converter.reader import read_inputs
-from converter.serialise import write_graph
+from converter.reader import BATCH, iter_inputs, read_inputs
+from converter.serialise import GraphWriter
 from converter.tabular import write_csv, write_jsonl
 from converter.territory import load_cog
-from converter.validation import ValidationReport, validate_triples
-from converter.vocab import DEFAULT_BASE_IRI
+from converter.validation import BatchValidator, ValidationReport
+from converter.vocab import DEFAULT_BASE_IRI, load_vocabularies
 
 REPORT_NAME = "report.json"
 PARSE_REPORT_NAME = "parse-report.json"
@@ -76,7 +78,7 @@ class Conversion:
             "rejected": [d.as_dict("reason") for d in self.parsed.rejected],
             "warnings": [d.as_dict() for d in warnings],
             "territories": self.graph.territories,
-            "triples": len(self.graph.triples),
+            "triples": self.graph.triple_count,
             "shacl": {
                 "conforms": self.validation.conforms,
                 "violations": len(self.validation.violations),
@@ -116,19 +118,45 @@ def convert(
     *,
     base_iri: str = DEFAULT_BASE_IRI,
     cog_dir: Path = COG_DIR,
+    jobs: int = 1,
+    batch: int = BATCH,
+    progress: Callable[[int], None] | None = None,
 ) -> Conversion:
     """Read, map, validate and write ``actions.ttl``, ``.nt``, ``.jsonld`` and ``report.json``.
+
+    Fiches stream through in batches of ``batch``: only one batch of records and triples is in
+    memory at a time, with the resources actions share. Validation runs in ``jobs`` processes.
+    The output is written action after action in input order, then the shared resources.
 
     :raises InputError: an input or the COG tables cannot be read at all.
     :raises UsageError: ``base_iri`` cannot prefix IRIs.
     :raises OutputError: ``output`` cannot be written.
     """
     cog = load_cog(cog_dir)
-    parsed = read_inputs(inputs)
-    graph = map_records(parsed.records, base_iri=base_iri, cog=cog)
-    validation = validate_triples(graph.triples)
-    written = write_graph(graph.triples, output)
-    conversion = Conversion(parsed, graph, validation, written, cog.year)
+    mapper = Mapper(check_base_iri(base_iri), load_vocabularies(), cog)
+    parsed = ParseResult()
+    validator = BatchValidator(jobs)
+    writer = GraphWriter(output)
+    try:
+        for part in iter_inputs(inputs, batch=batch):
+            parsed.extend(replace(part, records=[]))
+            for record in part.records:
+                mapper.map(record)
+            triples = mapper.take_batch()
+            own = frozenset(t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode))
+            validator.submit([*triples, *mapper.referenced(triples)], own)
+            writer.write(triples)
+            if progress is not None:
+                progress(parsed.fiches_found)
+        shared = mapper.take_shared()
+        validator.submit(shared, None)
+        writer.write(shared)
+        validation = validator.report()
+        written = writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    conversion = Conversion(parsed, mapper.graph, validation, written, cog.year)
     write_atomically(output / REPORT_NAME, json_bytes(conversion.report()))
     conversion.written.append(output / REPORT_NAME)
     _remember(output)

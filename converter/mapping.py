@@ -112,7 +112,9 @@ class MappedGraph:
 
 
 @dataclass
-class _Mapper:
+class Mapper:
+    """Maps records one by one, keeping what IRIs and duplicates need across batches."""
+
     base: str
     vocabularies: Vocabularies
     cog: Cog
@@ -150,6 +152,23 @@ class _Mapper:
         self.groups = []
         self.graph.triple_count += len(batch)
         return batch
+
+    def referenced(self, triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+        """The triples of the shared resources ``triples`` refer to, and of those they refer
+        to in turn (a structure, its département, its région…)."""
+        todo = [t.object.value for t in triples if isinstance(t.object, ox.NamedNode)]
+        seen: set[str] = set()
+        found: list[ox.Triple] = []
+        while todo:
+            node = todo.pop()
+            if node in seen or node not in self.shared:
+                continue
+            seen.add(node)
+            for triple in self.shared[node]:
+                found.append(triple)
+                if isinstance(triple.object, ox.NamedNode):
+                    todo.append(triple.object.value)
+        return found
 
     def take_shared(self) -> list[ox.Triple]:
         shared = sorted_triples(t for triples in self.shared.values() for t in triples)
@@ -387,7 +406,7 @@ def map_records(
 
     :raises UsageError: ``base_iri`` cannot prefix IRIs.
     """
-    mapper = _Mapper(
+    mapper = Mapper(
         check_base_iri(base_iri), vocabularies or load_vocabularies(), cog or load_cog()
     )
     for record in records:

@@ -601,13 +601,27 @@ def _render_fiche(record: Record) -> list[str]:
     return lines
 
 
+def iter_inputs(paths: Iterable[str | Path], *, batch: int = BATCH) -> Iterator[ParseResult]:
+    """Read fiche dumps in batches, or tables written by ``cskg parse`` (by suffix), one after
+    the other.
+
+    :raises InputError: a file cannot be read at all.
+    """
+    readers = {".csv": tabular.read_csv, ".jsonl": tabular.read_jsonl}
+    for path in paths:
+        reader = readers.get(Path(path).suffix.lower())
+        if reader is not None:
+            yield reader(path)
+        else:
+            yield from iter_text(path, batch=batch)
+
+
 def read_inputs(paths: Iterable[str | Path]) -> ParseResult:
     """Read fiche dumps, or tables written by ``cskg parse`` (by suffix: .csv, .jsonl).
 
     :raises InputError: a file cannot be read at all.
     """
-    readers = {".csv": tabular.read_csv, ".jsonl": tabular.read_jsonl}
     result = ParseResult()
-    for path in paths:
-        result.extend(readers.get(Path(path).suffix.lower(), read_text)(path))
+    for part in iter_inputs(paths):
+        result.extend(part)
     return result

@@ -310,11 +310,15 @@ def test_reading_in_small_chunks_and_batches_gives_the_same_records(
         merged.extend(part)
     assert merged.records == whole.records
     assert [r.source for r in merged.records] == [r.source for r in whole.records]
-    assert [r.source.field_lines for r in merged.records] == [r.source.field_lines for r in whole.records]
+    assert [r.source.field_lines for r in merged.records] == [
+        r.source.field_lines for r in whole.records
+    ]
     assert merged.warnings == whole.warnings and merged.fiches_found == 25
 
 
-def test_nul_byte_far_in_a_file_names_its_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nul_byte_far_in_a_file_names_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import converter.reader as reader
 
     monkeypatch.setattr(reader, "CHUNK", 64)
