@@ -184,6 +184,12 @@ def convert(
         int,
         typer.Option("--jobs", "-j", min=1, help="Processus de validation (défaut : les cœurs)."),
     ] = os.cpu_count() or 1,
+    validator: Annotated[
+        str,
+        typer.Option(
+            "--validator", help="Validateur SHACL : rapide (compilé, par défaut) ou pyshacl."
+        ),
+    ] = "rapide",
 ) -> None:
     """Convertit des fiches en graphe RDF validé : actions.ttl, .nt, .jsonld et report.json.
 
@@ -193,7 +199,13 @@ def convert(
     """
     with _reported(), _progress("fiches converties") as advance:
         done = run_conversion(
-            inputs, output, base_iri=base_iri, cog_dir=cog, jobs=jobs, progress=advance
+            inputs,
+            output,
+            base_iri=base_iri,
+            cog_dir=cog,
+            jobs=jobs,
+            validator=validator,
+            progress=advance,
         )
     report = str(output / "report.json")
     _print_diagnostics("avertissement", done.parsed.warnings + done.graph.warnings, report)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from converter.batch_validation import BatchValidator
 from converter.errors import OutputError
 from converter.files import json_bytes, write_atomically
 from converter.mapping import MappedGraph, Mapper, check_base_iri
@@ -19,7 +20,7 @@ from converter.reader import BATCH, iter_inputs, read_inputs
 from converter.serialise import GraphWriter
 from converter.tabular import write_csv, write_jsonl
 from converter.territory import load_cog
-from converter.validation import BatchValidator, ValidationReport
+from converter.validation import ValidationReport
 from converter.vocab import DEFAULT_BASE_IRI, load_vocabularies
 
 REPORT_NAME = "report.json"
@@ -120,6 +121,7 @@ def convert(
     cog_dir: Path = COG_DIR,
     jobs: int = 1,
     batch: int = BATCH,
+    validator: str = "rapide",
     progress: Callable[[int], None] | None = None,
 ) -> Conversion:
     """Read, map, validate and write ``actions.ttl``, ``.nt``, ``.jsonld`` and ``report.json``.
@@ -135,7 +137,7 @@ def convert(
     cog = load_cog(cog_dir)
     mapper = Mapper(check_base_iri(base_iri), load_vocabularies(), cog)
     parsed = ParseResult()
-    validator = BatchValidator(jobs)
+    checker = BatchValidator(jobs, validator)
     writer = GraphWriter(output)
     try:
         for part in iter_inputs(inputs, batch=batch):
@@ -144,14 +146,14 @@ def convert(
                 mapper.map(record)
             triples = mapper.take_batch()
             own = frozenset(t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode))
-            validator.submit([*triples, *mapper.referenced(triples)], own)
+            checker.submit([*triples, *mapper.referenced(triples)], own)
             writer.write(triples)
             if progress is not None:
                 progress(parsed.fiches_found)
         shared = mapper.take_shared()
-        validator.submit(shared, None)
+        checker.submit(shared, None)
         writer.write(shared)
-        validation = validator.report()
+        validation = checker.report()
         written = writer.close()
     except BaseException:
         writer.abort()

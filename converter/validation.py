@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,48 +162,3 @@ def validate_graph(data: rdflib.Graph, *, shapes: rdflib.Graph | None = None) ->
 
 def validate_triples(triples: Iterable[ox.Triple]) -> ValidationReport:
     return validate_graph(to_rdflib(triples))
-
-
-def validate_part(ntriples: bytes, focus: frozenset[str] | None = None) -> list[ShaclResult]:
-    """Validate a part of a graph given as N-Triples, keeping the results about ``focus``
-    nodes only (all when None). A top-level function, so that worker processes can run it."""
-    graph = rdflib.Graph()
-    graph.parse(data=ntriples, format="nt")
-    results = validate_graph(graph).results
-    return [r for r in results if focus is None or r.focus in focus]
-
-
-class BatchValidator:
-    """Validates a graph batch by batch, in worker processes when ``jobs`` > 1.
-
-    Each batch is validated with the shared resources it refers to (and the ontology and
-    vocabularies), keeping only the results about its own nodes; the shared resources are
-    validated once, at the end. Shapes only look at a node and its neighbours, so the union
-    equals the validation of the whole graph at once (``tests/test_scale.py`` checks it).
-    """
-
-    def __init__(self, jobs: int = 1) -> None:
-        self.jobs = jobs
-        self.pool: ProcessPoolExecutor | None = None
-        self.pending: list[Future[list[ShaclResult]]] = []
-        self.results: list[ShaclResult] = []
-
-    def submit(self, triples: Iterable[ox.Triple], focus: frozenset[str] | None) -> None:
-        data = ntriples_bytes(triples)
-        if self.jobs <= 1:
-            self.results += validate_part(data, focus)
-            return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.jobs)
-        self.pending.append(self.pool.submit(validate_part, data, focus))
-        while len(self.pending) > 2 * self.jobs:  # bound the memory held by queued batches
-            self.results += self.pending.pop(0).result()
-
-    def report(self) -> ValidationReport:
-        try:
-            for future in self.pending:
-                self.results += future.result()
-        finally:
-            if self.pool is not None:
-                self.pool.shutdown()
-        return ValidationReport(sorted(set(self.results)))

@@ -1,0 +1,387 @@
+"""A compiled SHACL Core validator for the shapes cskg uses: the fast path of ``cskg convert``.
+
+pyshacl validates about 9,000 triples/s on ``shapes/cskg.shapes.ttl``: too slow for the
+national volumes (issue 7). This module reads the shapes once, compiles each constraint to a
+Python check over an index of the data (subject -> predicate -> values), and reports results in
+the same form as ``validation.validate_graph``. It implements only the constraint components
+the shapes use, and refuses shapes with any other (``UnsupportedShape``): a silent gap is not an
+option. Tests run both validators on the seed, on every broken-graph case of
+``tests/test_shapes.py`` and on generated data, and require the same results.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from converter.errors import InputError
+from converter.paths import SHAPES_FILE
+from converter.validation import ShaclResult, ValidationReport, schema_graph
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+# The components implemented; any other in the shapes is refused.
+SUPPORTED = {
+    SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.languageIn, SH.node, SH["in"],
+    SH.pattern, SH.minInclusive, SH.lessThanOrEquals, SH.equals, SH["not"], SH.hasValue,
+    SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount,
+}  # fmt: skip
+IGNORED = {SH.path, SH.name, SH.message, SH.severity, SH.description, SH.order, SH.property,
+           SH.targetClass, SH.targetSubjectsOf, RDF.type, RDFS.label, RDFS.comment}  # fmt: skip
+SEVERITIES = {str(SH.Violation): "Violation", str(SH.Warning): "Warning", str(SH.Info): "Info"}
+LEXICAL = {
+    str(XSD.integer): re.compile(r"[+-]?\d+"),
+    str(XSD.positiveInteger): re.compile(r"\+?0*[1-9]\d*"),
+    str(XSD.nonNegativeInteger): re.compile(r"\+?\d+"),
+    str(XSD.decimal): re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+}
+NUMERIC = {
+    str(XSD.integer),
+    str(XSD.decimal),
+    str(XSD.positiveInteger),
+    str(XSD.nonNegativeInteger),
+}
+LANG_STRING = str(RDF.langString)
+
+
+class UnsupportedShape(InputError):
+    """The shapes use a SHACL feature this validator does not implement."""
+
+
+class Data:
+    """An index of a graph for validation: values by subject and predicate, classes."""
+
+    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        self.out: dict[Term, dict[str, list[Term]]] = {}
+        self.subjects_of: dict[str, list[Term]] = {}
+        for triple in triples:
+            predicate = triple.predicate.value
+            self.out.setdefault(triple.subject, {}).setdefault(predicate, []).append(triple.object)
+            self.subjects_of.setdefault(predicate, []).append(triple.subject)
+        self.subclasses: dict[str, set[str]] = {}  # class -> itself and all its subclasses
+        direct: dict[str, set[str]] = {}
+        for subject in self.subjects_of.get(str(RDFS.subClassOf), []):
+            for parent in self.values(subject, str(RDFS.subClassOf)):
+                if isinstance(parent, ox.NamedNode) and isinstance(subject, ox.NamedNode):
+                    direct.setdefault(parent.value, set()).add(subject.value)
+        self.direct = direct
+
+    def values(self, node: Term, predicate: str) -> list[Term]:
+        return self.out.get(node, {}).get(predicate, [])
+
+    def below(self, cls: str) -> set[str]:
+        found = self.subclasses.get(cls)
+        if found is None:
+            found, todo = {cls}, [cls]
+            while todo:
+                for child in self.direct.get(todo.pop(), ()):
+                    if child not in found:
+                        found.add(child)
+                        todo.append(child)
+            self.subclasses[cls] = found
+        return found
+
+    def is_instance(self, node: Term, cls: str) -> bool:
+        kinds = self.below(cls)
+        return any(
+            isinstance(t, ox.NamedNode) and t.value in kinds
+            for t in self.values(node, str(RDF.type))
+        )
+
+    def instances(self, cls: str) -> set[Term]:
+        kinds = self.below(cls)
+        typed = self.subjects_of.get(str(RDF.type), [])
+        return {
+            s
+            for s in typed
+            if any(
+                isinstance(t, ox.NamedNode) and t.value in kinds
+                for t in self.values(s, str(RDF.type))
+            )
+        }
+
+
+def _term(node: rdflib.term.Node) -> Term:
+    if isinstance(node, rdflib.URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, rdflib.Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or XSD.string)))
+    raise UnsupportedShape(f"valeur de forme non prise en charge : {node}")
+
+
+def _text(term: Term) -> str:
+    return term.value if isinstance(term, (ox.NamedNode, ox.Literal, ox.BlankNode)) else str(term)
+
+
+def _number(term: Term) -> Decimal | None:
+    if isinstance(term, ox.Literal) and term.datatype.value in NUMERIC:
+        try:
+            return Decimal(term.value)
+        except InvalidOperation:
+            return None
+    return None
+
+
+# A check takes the data, the focus node and its values; it yields (value or None) per failure.
+Check = Callable[[Data, Term, list[Term]], list[Term | None]]
+
+
+@dataclass
+class Shape:
+    """A compiled shape: checks on the focus node itself, and property shapes."""
+
+    iri: str
+    severity: str = "Violation"
+    message: str = ""
+    path: tuple[str, ...] = ()  # empty for a node shape
+    checks: list[tuple[str, Check]] = field(default_factory=list)  # (component, check)
+    properties: list[Shape] = field(default_factory=list)
+    targets_class: list[str] = field(default_factory=list)
+    targets_subjects_of: list[str] = field(default_factory=list)
+
+    def values(self, data: Data, focus: Term) -> list[Term]:
+        nodes = [focus]
+        for predicate in self.path:
+            nodes = list(dict.fromkeys(v for n in nodes for v in data.values(n, predicate)))
+        return nodes
+
+    def conforms(self, data: Data, focus: Term) -> bool:
+        return not any(True for _ in self.failures(data, focus))
+
+    def failures(self, data: Data, focus: Term) -> Iterable[tuple[Shape, str, Term | None]]:
+        values = self.values(data, focus) if self.path else [focus]
+        for component, check in self.checks:
+            for value in check(data, focus, values):
+                yield self, component, value
+        for prop in self.properties:
+            for node in values:
+                yield from prop.failures(data, node)
+
+
+class Compiler:
+    """Reads a shapes graph into ``Shape`` objects."""
+
+    def __init__(self, graph: rdflib.Graph) -> None:
+        self.graph = graph
+        self.shapes: dict[rdflib.term.Node, Shape] = {}
+
+    def path(self, node: rdflib.term.Node) -> tuple[str, ...]:
+        if isinstance(node, rdflib.URIRef):
+            return (str(node),)
+        if (node, RDF.first, None) in self.graph:
+            items = list(rdflib.collection.Collection(self.graph, node))
+            if all(isinstance(i, rdflib.URIRef) for i in items):
+                return tuple(str(i) for i in items)
+        raise UnsupportedShape(f"chemin SHACL non pris en charge : {node}")
+
+    def shape(self, node: rdflib.term.Node) -> Shape:
+        if node in self.shapes:
+            return self.shapes[node]
+        g = self.graph
+        messages = sorted(
+            g.objects(node, SH.message), key=lambda m: (getattr(m, "language", "") != "fr", str(m))
+        )
+        shape = Shape(
+            iri=str(node) if isinstance(node, rdflib.URIRef) else "",
+            severity=SEVERITIES.get(str(g.value(node, SH.severity)), "Violation"),
+            message=str(messages[0]) if messages else "",
+        )
+        self.shapes[node] = shape
+        path = g.value(node, SH.path)
+        if path is not None:
+            shape.path = self.path(path)
+        for predicate in set(g.predicates(node, None)):
+            if predicate not in SUPPORTED | IGNORED:
+                raise UnsupportedShape(f"composant SHACL non pris en charge : {predicate} ({node})")
+        shape.targets_class = [str(c) for c in g.objects(node, SH.targetClass)]
+        shape.targets_subjects_of = [str(p) for p in g.objects(node, SH.targetSubjectsOf)]
+        shape.checks = self.checks(node, shape)
+        shape.properties = [self.shape(p) for p in g.objects(node, SH.property)]
+        return shape
+
+    def checks(self, node: rdflib.term.Node, shape: Shape) -> list[tuple[str, Check]]:
+        g = self.graph
+        checks: list[tuple[str, Check]] = []
+
+        def one(predicate: rdflib.URIRef) -> rdflib.term.Node | None:
+            return g.value(node, predicate)
+
+        if (minimum := one(SH.minCount)) is not None:
+            low = int(str(minimum))
+            checks.append(("MinCount", lambda d, f, v: [None] if len(v) < low else []))
+        if (maximum := one(SH.maxCount)) is not None:
+            high = int(str(maximum))
+            checks.append(("MaxCount", lambda d, f, v: [None] if len(v) > high else []))
+        if (cls := one(SH["class"])) is not None:
+            name = str(cls)
+            checks.append(("Class", lambda d, f, v: [x for x in v if not d.is_instance(x, name)]))
+        if (datatype := one(SH.datatype)) is not None:
+            checks.append(("Datatype", functools.partial(_datatype, str(datatype))))
+        if (languages := one(SH.languageIn)) is not None:
+            tags = [str(t).lower() for t in rdflib.collection.Collection(g, languages)]
+            checks.append(("LanguageIn", functools.partial(_language_in, tags)))
+        if (target := one(SH.node)) is not None:
+            inner = self.shape(target)
+            checks.append(("Node", lambda d, f, v: [x for x in v if not inner.conforms(d, x)]))
+        if (allowed := one(SH["in"])) is not None:
+            members = {_term(t) for t in rdflib.collection.Collection(g, allowed)}
+            checks.append(("In", lambda d, f, v: [x for x in v if x not in members]))
+        if (pattern := one(SH.pattern)) is not None:
+            regex = re.compile(str(pattern))
+            checks.append(("Pattern", functools.partial(_pattern, regex)))
+        if (bound := one(SH.minInclusive)) is not None:
+            low_value = Decimal(str(bound))
+            checks.append(("MinInclusive", functools.partial(_min_inclusive, low_value)))
+        if (other := one(SH.lessThanOrEquals)) is not None:
+            checks.append(("LessThanOrEquals", functools.partial(_less_or_equal, str(other))))
+        if (other := one(SH.equals)) is not None:
+            checks.append(("Equals", functools.partial(_equals, str(other))))
+        if (negated := one(SH["not"])) is not None:
+            inner_not = self.shape(negated)
+            checks.append(("Not", lambda d, f, v: [x for x in v if inner_not.conforms(d, x)]))
+        if (required := one(SH.hasValue)) is not None:
+            wanted = _term(required)
+            if shape.path or (node, SH.path, None) in g:
+                checks.append(("HasValue", lambda d, f, v: [] if wanted in v else [None]))
+            else:
+                checks.append(("HasValue", lambda d, f, v: [] if f == wanted else [None]))
+        if (qualified := one(SH.qualifiedValueShape)) is not None:
+            inner_q = self.shape(qualified)
+            q_min, q_max = one(SH.qualifiedMinCount), one(SH.qualifiedMaxCount)
+            if q_min is not None:
+                low_q = int(str(q_min))
+                checks.append(
+                    (
+                        "QualifiedMinCount",
+                        lambda d, f, v: (
+                            [None] if sum(inner_q.conforms(d, x) for x in v) < low_q else []
+                        ),
+                    )
+                )
+            if q_max is not None:
+                high_q = int(str(q_max))
+                checks.append(
+                    (
+                        "QualifiedMaxCount",
+                        lambda d, f, v: (
+                            [None] if sum(inner_q.conforms(d, x) for x in v) > high_q else []
+                        ),
+                    )
+                )
+        return checks
+
+
+def _datatype(datatype: str, data: Data, focus: Term, values: list[Term]) -> list[Term | None]:
+    failed: list[Term | None] = []
+    for value in values:
+        if not isinstance(value, ox.Literal):
+            failed.append(value)
+        elif value.language:
+            if datatype != LANG_STRING:
+                failed.append(value)
+        elif value.datatype.value != datatype:
+            failed.append(value)
+        elif datatype in LEXICAL and not LEXICAL[datatype].fullmatch(value.value):
+            failed.append(value)
+    return failed
+
+
+def _language_in(tags: list[str], data: Data, focus: Term, values: list[Term]) -> list[Term | None]:
+    def matches(value: Term) -> bool:
+        if not isinstance(value, ox.Literal) or not value.language:
+            return False
+        language = value.language.lower()
+        return any(language == tag or language.startswith(tag + "-") for tag in tags)
+
+    return [v for v in values if not matches(v)]
+
+
+def _pattern(
+    regex: re.Pattern[str], data: Data, focus: Term, values: list[Term]
+) -> list[Term | None]:
+    return [v for v in values if isinstance(v, ox.BlankNode) or not regex.search(_text(v))]
+
+
+def _min_inclusive(
+    bound: Decimal, data: Data, focus: Term, values: list[Term]
+) -> list[Term | None]:
+    failed: list[Term | None] = []
+    for value in values:
+        number = _number(value)
+        if number is None or number < bound:
+            failed.append(value)
+    return failed
+
+
+def _less_or_equal(other: str, data: Data, focus: Term, values: list[Term]) -> list[Term | None]:
+    failed: list[Term | None] = []
+    for value in values:
+        for limit in data.values(focus, other):
+            left, right = _number(value), _number(limit)
+            if left is None or right is None or left > right:
+                failed.append(value)
+    return failed
+
+
+def _equals(other: str, data: Data, focus: Term, values: list[Term]) -> list[Term | None]:
+    mine, theirs = set(values), set(data.values(focus, other))
+    return [*(mine - theirs), *(theirs - mine)]
+
+
+@functools.cache
+def compiled_shapes(path: Path = SHAPES_FILE) -> list[Shape]:
+    """The node shapes that have targets, compiled.
+
+    :raises UnsupportedShape: the shapes use a component this validator does not implement.
+    """
+    graph = rdflib.Graph().parse(path)
+    compiler = Compiler(graph)
+    roots = set(graph.subjects(SH.targetClass, None)) | set(
+        graph.subjects(SH.targetSubjectsOf, None)
+    )
+    return [compiler.shape(node) for node in sorted(roots, key=str)]
+
+
+@functools.cache
+def _schema_triples() -> tuple[ox.Triple, ...]:
+    return tuple(
+        ox.Triple(_term(s), ox.NamedNode(str(p)), _term(o))  # type: ignore[arg-type]
+        for s, p, o in schema_graph()
+    )
+
+
+def validate_fast(
+    triples: Iterable[ox.Triple], *, shapes: list[Shape] | None = None
+) -> ValidationReport:
+    """Validate ``triples`` (with the ontology and vocabularies) with the compiled shapes."""
+    data = Data([*triples, *_schema_triples()])
+    results: set[ShaclResult] = set()
+    for shape in shapes if shapes is not None else compiled_shapes():
+        focus_nodes: set[Term] = set()
+        for cls in shape.targets_class:
+            focus_nodes |= data.instances(cls)
+        for predicate in shape.targets_subjects_of:
+            focus_nodes |= set(data.subjects_of.get(predicate, []))
+        for focus in focus_nodes:
+            for source, component, value in shape.failures(data, focus):
+                results.add(
+                    ShaclResult(
+                        focus=_text(focus),
+                        path="/".join(source.path),
+                        severity=source.severity,
+                        message=source.message,
+                        value="" if value is None else _text(value),
+                        shape=source.iri,
+                        component=component,
+                    )
+                )
+    return ValidationReport(sorted(results))
