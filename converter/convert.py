@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -14,10 +15,10 @@ from converter.batch_validation import BatchValidator
 from converter.errors import OutputError
 from converter.files import json_bytes, write_atomically
 from converter.mapping import MappedGraph, Mapper, check_base_iri
-from converter.model import ParseResult
+from converter.model import ParseResult, Record
 from converter.paths import COG_DIR
 from converter.reader import BATCH, iter_inputs, read_inputs
-from converter.serialise import GraphWriter
+from converter.serialise import GraphWriter, get_format
 from converter.tabular import write_csv, write_jsonl
 from converter.territory import load_cog
 from converter.validation import ValidationReport
@@ -113,6 +114,31 @@ def parse(inputs: Iterable[str | Path], output: Path) -> tuple[ParseResult, list
     return result, [jsonl, table, output / PARSE_REPORT_NAME]
 
 
+T = TypeVar("T")
+
+
+class _Stopwatch:
+    """Adds the time of each call to its stage in ``timings`` (when there is one)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+
+    def run(self, stage: str, function: Callable[..., T], *args: Any) -> T:
+        if self.timings is None:
+            return function(*args)
+        start = time.perf_counter()
+        try:
+            return function(*args)
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def _map(mapper: Mapper, records: Iterable[Record]) -> list[ox.Triple]:
+    for record in records:
+        mapper.map(record)
+    return mapper.take_batch()
+
+
 def convert(
     inputs: Iterable[str | Path],
     output: Path,
@@ -122,12 +148,15 @@ def convert(
     jobs: int = 1,
     batch: int = BATCH,
     validator: str = "rapide",
+    formats: Iterable[str] = ("turtle", "ntriples", "jsonld"),
+    timings: dict[str, float] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Conversion:
     """Read, map, validate and write ``actions.ttl``, ``.nt``, ``.jsonld`` and ``report.json``.
 
     Fiches stream through in batches of ``batch``: only one batch of records and triples is in
     memory at a time, with the resources actions share. Validation runs in ``jobs`` processes.
+    ``timings``, when given, receives the seconds spent in each stage of this process.
     The output is written action after action in input order, then the shared resources.
 
     :raises InputError: an input or the COG tables cannot be read at all.
@@ -138,23 +167,23 @@ def convert(
     mapper = Mapper(check_base_iri(base_iri), load_vocabularies(), cog)
     parsed = ParseResult()
     checker = BatchValidator(jobs, validator)
-    writer = GraphWriter(output)
+    writer = GraphWriter(output, formats=[get_format(name) for name in formats])
+    clock = _Stopwatch(timings)
     try:
-        for part in iter_inputs(inputs, batch=batch):
+        parts = iter_inputs(inputs, batch=batch)
+        while (part := clock.run("parse", next, parts, None)) is not None:
             parsed.extend(replace(part, records=[]))
-            for record in part.records:
-                mapper.map(record)
-            triples = mapper.take_batch()
+            triples = clock.run("map", _map, mapper, part.records)
             own = frozenset(t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode))
-            checker.submit([*triples, *mapper.referenced(triples)], own)
-            writer.write(triples)
+            clock.run("validate", checker.submit, [*triples, *mapper.referenced(triples)], own)
+            clock.run("write", writer.write, triples)
             if progress is not None:
                 progress(parsed.fiches_found)
         shared = mapper.take_shared()
-        checker.submit(shared, None)
-        writer.write(shared)
-        validation = checker.report()
-        written = writer.close()
+        clock.run("validate", checker.submit, shared, None)
+        clock.run("write", writer.write, shared)
+        validation = clock.run("validate", checker.report)
+        written = clock.run("write", writer.close)
     except BaseException:
         writer.abort()
         raise

@@ -147,8 +147,15 @@ class Mapper:
 
     def take_batch(self) -> list[ox.Triple]:
         """The triples of the actions mapped since the last call: action after action, in
-        input order, each action's own resources sorted."""
-        batch = [t for group in self.groups for t in sorted_triples(set(group))]
+        input order; within an action, one block per resource (the action, its budget…) in
+        the order the mapping wrote them."""
+        batch: list[ox.Triple] = []
+        for group in self.groups:
+            blocks: dict[ox.NamedNode | ox.BlankNode | ox.Triple, list[ox.Triple]] = {}
+            for triple in dict.fromkeys(group):
+                blocks.setdefault(triple.subject, []).append(triple)
+            for block in blocks.values():
+                batch += block
         self.groups = []
         self.graph.triple_count += len(batch)
         return batch

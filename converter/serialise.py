@@ -94,24 +94,20 @@ def _jsonld_head(prefixes: dict[str, str]) -> bytes:
 
 
 def _jsonld_body(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
-    """One node object per subject, indented to sit in the "@graph" array."""
+    """One node object per subject and per line, in the "@graph" array."""
     nodes: list[str] = []
     for subject, group in groupby(triples, key=lambda t: t.subject):
         assert isinstance(subject, ox.NamedNode), "the mapping mints IRIs only"
         node: dict[str, Any] = {"@id": compact_iri(subject.value, prefixes)}
-        for predicate, same in groupby(group, key=lambda t: t.predicate):
-            if predicate == RDF_TYPE:
-                types = [
-                    compact_iri(t.object.value, prefixes)
-                    for t in same
-                    if isinstance(t.object, ox.NamedNode)
-                ]
-                node["@type"] = types[0] if len(types) == 1 else types
-                continue
-            values = [_json_object(t.object, prefixes) for t in same]
-            node[compact_iri(predicate.value, prefixes)] = values[0] if len(values) == 1 else values
-        text = json.dumps(node, ensure_ascii=False, indent=2)
-        nodes.append("    " + text.replace("\n", "\n    "))
+        values: dict[str, list[Any]] = {}
+        for triple in group:
+            if triple.predicate == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+                values.setdefault("@type", []).append(compact_iri(triple.object.value, prefixes))
+            else:
+                key = compact_iri(triple.predicate.value, prefixes)
+                values.setdefault(key, []).append(_json_object(triple.object, prefixes))
+        node |= {key: found[0] if len(found) == 1 else found for key, found in values.items()}
+        nodes.append("    " + json.dumps(node, ensure_ascii=False, separators=(", ", ": ")))
     return ",\n".join(nodes).encode("utf-8")
 
 

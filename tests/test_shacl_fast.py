@@ -35,7 +35,9 @@ def test_same_results_as_pyshacl_on_the_seed(seed: ParseResult) -> None:
 
 
 @pytest.mark.parametrize(
-    "update", [""] + [c[3] for c in test_shapes.CASES], ids=["valid"] + [f"{c[0]}-{c[2]}" for c in test_shapes.CASES]
+    "update",
+    [""] + [c[3] for c in test_shapes.CASES],
+    ids=["valid"] + [f"{c[0]}-{c[2]}" for c in test_shapes.CASES],
 )
 def test_same_results_as_pyshacl_on_every_broken_graph(update: str) -> None:
     graph = test_shapes._graph(update)
