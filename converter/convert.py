@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from converter.batch_validation import BatchValidator
 from converter.errors import OutputError
-from converter.files import json_bytes, write_atomically
+from converter.files import OutputSet, json_bytes, write_atomically
 from converter.mapping import MappedGraph, Mapper, check_base_iri
 from converter.model import ParseResult, Record
 from converter.paths import COG_DIR
@@ -167,11 +167,14 @@ def convert(
     mapper = Mapper(check_base_iri(base_iri), load_vocabularies(), cog)
     parsed = ParseResult()
     checker = BatchValidator(jobs, validator)
-    writer = GraphWriter(output, formats=[get_format(name) for name in formats])
+    chosen = [get_format(name) for name in formats]
     clock = _Stopwatch(timings)
+    parts = iter_inputs(inputs, batch=batch)
+    part = clock.run("parse", next, parts, None)  # unreadable input: fails before any writing
+    outputs = OutputSet(output, [f"actions{f.suffix}" for f in chosen] + [REPORT_NAME])
+    writer = GraphWriter(outputs.staging, formats=chosen)
     try:
-        parts = iter_inputs(inputs, batch=batch)
-        while (part := clock.run("parse", next, parts, None)) is not None:
+        while part is not None:
             parsed.extend(replace(part, records=[]))
             triples = clock.run("map", _map, mapper, part.records)
             own = frozenset(t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode))
@@ -179,16 +182,18 @@ def convert(
             clock.run("write", writer.write, triples)
             if progress is not None:
                 progress(parsed.fiches_found)
+            part = clock.run("parse", next, parts, None)
         shared = mapper.take_shared()
         clock.run("validate", checker.submit, shared, None)
         clock.run("write", writer.write, shared)
         validation = clock.run("validate", checker.report)
-        written = clock.run("write", writer.close)
+        clock.run("write", writer.close)
+        conversion = Conversion(parsed, mapper.graph, validation, [], cog.year)
+        write_atomically(outputs.path(REPORT_NAME), json_bytes(conversion.report()))
+        conversion.written = outputs.commit()
     except BaseException:
         writer.abort()
+        outputs.abort()
         raise
-    conversion = Conversion(parsed, mapper.graph, validation, written, cog.year)
-    write_atomically(output / REPORT_NAME, json_bytes(conversion.report()))
-    conversion.written.append(output / REPORT_NAME)
     _remember(output)
     return conversion

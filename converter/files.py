@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -49,3 +50,85 @@ def write_atomically(path: str | Path, data: bytes) -> None:
             raise
     except OSError as error:
         raise OutputError(f"écriture impossible ({error.strerror})", path=str(target)) from None
+
+
+class OutputSet:
+    """Files replaced all at once: a run killed at any moment leaves the previous complete set
+    or the new complete set, never a mix.
+
+    The files are written into a new version folder (``.versions/`` inside the output folder);
+    ``commit`` then swaps the symbolic link ``.versions/current`` to it in one rename, and every
+    public name (``actions.ttl``…) is a symbolic link through ``current``. Files left by an
+    earlier version of cskg as plain files are first adopted into a version of their own, so that
+    they too are replaced in one step.
+    """
+
+    def __init__(self, folder: Path, names: list[str]) -> None:
+        self.folder = folder
+        self.names = names
+        self.versions = folder / ".versions"
+        try:
+            self.versions.mkdir(parents=True, exist_ok=True)
+            self._prune(keep=self._current())
+            self.staging = Path(tempfile.mkdtemp(dir=self.versions, prefix="v-"))
+            os.chmod(self.staging, 0o777 & ~UMASK)
+        except OSError as error:
+            raise OutputError(f"écriture impossible ({error.strerror})", path=str(folder)) from None
+
+    def path(self, name: str) -> Path:
+        return self.staging / name
+
+    def _current(self) -> str | None:
+        try:
+            return os.readlink(self.versions / "current")
+        except OSError:
+            return None
+
+    def _prune(self, keep: str | None) -> None:
+        for entry in self.versions.iterdir():
+            if entry.name != "current" and entry.name != keep and not entry.name.endswith(".link"):
+                shutil.rmtree(entry, ignore_errors=True)
+
+    def _link(self, link: Path, target: str) -> None:
+        temporary = link.with_name(link.name + ".link")
+        temporary.unlink(missing_ok=True)
+        os.symlink(target, temporary)
+        os.replace(temporary, link)
+
+    def commit(self) -> list[Path]:
+        """Make the staged files the output, in one step; returns the public paths."""
+        try:
+            for name in self.names:
+                with open(self.staging / name, "rb") as stream:
+                    os.fsync(stream.fileno())
+            self._adopt_plain_files()
+            self._link(self.versions / "current", self.staging.name)
+            for name in self.names:
+                public = self.folder / name
+                if not public.is_symlink():
+                    self._link(public, f".versions/current/{name}")
+            self._prune(keep=self.staging.name)
+        except OSError as error:
+            raise OutputError(
+                f"écriture impossible ({error.strerror})", path=str(self.folder)
+            ) from None
+        return [self.folder / name for name in self.names]
+
+    def _adopt_plain_files(self) -> None:
+        plain = [
+            n
+            for n in self.names
+            if (self.folder / n).is_file() and not (self.folder / n).is_symlink()
+        ]
+        if not plain:
+            return
+        adopted = Path(tempfile.mkdtemp(dir=self.versions, prefix="v-"))
+        for name in self.names:  # the output as it is now, plain files and links alike
+            if (self.folder / name).exists():
+                os.link(self.folder / name, adopted / name)
+        self._link(self.versions / "current", adopted.name)
+        for name in plain:
+            self._link(self.folder / name, f".versions/current/{name}")
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
