@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TOOLS  := $(VENV)/.tools
 EXAMPLE := data/actions_centres_sociaux.txt
 
 .PHONY: run test lint clean
@@ -19,7 +20,13 @@ run: $(STAMP)
 	$(BIN)/cskg convert $(EXAMPLE) -o output/
 	$(BIN)/cskg release --data output/ -o output/release/
 
-test: $(STAMP)
+# Debian's rapper (raptor2-utils): an independent RDF parser the tests check the output with.
+$(TOOLS): $(STAMP)
+	command -v rapper >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils >/dev/null; }
+	touch $(TOOLS)
+
+test: $(STAMP) $(TOOLS)
 	$(BIN)/ruff check converter tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
@@ -29,4 +36,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .cskg output/*.jsonl output/*.csv output/*.json output/*.ttl output/*.nt output/*.jsonld
+	rm -rf $(VENV) .cskg output/.versions output/*.jsonl output/*.csv output/*.json output/*.ttl output/*.nt output/*.jsonld

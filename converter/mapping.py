@@ -332,9 +332,10 @@ class Mapper:
             "concept créé, à revoir",
             f.header,
         )
-        key = ("concept", f.scheme, fold(value))
+        key = ("concept", f.scheme, fold(value) or value)
         existing = self.iris.get(key)
         if existing is not None:
+            self.other_spelling(existing, value, "fr")
             return existing
         node = self.share(self.iris.mint(key, f"concept/{f.scheme}/{slug(value)}"))
         self.graph.unreviewed_concepts += 1
@@ -357,10 +358,11 @@ class Mapper:
         self.add(node, RDF_TYPE, cskg(role))
         return node
 
-    def other_spelling(self, node: ox.NamedNode, name: str) -> None:
+    def other_spelling(self, node: ox.NamedNode, name: str, language: str | None = None) -> None:
         """Merged by normalised name, another spelling is kept as ``skos:altLabel``."""
-        if ox.Triple(node, SKOS_PREF_LABEL, ox.Literal(name)) not in self.graph.triples:
-            self.add(node, SKOS_ALT_LABEL, ox.Literal(name))
+        label = ox.Literal(name, language=language) if language else ox.Literal(name)
+        if ox.Triple(node, SKOS_PREF_LABEL, label) not in self.shared.get(node.value, ()):
+            self.add(node, SKOS_ALT_LABEL, label)
 
     def numbers(self, record: Record, action: ox.NamedNode) -> None:
         budget = read_budget(record.funding)

@@ -25,7 +25,9 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
+def versions(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
     root = tmp_path_factory.mktemp("crash")
     big = root / "big.txt"
     big.write_text(render(list(generate.fiches(3000, seed=5))), encoding="utf-8")
