@@ -238,10 +238,3 @@ class GraphWriter:
         for _, _, temporary, stream in self.targets:
             stream.close()
             temporary.unlink(missing_ok=True)
-
-
-def write_graph(triples: Iterable[ox.Triple], folder: Path, *, stem: str = "actions") -> list[Path]:
-    """Write ``triples`` in every format of ``FORMATS`` into ``folder``; returns the paths."""
-    writer = GraphWriter(folder, stem=stem)
-    writer.write(sorted_triples(triples))
-    return writer.close()
