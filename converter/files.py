@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -69,6 +70,15 @@ class OutputSet:
         self.versions = folder / ".versions"
         try:
             self.versions.mkdir(parents=True, exist_ok=True)
+            # one run at a time per folder: the lock goes with the process, even when killed
+            self.lock = open(self.versions / "lock", "a")  # noqa: SIM115 - held until commit
+            try:
+                fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self.lock.close()
+                raise OutputError(
+                    "une autre conversion écrit déjà dans ce dossier", path=str(folder)
+                ) from None
             self._prune(keep=self._current())
             self.staging = Path(tempfile.mkdtemp(dir=self.versions, prefix="v-"))
             os.chmod(self.staging, 0o777 & ~UMASK)
@@ -86,7 +96,7 @@ class OutputSet:
 
     def _prune(self, keep: str | None) -> None:
         for entry in self.versions.iterdir():
-            if entry.name != "current" and entry.name != keep and not entry.name.endswith(".link"):
+            if entry.name not in ("current", "lock", keep) and not entry.name.endswith(".link"):
                 shutil.rmtree(entry, ignore_errors=True)
 
     def _link(self, link: Path, target: str) -> None:
@@ -112,6 +122,8 @@ class OutputSet:
             raise OutputError(
                 f"écriture impossible ({error.strerror})", path=str(self.folder)
             ) from None
+        finally:
+            self.lock.close()
         return [self.folder / name for name in self.names]
 
     def _adopt_plain_files(self) -> None:
@@ -132,3 +144,4 @@ class OutputSet:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+        self.lock.close()

@@ -72,8 +72,8 @@ def sparql_term(kind: str, value: str) -> str:
     :raises UsageError: the value is not of its kind.
     """
     if kind == "entier":
-        if not re.fullmatch(r"[+-]?\d+", value.strip()):
-            raise UsageError(f"entier attendu, pas « {value} »")
+        if not re.fullmatch(r"[+-]?[0-9]{1,30}", value.strip()):
+            raise UsageError(f"entier attendu (30 chiffres au plus), pas « {value[:40]} »")
         return str(int(value))
     if kind == "iri":
         if _IRI_FORBIDDEN.search(value) or ":" not in value:

@@ -7,6 +7,10 @@ the same form as ``validation.validate_graph``. It implements only the constrain
 the shapes use, and refuses shapes with any other (``UnsupportedShape``): a silent gap is not an
 option. Tests run both validators on the seed, on every broken-graph case of
 ``tests/test_shapes.py`` and on generated data, and require the same results.
+
+Known limit: a result's value is the literal as written, where pyshacl reports rdflib's
+normalised form ("+3"^^xsd:integer is "+3" here, "3" there). The mapping only writes canonical
+literals, so ``cskg convert`` never meets the difference.
 """
 
 from __future__ import annotations

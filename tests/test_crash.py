@@ -51,5 +51,21 @@ def test_a_killed_run_leaves_the_old_or_the_new_output(
     assert _files(out) in (old, new)
     convert([big], out, jobs=1)  # the run after the crash
     assert _files(out) == new
-    leftovers = [p.name for p in (out / ".versions").iterdir() if p.name != "current"]
+    leftovers = [p.name for p in (out / ".versions").iterdir() if p.name not in ("current", "lock")]
     assert len(leftovers) == 1  # the current version only: staging folders are cleaned up
+
+
+def test_a_second_run_into_the_same_folder_is_refused_while_one_writes(tmp_path: Path) -> None:
+    from converter.errors import OutputError
+    from converter.files import OutputSet
+
+    first = OutputSet(tmp_path, ["a.txt"])
+    with pytest.raises(OutputError, match="une autre conversion"):
+        OutputSet(tmp_path, ["a.txt"])
+    assert first.staging.exists()
+    first.path("a.txt").write_text("un", encoding="utf-8")
+    first.commit()
+    second = OutputSet(tmp_path, ["a.txt"])  # free again once the first has finished
+    second.path("a.txt").write_text("deux", encoding="utf-8")
+    second.commit()
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "deux"

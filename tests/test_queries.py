@@ -309,3 +309,10 @@ def test_cli_query_errors_exit_2_with_one_line(tmp_path: Path) -> None:
     rq.write_text("SELECT WHERE {", encoding="utf-8")
     invalid = runner.invoke(app, ["query", str(rq), "--data", str(tmp_path / "absent.ttl")])
     assert invalid.exit_code == 2
+
+
+def test_an_overlong_or_non_ascii_integer_is_refused_cleanly() -> None:
+    with pytest.raises(UsageError, match="entier attendu"):
+        sparql_term("entier", "9" * 5000)
+    with pytest.raises(UsageError, match="entier attendu"):
+        sparql_term("entier", "٢٠١٨")  # Arabic-Indic digits
