@@ -28,8 +28,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from converter.endpoint import served_files
-from converter.errors import InputError, RemoteError, UsageError
-from converter.query import RDF_SUFFIXES, sparql_term
+from converter.errors import RemoteError, UsageError
+from converter.query import reading_rdf, sparql_term
 
 DEFAULT_GRAPH = "https://w3id.org/cskg/graph/actions"
 TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
@@ -193,18 +193,9 @@ def read_triples(files: Iterable[Path]) -> list[ox.Triple]:
     """
     triples: set[ox.Triple] = set()
     for path in files:
-        fmt = RDF_SUFFIXES.get(path.suffix.lower())
-        if fmt is None:
-            raise InputError("format RDF inconnu", path=str(path))
-        try:
+        with reading_rdf(path) as fmt:
             for quad in ox.parse(path=str(path), format=fmt):
                 triples.add(ox.Triple(quad.subject, quad.predicate, quad.object))
-        except FileNotFoundError:
-            raise InputError(
-                "fichier introuvable (lancez d'abord cskg convert)", path=str(path)
-            ) from None
-        except (OSError, SyntaxError, ValueError) as error:
-            raise InputError(f"RDF illisible ({error})", path=str(path)) from None
     return sorted(triples, key=str)
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import functools
 import re
 import urllib.error
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,6 +177,25 @@ def parse_parameters(pairs: Iterable[str]) -> dict[str, str]:
     return values
 
 
+@contextmanager
+def reading_rdf(path: Path) -> Iterator[ox.RdfFormat]:
+    """The RDF format of ``path``, named by its suffix; reading errors in the block name the file.
+
+    :raises InputError: the suffix is unknown, or the file is missing or is not valid RDF.
+    """
+    fmt = RDF_SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"format RDF inconnu ({', '.join(RDF_SUFFIXES)})", path=str(path))
+    try:
+        yield fmt
+    except FileNotFoundError:
+        raise InputError(
+            "fichier introuvable (lancez d'abord cskg convert)", path=str(path)
+        ) from None
+    except (OSError, SyntaxError, ValueError) as error:
+        raise InputError(f"RDF illisible ({error})", path=str(path)) from None
+
+
 def local_store(data: Iterable[Path]) -> ox.Store:
     """An in-memory store with ``data``, the ontology and the vocabularies.
 
@@ -183,17 +203,8 @@ def local_store(data: Iterable[Path]) -> ox.Store:
     """
     store = ox.Store()
     for path in (*data, ONTOLOGY_FILE, *vocabulary_files()):
-        fmt = RDF_SUFFIXES.get(path.suffix.lower())
-        if fmt is None:
-            raise InputError(f"format RDF inconnu ({', '.join(RDF_SUFFIXES)})", path=str(path))
-        try:
+        with reading_rdf(path) as fmt:
             store.bulk_load(path=str(path), format=fmt)
-        except FileNotFoundError:
-            raise InputError(
-                "fichier introuvable (lancez d'abord cskg convert)", path=str(path)
-            ) from None
-        except (OSError, SyntaxError, ValueError) as error:
-            raise InputError(f"RDF illisible ({error})", path=str(path)) from None
     return store
 
 

@@ -316,3 +316,28 @@ def test_an_overlong_or_non_ascii_integer_is_refused_cleanly() -> None:
         sparql_term("entier", "9" * 5000)
     with pytest.raises(UsageError, match="entier attendu"):
         sparql_term("entier", "٢٠١٨")  # Arabic-Indic digits
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("absent.ttl", None, "fichier introuvable"),
+        ("data.csv", "a,b\n", "format RDF inconnu (.ttl, .nt"),
+        ("broken.ttl", "<urn:a> <urn:b> .\n", "RDF illisible"),
+    ],
+)
+def test_local_store_and_publish_name_the_unreadable_rdf_file(
+    tmp_path: Path, name: str, text: str | None, message: str
+) -> None:
+    import re
+
+    from converter.errors import InputError
+    from converter.publish import read_triples
+
+    path = tmp_path / name
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    for read in (local_store, read_triples):
+        with pytest.raises(InputError, match=re.escape(message)) as caught:
+            read([path])
+        assert caught.value.path == str(path)
