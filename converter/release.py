@@ -715,13 +715,18 @@ def catalogue(
         config.publisher_iri or base + "#editeur",
     )
     licence = config.licence
+    for node in (catalog, dataset):  # what both describe alike
+        add(node, DCT + "title", fr(config.title_fr))
+        add(node, DCT + "title", en(config.title_en))
+        add(node, DCT + "description", fr(config.description_fr or config.title_fr))
+        add(node, DCT + "description", en(config.description_en or config.title_en))
+        add(node, DCT + "publisher", iri(publisher))
+        add(node, DCT + "license", iri(licence))
+        add(node, DCT + "language", iri(FRENCH))
+        if config.issued:
+            add(node, DCT + "issued", ox.Literal(config.issued, datatype=iri(XSD + "date")))
+            add(node, DCT + "modified", ox.Literal(config.issued, datatype=iri(XSD + "date")))
     add(catalog, RDF + "type", iri(DCAT + "Catalog"))
-    add(catalog, DCT + "title", fr(config.title_fr))
-    add(catalog, DCT + "title", en(config.title_en))
-    add(catalog, DCT + "description", fr(config.description_fr or config.title_fr))
-    add(catalog, DCT + "description", en(config.description_en or config.title_en))
-    add(catalog, DCT + "publisher", iri(publisher))
-    add(catalog, DCT + "license", iri(licence))
     add(catalog, DCAT + "dataset", iri(dataset))
     add(catalog, FOAF + "homepage", iri(base))
     add(base, RDF + "type", iri(FOAF + "Document"))
@@ -735,7 +740,6 @@ def catalogue(
     add(licence, DCT + "type", iri(LICENCE_TYPE))
     add(LICENCE_TYPE, RDF + "type", iri(SKOS + "Concept"))
     add(LICENCE_TYPE, SKOS + "prefLabel", en("Attribution"))
-    add(catalog, DCT + "language", iri(FRENCH))
     add(catalog, DCAT + "themeTaxonomy", iri(DATA_THEME))
     add(DATA_THEME, RDF + "type", iri(SKOS + "ConceptScheme"))
     add(DATA_THEME, DCT + "title", en("Data theme"))
@@ -744,20 +748,9 @@ def catalogue(
     add(SOCIETY, SKOS + "prefLabel", fr("Population et société"))
     add(SOCIETY, SKOS + "inScheme", iri(DATA_THEME))
     add(dataset, RDF + "type", iri(DCAT + "Dataset"))
-    add(dataset, DCT + "title", fr(config.title_fr))
-    add(dataset, DCT + "title", en(config.title_en))
-    add(dataset, DCT + "description", fr(config.description_fr or config.title_fr))
-    add(dataset, DCT + "description", en(config.description_en or config.title_en))
-    add(dataset, DCT + "publisher", iri(publisher))
-    add(dataset, DCT + "license", iri(licence))
     add(dataset, DCT + "conformsTo", iri("https://w3id.org/cskg/def"))
     add("https://w3id.org/cskg/def", RDF + "type", iri(DCT + "Standard"))
-    add(dataset, DCT + "language", iri(FRENCH))
     add(FRENCH, RDF + "type", iri(DCT + "LinguisticSystem"))
-    if config.issued:
-        for node in (catalog, dataset):
-            add(node, DCT + "issued", ox.Literal(config.issued, datatype=iri(XSD + "date")))
-            add(node, DCT + "modified", ox.Literal(config.issued, datatype=iri(XSD + "date")))
     for keyword in keywords:
         add(dataset, DCAT + "keyword", fr(keyword))
     for place in spatial:
