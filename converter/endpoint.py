@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from converter.errors import InputError, RemoteError, UsageError
+from converter.errors import InputError, RemoteError, UsageError, missing_output
 from converter.files import write_atomically
 from converter.paths import ONTOLOGY_FILE
 from converter.vocab import vocabulary_files
@@ -55,9 +55,7 @@ def fingerprint(files: Iterable[Path]) -> str:
         try:
             data = path.read_bytes()
         except OSError:
-            raise InputError(
-                "fichier introuvable (lancez d'abord cskg convert)", path=str(path)
-            ) from None
+            raise missing_output(path) from None
         digest.update(path.name.encode() + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
 

@@ -38,6 +38,11 @@ class InputError(CskgError):
     """An input file cannot be read at all (missing, binary, undecodable, malformed table)."""
 
 
+def missing_output(path: object) -> InputError:
+    """A file that ``cskg convert`` writes is absent: the error says how to get it."""
+    return InputError("fichier introuvable (lancez d'abord cskg convert)", path=str(path))
+
+
 class UsageError(CskgError):
     """The command was called with options that cannot work together."""
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from converter.errors import InputError, RemoteError, UsageError
+from converter.errors import InputError, RemoteError, UsageError, missing_output
 from converter.paths import ONTOLOGY_FILE, QUERIES_DIR
 from converter.vocab import vocabulary_files
 
@@ -189,9 +189,7 @@ def reading_rdf(path: Path) -> Iterator[ox.RdfFormat]:
     try:
         yield fmt
     except FileNotFoundError:
-        raise InputError(
-            "fichier introuvable (lancez d'abord cskg convert)", path=str(path)
-        ) from None
+        raise missing_output(path) from None
     except (OSError, SyntaxError, ValueError) as error:
         raise InputError(f"RDF illisible ({error})", path=str(path)) from None
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from converter.errors import InputError, UsageError
+from converter.errors import InputError, UsageError, missing_output
 from converter.files import json_bytes, write_atomically
 from converter.paths import ONTOLOGY_FILE, RESOURCES, VOCABULARY_DIR
 from converter.query import bind, library, load_query, local_store
@@ -961,9 +961,7 @@ def release(data: Path, folder: Path, config: ReleaseConfig) -> Release:
         try:
             write(name, (data / name).read_bytes())
         except FileNotFoundError:
-            raise InputError(
-                "fichier introuvable (lancez d'abord cskg convert)", path=str(data / name)
-            ) from None
+            raise missing_output(data / name) from None
     rows = csv_rows(store)
     write("actions.csv", csv_bytes(rows))
     write("actions.csv-metadata.json", json_bytes(csvw_metadata(config)))
