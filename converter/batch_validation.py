@@ -14,7 +14,6 @@ import pyoxigraph as ox
 import rdflib
 
 from converter.errors import UsageError
-from converter.serialise import ntriples_bytes
 from converter.shacl import validate_fast
 from converter.validation import ShaclResult, ValidationReport, validate_graph
 
@@ -32,11 +31,7 @@ def validate_part(
         graph.parse(data=ntriples, format="nt")
         results = validate_graph(graph).results
     else:
-        triples = [
-            ox.Triple(q.subject, q.predicate, q.object)
-            for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-        ]
-        results = validate_fast(triples).results
+        results = validate_fast(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)).results
     return [r for r in results if focus is None or r.focus in focus]
 
 
@@ -54,18 +49,14 @@ class BatchValidator:
         self.pending: list[Future[list[ShaclResult]]] = []
         self.results: list[ShaclResult] = []
 
-    def submit(self, triples: list[ox.Triple], focus: frozenset[str] | None) -> None:
+    def submit(self, ntriples: bytes, focus: frozenset[str] | None) -> None:
+        """Validate a part of the graph given as N-Triples, keeping the results about ``focus``."""
         if self.jobs <= 1:
-            if self.validator == "rapide":
-                found = validate_fast(triples).results
-                self.results += [r for r in found if focus is None or r.focus in focus]
-            else:
-                self.results += validate_part(ntriples_bytes(triples), focus, self.validator)
+            self.results += validate_part(ntriples, focus, self.validator)
             return
         if self.pool is None:
             self.pool = ProcessPoolExecutor(self.jobs)
-        data = ntriples_bytes(triples)
-        self.pending.append(self.pool.submit(validate_part, data, focus, self.validator))
+        self.pending.append(self.pool.submit(validate_part, ntriples, focus, self.validator))
         while len(self.pending) > 2 * self.jobs:  # bound the memory held by queued batches
             self.results += self.pending.pop(0).result()
 

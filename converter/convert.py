@@ -18,7 +18,7 @@ from converter.mapping import MappedGraph, Mapper, check_base_iri
 from converter.model import ParseResult, Record
 from converter.paths import COG_DIR
 from converter.reader import BATCH, iter_inputs, read_inputs
-from converter.serialise import GraphWriter, get_format
+from converter.serialise import GraphWriter, get_format, ntriples_body
 from converter.tabular import write_csv, write_jsonl
 from converter.territory import load_cog
 from converter.validation import ValidationReport
@@ -178,14 +178,17 @@ def convert(
             parsed.extend(replace(part, records=[]))
             triples = clock.run("map", _map, mapper, part.records)
             own = frozenset(t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode))
-            clock.run("validate", checker.submit, [*triples, *mapper.referenced(triples)], own)
-            clock.run("write", writer.write, triples)
+            lines = clock.run("write", ntriples_body, triples)
+            context = clock.run("validate", ntriples_body, mapper.referenced(triples))
+            clock.run("validate", checker.submit, lines + context, own)
+            clock.run("write", writer.write, triples, {"ntriples": lines})
             if progress is not None:
                 progress(parsed.fiches_found)
             part = clock.run("parse", next, parts, None)
         shared = mapper.take_shared()
-        clock.run("validate", checker.submit, shared, None)
-        clock.run("write", writer.write, shared)
+        lines = clock.run("write", ntriples_body, shared)
+        clock.run("validate", checker.submit, lines, None)
+        clock.run("write", writer.write, shared, {"ntriples": lines})
         validation = clock.run("validate", checker.report)
         clock.run("write", writer.close)
         conversion = Conversion(parsed, mapper.graph, validation, [], cog.year)

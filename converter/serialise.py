@@ -61,7 +61,8 @@ def _turtle_body(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
     )
 
 
-def _ntriples_body(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+def ntriples_body(triples: list[ox.Triple], prefixes: dict[str, str] | None = None) -> bytes:
+    """N-Triples lines of ``triples`` in the order given (no prefixes in this format)."""
     return "".join(f"{t} .\n" for t in triples).encode("utf-8")
 
 
@@ -128,7 +129,7 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("turtle", ".ttl", "text/turtle", _turtle_head, _turtle_body),
-        Format("ntriples", ".nt", "application/n-triples", lambda _: b"", _ntriples_body),
+        Format("ntriples", ".nt", "application/n-triples", lambda _: b"", ntriples_body),
         Format(
             "jsonld",
             ".jsonld",
@@ -204,8 +205,9 @@ class GraphWriter:
             self.abort()
             raise OutputError(f"écriture impossible ({error.strerror})", path=str(folder)) from None
 
-    def write(self, triples: list[ox.Triple]) -> None:
-        """Append ``triples`` (in writing order: grouped by subject)."""
+    def write(self, triples: list[ox.Triple], ready: dict[str, bytes] | None = None) -> None:
+        """Append ``triples`` (in writing order: grouped by subject); ``ready`` holds bodies
+        the caller has already encoded, by format name."""
         if not triples:
             return
         try:
@@ -213,7 +215,8 @@ class GraphWriter:
                 if fmt.separator and fmt.name in self.started:
                     stream.write(fmt.separator)
                 self.started.add(fmt.name)
-                stream.write(fmt.body(triples, self.prefixes))
+                body = ready.get(fmt.name) if ready else None
+                stream.write(fmt.body(triples, self.prefixes) if body is None else body)
         except OSError as error:
             self.abort()
             raise OutputError(f"écriture impossible ({error.strerror})") from None

@@ -16,6 +16,7 @@ literals, so ``cskg convert`` never meets the difference.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ NUMERIC = {
     str(XSD.nonNegativeInteger),
 }
 LANG_STRING = str(RDF.langString)
+TYPE, SUBCLASS = str(RDF.type), str(RDFS.subClassOf)
 
 
 class UnsupportedShape(InputError):
@@ -60,19 +62,35 @@ class UnsupportedShape(InputError):
 
 
 class Data:
-    """An index of a graph for validation: values by subject and predicate, classes."""
+    """An index of a graph for validation: values by subject and predicate, classes.
 
-    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+    ``triples`` may be triples or quads (their graph is ignored): what ``ox.parse`` yields
+    is indexed as it comes, without building a triple per quad.
+    """
+
+    def __init__(self, triples: Iterable[ox.Triple | ox.Quad]) -> None:
         self.out: dict[Term, dict[str, list[Term]]] = {}
         self.subjects_of: dict[str, list[Term]] = {}
+        self.typed: dict[str, set[Term]] = {}  # class IRI -> nodes declared of that class
+        out, subjects_of, typed = self.out, self.subjects_of, self.typed
         for triple in triples:
-            predicate = triple.predicate.value
-            self.out.setdefault(triple.subject, {}).setdefault(predicate, []).append(triple.object)
-            self.subjects_of.setdefault(predicate, []).append(triple.subject)
+            subject: Term = triple.subject
+            predicate, obj = triple.predicate.value, triple.object
+            values = out.get(subject)
+            if values is None:
+                values = out[subject] = {}
+            found = values.get(predicate)
+            if found is None:
+                values[predicate] = [obj]
+                subjects_of.setdefault(predicate, []).append(subject)
+            else:
+                found.append(obj)
+            if predicate == TYPE and isinstance(obj, ox.NamedNode):
+                typed.setdefault(obj.value, set()).add(subject)
         self.subclasses: dict[str, set[str]] = {}  # class -> itself and all its subclasses
         direct: dict[str, set[str]] = {}
-        for subject in self.subjects_of.get(str(RDFS.subClassOf), []):
-            for parent in self.values(subject, str(RDFS.subClassOf)):
+        for subject in self.subjects_of.get(SUBCLASS, []):
+            for parent in self.values(subject, SUBCLASS):
                 if isinstance(parent, ox.NamedNode) and isinstance(subject, ox.NamedNode):
                     direct.setdefault(parent.value, set()).add(subject.value)
         self.direct = direct
@@ -95,21 +113,14 @@ class Data:
     def is_instance(self, node: Term, cls: str) -> bool:
         kinds = self.below(cls)
         return any(
-            isinstance(t, ox.NamedNode) and t.value in kinds
-            for t in self.values(node, str(RDF.type))
+            isinstance(t, ox.NamedNode) and t.value in kinds for t in self.values(node, TYPE)
         )
 
     def instances(self, cls: str) -> set[Term]:
-        kinds = self.below(cls)
-        typed = self.subjects_of.get(str(RDF.type), [])
-        return {
-            s
-            for s in typed
-            if any(
-                isinstance(t, ox.NamedNode) and t.value in kinds
-                for t in self.values(s, str(RDF.type))
-            )
-        }
+        found: set[Term] = set()
+        for kind in self.below(cls):
+            found |= self.typed.get(kind, set())
+        return found
 
 
 def _term(node: rdflib.term.Node) -> Term:
@@ -153,6 +164,9 @@ class Shape:
     targets_subjects_of: list[str] = field(default_factory=list)
 
     def values(self, data: Data, focus: Term) -> list[Term]:
+        if len(self.path) == 1:  # the common case, without the set logic of longer paths
+            nodes = data.values(focus, self.path[0])
+            return nodes if len(nodes) < 2 else list(dict.fromkeys(nodes))
         nodes = [focus]
         for predicate in self.path:
             nodes = list(dict.fromkeys(v for n in nodes for v in data.values(n, predicate)))
@@ -364,10 +378,10 @@ def _schema_triples() -> tuple[ox.Triple, ...]:
 
 
 def validate_fast(
-    triples: Iterable[ox.Triple], *, shapes: list[Shape] | None = None
+    triples: Iterable[ox.Triple | ox.Quad], *, shapes: list[Shape] | None = None
 ) -> ValidationReport:
     """Validate ``triples`` (with the ontology and vocabularies) with the compiled shapes."""
-    data = Data([*triples, *_schema_triples()])
+    data = Data(itertools.chain(triples, _schema_triples()))
     results: set[ShaclResult] = set()
     for shape in shapes if shapes is not None else compiled_shapes():
         focus_nodes: set[Term] = set()
