@@ -4,67 +4,102 @@ Each batch is validated with the shared resources it refers to (and the ontology
 vocabularies), keeping only the results about its own nodes; the shared resources are
 validated once, at the end. Shapes only look at a node and its neighbours, so the union equals
 the validation of the whole graph at once (``tests/test_scale.py`` checks it).
+
+The worker processes that validate a batch also encode it in the output formats other than
+N-Triples: they have parsed it already, and the main process, which maps, is the bottleneck.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Generic, TypeVar
 
 import pyoxigraph as ox
 import rdflib
 
 from converter.errors import UsageError
+from converter.serialise import FORMATS, OUTPUT_PREFIXES
 from converter.shacl import validate_fast
 from converter.validation import ShaclResult, ValidationReport, validate_graph
 
 # The validators: the compiled one (default) and pyshacl, the reference it is tested against.
 VALIDATORS = ("rapide", "pyshacl")
+T = TypeVar("T")
+K = TypeVar("K")
+
+
+def check_validator(name: str) -> str:
+    """:raises UsageError: ``name`` is not one of ``VALIDATORS``."""
+    if name not in VALIDATORS:
+        raise UsageError(f"validateur inconnu « {name} » ; validateurs : {', '.join(VALIDATORS)}")
+    return name
 
 
 def validate_part(
-    ntriples: bytes, focus: frozenset[str] | None = None, validator: str = "rapide"
+    own: bytes, context: bytes = b"", focus: frozenset[str] | None = None, validator: str = "rapide"
 ) -> list[ShaclResult]:
-    """Validate a part of a graph given as N-Triples, keeping the results about ``focus``
-    nodes only (all when None). A top-level function, so that worker processes can run it."""
+    """Validate a part of a graph given as N-Triples (its own triples and those of the
+    resources it refers to), keeping the results about ``focus`` nodes only (all when None)."""
+    return check_and_encode(own, context, focus, validator, ())[0]
+
+
+def check_and_encode(
+    own: bytes,
+    context: bytes,
+    focus: frozenset[str] | None,
+    validator: str,
+    formats: Iterable[str],
+) -> tuple[list[ShaclResult], dict[str, bytes]]:
+    """``validate_part``, and the body of ``own`` in each of ``formats`` (N-Triples excepted).
+    A top-level function, so that worker processes can run it."""
+    statements = list(ox.parse(own, format=ox.RdfFormat.N_TRIPLES))
+    bodies = {
+        name: FORMATS[name].body(statements, OUTPUT_PREFIXES)
+        for name in formats
+        if name != "ntriples"
+    }
     if validator == "pyshacl":
         graph = rdflib.Graph()
-        graph.parse(data=ntriples, format="nt")
+        graph.parse(data=own + context, format="nt")
         results = validate_graph(graph).results
     else:
-        results = validate_fast(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)).results
-    return [r for r in results if focus is None or r.focus in focus]
+        referred = ox.parse(context, format=ox.RdfFormat.N_TRIPLES)
+        results = validate_fast(itertools.chain(statements, referred)).results
+    return [r for r in results if focus is None or r.focus in focus], bodies
 
 
-class BatchValidator:
-    """Validates batches in order, in ``jobs`` worker processes when more than one."""
+class OrderedWork(Generic[K, T]):
+    """Calls run in worker processes (in this one when there is no pool) and their results
+    come back in the order of the calls, each with what the caller kept for it, at most
+    ``ahead`` of them pending."""
 
-    def __init__(self, jobs: int = 1, validator: str = "rapide") -> None:
-        if validator not in VALIDATORS:
-            raise UsageError(
-                f"validateur inconnu « {validator} » ; validateurs : {', '.join(VALIDATORS)}"
-            )
-        self.jobs = jobs
-        self.validator = validator
-        self.pool: ProcessPoolExecutor | None = None
-        self.pending: list[Future[list[ShaclResult]]] = []
-        self.results: list[ShaclResult] = []
+    def __init__(self, pool: ProcessPoolExecutor | None, ahead: int) -> None:
+        self.pool = pool
+        self.ahead = ahead
+        self.pending: deque[tuple[K, Future[T]]] = deque()
 
-    def submit(self, ntriples: bytes, focus: frozenset[str] | None) -> None:
-        """Validate a part of the graph given as N-Triples, keeping the results about ``focus``."""
-        if self.jobs <= 1:
-            self.results += validate_part(ntriples, focus, self.validator)
-            return
+    def submit(self, kept: K, function: Callable[..., T], *args: Any) -> Iterator[tuple[K, T]]:
+        """Start ``function(*args)``; yields the (kept, result) of earlier calls that must be
+        taken now to keep at most ``ahead`` pending."""
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.jobs)
-        self.pending.append(self.pool.submit(validate_part, ntriples, focus, self.validator))
-        while len(self.pending) > 2 * self.jobs:  # bound the memory held by queued batches
-            self.results += self.pending.pop(0).result()
+            yield kept, function(*args)
+            return
+        self.pending.append((kept, self.pool.submit(function, *args)))
+        while len(self.pending) > self.ahead:
+            yield self._next()
 
-    def report(self) -> ValidationReport:
-        try:
-            for future in self.pending:
-                self.results += future.result()
-        finally:
-            if self.pool is not None:
-                self.pool.shutdown()
-        return ValidationReport(sorted(set(self.results)))
+    def drain(self) -> Iterator[tuple[K, T]]:
+        while self.pending:
+            yield self._next()
+
+    def _next(self) -> tuple[K, T]:
+        kept, future = self.pending.popleft()
+        return kept, future.result()
+
+
+def merge_results(parts: Iterable[list[ShaclResult]]) -> ValidationReport:
+    """One report from the results of every part (a result found twice counts once)."""
+    return ValidationReport(sorted({r for part in parts for r in part}))

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pyoxigraph as ox
-
-from converter.batch_validation import BatchValidator
+from converter.batch_validation import (
+    OrderedWork,
+    check_and_encode,
+    check_validator,
+    merge_results,
+)
 from converter.errors import OutputError
 from converter.files import OutputSet, json_bytes, write_atomically
 from converter.mapping import MappedGraph, Mapper, check_base_iri
 from converter.model import ParseResult, Record
 from converter.paths import COG_DIR
 from converter.reader import BATCH, iter_inputs, read_inputs
-from converter.serialise import GraphWriter, get_format, ntriples_body
+from converter.serialise import GraphWriter, NtTriple, get_format, ntriples_lines
 from converter.tabular import write_csv, write_jsonl
 from converter.territory import load_cog
-from converter.validation import ValidationReport
+from converter.validation import ShaclResult, ValidationReport
 from converter.vocab import DEFAULT_BASE_IRI, load_vocabularies
 
 REPORT_NAME = "report.json"
@@ -115,6 +119,7 @@ def parse(inputs: Iterable[str | Path], output: Path) -> tuple[ParseResult, list
 
 
 T = TypeVar("T")
+Checked = tuple[list[ShaclResult], dict[str, bytes]]  # a batch's results and its encodings
 
 
 class _Stopwatch:
@@ -133,7 +138,7 @@ class _Stopwatch:
             self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def _map(mapper: Mapper, records: Iterable[Record]) -> list[ox.Triple]:
+def _map(mapper: Mapper, records: Iterable[Record]) -> list[NtTriple]:
     for record in records:
         mapper.map(record)
     return mapper.take_batch()
@@ -166,30 +171,41 @@ def convert(
     cog = load_cog(cog_dir)
     mapper = Mapper(check_base_iri(base_iri), load_vocabularies(), cog)
     parsed = ParseResult()
-    checker = BatchValidator(jobs, validator)
+    check_validator(validator)
     chosen = [get_format(name) for name in formats]
+    names = tuple(f.name for f in chosen)
     clock = _Stopwatch(timings)
     parts = iter_inputs(inputs, batch=batch)
     part = clock.run("parse", next, parts, None)  # unreadable input: fails before any writing
     outputs = OutputSet(output, [f"actions{f.suffix}" for f in chosen] + [REPORT_NAME])
     writer = GraphWriter(outputs.staging, formats=chosen)
+    pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
+    # each batch is validated and encoded in a worker, then written here in input order
+    work: OrderedWork[bytes, Checked] = OrderedWork(pool, 2 * jobs)
+    results: list[list[ShaclResult]] = []
+
+    def settle(done: Iterator[tuple[bytes, Checked]]) -> None:
+        taken: list[tuple[bytes, Checked]] = clock.run("validate", list, done)
+        for lines, (found, bodies) in taken:
+            results.append(found)
+            clock.run("write", writer.write, lines, bodies)
+
+    def send(lines: bytes, context: bytes, focus: frozenset[str] | None) -> None:
+        settle(work.submit(lines, check_and_encode, lines, context, focus, validator, names))
+
     try:
         while part is not None:
             parsed.extend(replace(part, records=[]))
             triples = clock.run("map", _map, mapper, part.records)
-            own = frozenset(t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode))
-            lines = clock.run("write", ntriples_body, triples)
-            context = clock.run("validate", ntriples_body, mapper.referenced(triples))
-            clock.run("validate", checker.submit, lines + context, own)
-            clock.run("write", writer.write, triples, {"ntriples": lines})
+            own = frozenset(s[1:-1] for s in dict.fromkeys(s for s, _, _ in triples))
+            lines = clock.run("map", ntriples_lines, triples)
+            send(lines, clock.run("map", ntriples_lines, mapper.referenced(triples)), own)
             if progress is not None:
                 progress(parsed.fiches_found)
             part = clock.run("parse", next, parts, None)
-        shared = mapper.take_shared()
-        lines = clock.run("write", ntriples_body, shared)
-        clock.run("validate", checker.submit, lines, None)
-        clock.run("write", writer.write, shared, {"ntriples": lines})
-        validation = clock.run("validate", checker.report)
+        send(clock.run("map", ntriples_lines, mapper.take_shared()), b"", None)
+        settle(work.drain())
+        validation = merge_results(results)
         clock.run("write", writer.close)
         conversion = Conversion(parsed, mapper.graph, validation, [], cog.year)
         write_atomically(outputs.path(REPORT_NAME), json_bytes(conversion.report()))
@@ -198,5 +214,8 @@ def convert(
         writer.abort()
         outputs.abort()
         raise
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     _remember(output)
     return conversion

@@ -7,6 +7,7 @@ table): the same input always gives the same IRIs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Hashable, Iterable
@@ -19,7 +20,7 @@ import pyoxigraph as ox
 from converter.amounts import amounts, read_budget, read_contributions, read_staff_count
 from converter.errors import UsageError
 from converter.model import FIELDS, FIELDS_BY_NAME, Diagnostic, FicheField, Kind, Record
-from converter.serialise import sorted_triples
+from converter.serialise import NtTriple, nt_literal, ntriples_lines, read_ntriples, sorted_nt
 from converter.territory import Cog, CommuneMatch, Departement, load_cog
 from converter.text import fold, slug
 from converter.vocab import (
@@ -41,17 +42,39 @@ from converter.vocab import (
     load_vocabularies,
 )
 
-XSD_DECIMAL = ox.NamedNode(XSD + "decimal")
-XSD_INTEGER = ox.NamedNode(XSD + "integer")
-XSD_POSITIVE = ox.NamedNode(XSD + "positiveInteger")
-ORGANIZATION = ox.NamedNode(ORG + "Organization")
-MONETARY_AMOUNT = ox.NamedNode(SCHEMA + "MonetaryAmount")
-SCHEMA_VALUE = ox.NamedNode(SCHEMA + "value")
-SCHEMA_CURRENCY = ox.NamedNode(SCHEMA + "currency")
-SCHEMA_FUNDER = ox.NamedNode(SCHEMA + "funder")
-DERIVED_FROM = ox.NamedNode(PROV + "wasDerivedFrom")
-TITLE = curie("dct:title")
-EURO = ox.Literal("EUR")
+# The mapping writes terms as N-Triples does ("<iri>", "\"texte\"@fr"): plain strings are
+# several times cheaper to build, hash and write than library objects (issue 7).
+XSD_DECIMAL = f"<{XSD}decimal>"
+XSD_INTEGER = f"<{XSD}integer>"
+XSD_POSITIVE = f"<{XSD}positiveInteger>"
+A = str(RDF_TYPE)
+PREF_LABEL, ALT_LABEL = str(SKOS_PREF_LABEL), str(SKOS_ALT_LABEL)
+ORGANIZATION = f"<{ORG}Organization>"
+MONETARY_AMOUNT = f"<{SCHEMA}MonetaryAmount>"
+SCHEMA_VALUE = f"<{SCHEMA}value>"
+SCHEMA_CURRENCY = f"<{SCHEMA}currency>"
+SCHEMA_FUNDER = f"<{SCHEMA}funder>"
+DERIVED_FROM = f"<{PROV}wasDerivedFrom>"
+IGEO_CODE, IGEO_NAME, IGEO_PARENT = (
+    f"<{IGEO}{n}>" for n in ("codeINSEE", "nom", "subdivisionDirecteDe")
+)
+TITLE = str(curie("dct:title"))
+EURO = nt_literal("EUR")
+PREDICATES = {f.name: str(curie(f.predicate)) for f in FIELDS}
+
+
+@functools.cache
+def _c(name: str) -> str:
+    """``cskg:name`` in N-Triples form."""
+    return str(cskg(name))
+
+
+ACTION, ORGANISER = _c("Action"), _c("organiser")
+
+
+def _below(node: str, path: str) -> str:
+    """The IRI ``path`` below ``node`` ("<…/action/x>", "budget" -> "<…/action/x/budget>")."""
+    return f"{node[:-1]}/{path}>"
 
 
 def check_base_iri(base_iri: str) -> str:
@@ -75,19 +98,20 @@ class _Iris:
 
     def __init__(self, base: str) -> None:
         self.base = base
-        self.by_key: dict[Hashable, ox.NamedNode] = {}
+        self.by_key: dict[Hashable, str] = {}
         self.taken: set[str] = set()
 
-    def get(self, key: Hashable) -> ox.NamedNode | None:
+    def get(self, key: Hashable) -> str | None:
         return self.by_key.get(key)
 
-    def mint(self, key: Hashable, path: str) -> ox.NamedNode:
+    def mint(self, key: Hashable, path: str) -> str:
+        """The IRI of ``key`` in N-Triples form; ``path`` is made of slugs and codes."""
         iri, number = self.base + path, 1
         while iri in self.taken:
             number += 1
             iri = f"{self.base}{path}-{number}"
         self.taken.add(iri)
-        self.by_key[key] = node = ox.NamedNode(iri)
+        self.by_key[key] = node = f"<{iri}>"
         return node
 
 
@@ -113,7 +137,11 @@ class MappedGraph:
 
 @dataclass
 class Mapper:
-    """Maps records one by one, keeping what IRIs and duplicates need across batches."""
+    """Maps records one by one, keeping what IRIs and duplicates need across batches.
+
+    Triples are tuples of N-Triples terms (``NtTriple``); ``serialise.ntriples_lines`` writes
+    them and ``serialise.read_ntriples`` turns them into library triples.
+    """
 
     base: str
     vocabularies: Vocabularies
@@ -124,61 +152,59 @@ class Mapper:
     actions_by_key: dict[Hashable, list[tuple[str, str]]] = field(default_factory=dict)
     # resources many actions share (structures, organisations, territories, new concepts):
     # their triples are kept until the end and written once
-    shared: dict[str, set[ox.Triple]] = field(default_factory=dict)
+    shared: dict[str, set[NtTriple]] = field(default_factory=dict)
     # the triples of each action of the current batch (the action, its fiche, budget…)
-    groups: list[list[ox.Triple]] = field(default_factory=list)
+    groups: list[list[NtTriple]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.iris = _Iris(self.base)
 
-    def add(
-        self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal
-    ) -> None:
-        triple = ox.Triple(subject, predicate, obj)
-        shared = self.shared.get(subject.value)
+    def add(self, subject: str, predicate: str, obj: str) -> None:
+        shared = self.shared.get(subject)
         if shared is not None:
-            shared.add(triple)
+            shared.add((subject, predicate, obj))
         else:
-            self.groups[-1].append(triple)
+            self.groups[-1].append((subject, predicate, obj))
 
-    def share(self, node: ox.NamedNode) -> ox.NamedNode:
-        self.shared.setdefault(node.value, set())
+    def share(self, node: str) -> str:
+        self.shared.setdefault(node, set())
         return node
 
-    def take_batch(self) -> list[ox.Triple]:
+    def take_batch(self) -> list[NtTriple]:
         """The triples of the actions mapped since the last call: action after action, in
         input order; within an action, one block per resource (the action, its budget…) in
         the order the mapping wrote them."""
-        batch: list[ox.Triple] = []
+        batch: list[NtTriple] = []
         for group in self.groups:
-            blocks: dict[ox.NamedNode | ox.BlankNode | ox.Triple, list[ox.Triple]] = {}
+            blocks: dict[str, list[NtTriple]] = {}
             for triple in dict.fromkeys(group):
-                blocks.setdefault(triple.subject, []).append(triple)
+                blocks.setdefault(triple[0], []).append(triple)
             for block in blocks.values():
                 batch += block
         self.groups = []
         self.graph.triple_count += len(batch)
         return batch
 
-    def referenced(self, triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    def referenced(self, triples: Iterable[NtTriple]) -> list[NtTriple]:
         """The triples of the shared resources ``triples`` refer to, and of those they refer
         to in turn (a structure, its département, its région…)."""
-        todo = [t.object.value for t in triples if isinstance(t.object, ox.NamedNode)]
+        shared = self.shared
+        todo = [o for _, _, o in triples if o in shared]
         seen: set[str] = set()
-        found: list[ox.Triple] = []
+        found: list[NtTriple] = []
         while todo:
             node = todo.pop()
-            if node in seen or node not in self.shared:
+            if node in seen:
                 continue
             seen.add(node)
-            for triple in self.shared[node]:
+            for triple in shared[node]:
                 found.append(triple)
-                if isinstance(triple.object, ox.NamedNode):
-                    todo.append(triple.object.value)
+                if triple[2] in shared:
+                    todo.append(triple[2])
         return found
 
-    def take_shared(self) -> list[ox.Triple]:
-        shared = sorted_triples(t for triples in self.shared.values() for t in triples)
+    def take_shared(self) -> list[NtTriple]:
+        shared = sorted_nt(t for triples in self.shared.values() for t in triples)
         self.graph.triple_count += len(shared)
         return shared
 
@@ -189,8 +215,8 @@ class Mapper:
     def map(self, record: Record) -> None:
         self.groups.append([])
         structure = self.structure(record)
-        structure_path = structure.value.removeprefix(self.base + "structure/")
-        key = ("action", structure.value, fold(record.title))
+        structure_path = structure[1:-1].removeprefix(self.base + "structure/")
+        key = ("action", structure, fold(record.title))
         earlier = self.actions_by_key.setdefault(key, [])
         digest = hashlib.sha256(
             json.dumps(record.values()).encode("utf-8", "surrogatepass")
@@ -210,20 +236,20 @@ class Mapper:
                 record,
                 "title",
                 f"même titre et même structure qu'en {where}, contenu différent : "
-                f"IRI {action.value}",
+                f"IRI {action[1:-1]}",
             )
         earlier.append((digest, here))
         self.graph.actions += 1
-        self.add(action, RDF_TYPE, cskg("Action"))
-        self.add(action, TITLE, ox.Literal(record.title, language="fr"))
-        self.add(action, cskg("organiser"), structure)
+        self.add(action, A, ACTION)
+        self.add(action, TITLE, nt_literal(record.title, "fr"))
+        self.add(action, ORGANISER, structure)
         for f in FIELDS:
             if f.kind is not Kind.ORGANISER:
                 self.field(record, action, f)
         self.numbers(record, action)
         self.provenance(record, action)
 
-    def structure(self, record: Record) -> ox.NamedNode:
+    def structure(self, record: Record) -> str:
         departement: Departement | None = None
         if record.departement:
             resolution = self.cog.resolve_departement(record.departement)
@@ -238,33 +264,25 @@ class Mapper:
             return existing
         node = self.share(self.iris.mint(key, f"structure/{place}/{slug(record.structure)}"))
         self.graph.structures += 1
-        self.add(node, RDF_TYPE, cskg("Structure"))
-        self.add(node, RDF_TYPE, ORGANIZATION)
-        self.add(node, SKOS_PREF_LABEL, ox.Literal(record.structure))
+        self.add(node, A, _c("Structure"))
+        self.add(node, A, ORGANIZATION)
+        self.add(node, PREF_LABEL, nt_literal(record.structure))
         header = FIELDS_BY_NAME["structure"].header
         if record.departement:
-            self.add(node, cskg("departementLabel"), ox.Literal(record.departement))
+            self.add(node, _c("departementLabel"), nt_literal(record.departement))
         match: CommuneMatch | None = None
         if departement is not None:
-            self.add(node, cskg("departement"), ox.NamedNode(departement.iri))
+            self.add(node, _c("departement"), f"<{departement.iri}>")
             self.territory(departement)
             match = self.cog.find_commune(record.structure, departement)
             if match.commune is not None:
-                commune = self.share(ox.NamedNode(match.commune.iri))
-                self.add(node, cskg("commune"), commune)
-                self.add(node, cskg("communeEvidence"), ox.Literal(match.evidence))
-                self.add(commune, RDF_TYPE, ox.NamedNode(IGEO + "Commune"))
-                self.add(commune, ox.NamedNode(IGEO + "codeINSEE"), ox.Literal(match.commune.code))
-                self.add(
-                    commune,
-                    ox.NamedNode(IGEO + "nom"),
-                    ox.Literal(match.commune.name, language="fr"),
-                )
-                self.add(
-                    commune,
-                    ox.NamedNode(IGEO + "subdivisionDirecteDe"),
-                    ox.NamedNode(departement.iri),
-                )
+                commune = self.share(f"<{match.commune.iri}>")
+                self.add(node, _c("commune"), commune)
+                self.add(node, _c("communeEvidence"), nt_literal(match.evidence))
+                self.add(commune, A, f"<{IGEO}Commune>")
+                self.add(commune, IGEO_CODE, nt_literal(match.commune.code))
+                self.add(commune, IGEO_NAME, nt_literal(match.commune.name, "fr"))
+                self.add(commune, IGEO_PARENT, f"<{departement.iri}>")
         elif record.departement:
             near = ", ".join(resolution.candidates) or "aucun nom proche"
             self.warn(
@@ -276,7 +294,7 @@ class Mapper:
             )
         self.graph.territories.append(
             {
-                "structure": node.value,
+                "structure": node[1:-1],
                 "name": record.structure,
                 "file": record.source.file,
                 "line": record.source.line_of("structure"),
@@ -294,37 +312,35 @@ class Mapper:
         return node
 
     def territory(self, departement: Departement) -> None:
-        node = self.share(ox.NamedNode(departement.iri))
-        region = self.share(ox.NamedNode(departement.region.iri))
-        self.add(node, RDF_TYPE, ox.NamedNode(IGEO + "Departement"))
-        self.add(node, ox.NamedNode(IGEO + "codeINSEE"), ox.Literal(departement.code))
-        self.add(node, ox.NamedNode(IGEO + "nom"), ox.Literal(departement.name, language="fr"))
-        self.add(node, ox.NamedNode(IGEO + "subdivisionDirecteDe"), region)
-        self.add(region, RDF_TYPE, ox.NamedNode(IGEO + "Region"))
-        self.add(region, ox.NamedNode(IGEO + "codeINSEE"), ox.Literal(departement.region.code))
-        self.add(
-            region, ox.NamedNode(IGEO + "nom"), ox.Literal(departement.region.name, language="fr")
-        )
+        node = self.share(f"<{departement.iri}>")
+        region = self.share(f"<{departement.region.iri}>")
+        self.add(node, A, f"<{IGEO}Departement>")
+        self.add(node, IGEO_CODE, nt_literal(departement.code))
+        self.add(node, IGEO_NAME, nt_literal(departement.name, "fr"))
+        self.add(node, IGEO_PARENT, region)
+        self.add(region, A, f"<{IGEO}Region>")
+        self.add(region, IGEO_CODE, nt_literal(departement.region.code))
+        self.add(region, IGEO_NAME, nt_literal(departement.region.name, "fr"))
 
-    def field(self, record: Record, action: ox.NamedNode, f: FicheField) -> None:
+    def field(self, record: Record, action: str, f: FicheField) -> None:
         value = getattr(record, f.name)
         values: tuple[str, ...] = value if isinstance(value, tuple) else ((value,) if value else ())
-        predicate = curie(f.predicate)
+        predicate = PREDICATES[f.name]
         for item in values:
             if f.scheme is not None:
                 self.add(action, predicate, self.concept(record, f, item))
             elif f.name == "partners":
                 self.add(action, predicate, self.organisation(item, "Partner"))
             elif f.kind is Kind.TEXT:
-                self.add(action, predicate, ox.Literal(item, language="fr"))
+                self.add(action, predicate, nt_literal(item, "fr"))
             else:
-                self.add(action, predicate, ox.Literal(item))
+                self.add(action, predicate, nt_literal(item))
 
-    def concept(self, record: Record, f: FicheField, value: str) -> ox.NamedNode:
+    def concept(self, record: Record, f: FicheField, value: str) -> str:
         assert f.scheme is not None
         found = self.vocabularies.match(f.scheme, value)
         if found is not None:
-            return found
+            return f"<{found.value}>"
         self.warn(
             record,
             f.name,
@@ -339,36 +355,36 @@ class Mapper:
             return existing
         node = self.share(self.iris.mint(key, f"concept/{f.scheme}/{slug(value)}"))
         self.graph.unreviewed_concepts += 1
-        self.add(node, RDF_TYPE, SKOS_CONCEPT)
-        self.add(node, RDF_TYPE, cskg("UnreviewedConcept"))
-        self.add(node, SKOS_PREF_LABEL, ox.Literal(value, language="fr"))
-        self.add(node, SKOS_IN_SCHEME, ox.NamedNode(VOCAB + f.scheme))
+        self.add(node, A, str(SKOS_CONCEPT))
+        self.add(node, A, _c("UnreviewedConcept"))
+        self.add(node, PREF_LABEL, nt_literal(value, "fr"))
+        self.add(node, str(SKOS_IN_SCHEME), f"<{VOCAB}{f.scheme}>")
         return node
 
-    def organisation(self, name: str, role: str) -> ox.NamedNode:
+    def organisation(self, name: str, role: str) -> str:
         key = ("organisation", fold(name) or name)  # a name of punctuation only stays itself
         node = self.iris.get(key)
         if node is None:
             node = self.share(self.iris.mint(key, f"organisation/{slug(name)}"))
             self.graph.organisations += 1
-            self.add(node, RDF_TYPE, ORGANIZATION)
-            self.add(node, SKOS_PREF_LABEL, ox.Literal(name))
+            self.add(node, A, ORGANIZATION)
+            self.add(node, PREF_LABEL, nt_literal(name))
         else:
             self.other_spelling(node, name)
-        self.add(node, RDF_TYPE, cskg(role))
+        self.add(node, A, _c(role))
         return node
 
-    def other_spelling(self, node: ox.NamedNode, name: str, language: str | None = None) -> None:
+    def other_spelling(self, node: str, name: str, language: str | None = None) -> None:
         """Merged by normalised name, another spelling is kept as ``skos:altLabel``."""
-        label = ox.Literal(name, language=language) if language else ox.Literal(name)
-        if ox.Triple(node, SKOS_PREF_LABEL, label) not in self.shared.get(node.value, ()):
-            self.add(node, SKOS_ALT_LABEL, label)
+        label = nt_literal(name, language)
+        if (node, PREF_LABEL, label) not in self.shared.get(node, ()):
+            self.add(node, ALT_LABEL, label)
 
-    def numbers(self, record: Record, action: ox.NamedNode) -> None:
+    def numbers(self, record: Record, action: str) -> None:
         budget = read_budget(record.funding)
         if budget is not None:
-            self.amount(ox.NamedNode(action.value + "/budget"), budget, MONETARY_AMOUNT)
-            self.add(action, cskg("budget"), ox.NamedNode(action.value + "/budget"))
+            self.amount(_below(action, "budget"), budget, MONETARY_AMOUNT)
+            self.add(action, _c("budget"), _below(action, "budget"))
         elif len(written := amounts(record.funding)) > 1:
             self.warn(
                 record,
@@ -377,30 +393,30 @@ class Mapper:
                 FIELDS_BY_NAME["funding"].header,
             )
         for number, contribution in enumerate(read_contributions(record.funding), start=1):
-            node = ox.NamedNode(f"{action.value}/financement/{number}")
-            self.amount(node, contribution.amount, cskg("FundingContribution"))
+            node = _below(action, f"financement/{number}")
+            self.amount(node, contribution.amount, _c("FundingContribution"))
             self.add(node, SCHEMA_FUNDER, self.organisation(contribution.funder, "Funder"))
-            self.add(action, cskg("fundingContribution"), node)
+            self.add(action, _c("fundingContribution"), node)
         staff = read_staff_count(record.staffing)
         if staff is not None:
-            self.add(action, cskg("staffCount"), ox.Literal(str(staff), datatype=XSD_INTEGER))
+            self.add(action, _c("staffCount"), nt_literal(str(staff), datatype=XSD_INTEGER))
 
-    def amount(self, node: ox.NamedNode, value: Decimal, kind: ox.NamedNode) -> None:
-        self.add(node, RDF_TYPE, kind)
-        self.add(node, SCHEMA_VALUE, ox.Literal(str(value), datatype=XSD_DECIMAL))
+    def amount(self, node: str, value: Decimal, kind: str) -> None:
+        self.add(node, A, kind)
+        self.add(node, SCHEMA_VALUE, nt_literal(str(value), datatype=XSD_DECIMAL))
         self.add(node, SCHEMA_CURRENCY, EURO)
 
-    def provenance(self, record: Record, action: ox.NamedNode) -> None:
-        fiche, source = ox.NamedNode(action.value + "/fiche"), record.source
+    def provenance(self, record: Record, action: str) -> None:
+        fiche, source = _below(action, "fiche"), record.source
         self.add(action, DERIVED_FROM, fiche)
-        self.add(fiche, RDF_TYPE, cskg("Fiche"))
-        self.add(fiche, cskg("sourceFile"), ox.Literal(source.file))
+        self.add(fiche, A, _c("Fiche"))
+        self.add(fiche, _c("sourceFile"), nt_literal(source.file))
         if 0 < source.first_line <= source.last_line:
             self.add(
-                fiche, cskg("firstLine"), ox.Literal(str(source.first_line), datatype=XSD_POSITIVE)
+                fiche, _c("firstLine"), nt_literal(str(source.first_line), datatype=XSD_POSITIVE)
             )
             self.add(
-                fiche, cskg("lastLine"), ox.Literal(str(source.last_line), datatype=XSD_POSITIVE)
+                fiche, _c("lastLine"), nt_literal(str(source.last_line), datatype=XSD_POSITIVE)
             )
 
 
@@ -420,5 +436,6 @@ def map_records(
     )
     for record in records:
         mapper.map(record)
-    mapper.graph.triples = set(mapper.take_batch()) | set(mapper.take_shared())
+    mapped = mapper.take_batch() + mapper.take_shared()
+    mapper.graph.triples = set(read_ntriples(ntriples_lines(mapped)))
     return mapper.graph

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,6 +34,54 @@ OUTPUT_PREFIXES: dict[str, str] = dict(
     )
 )
 XSD_STRING = XSD + "string"
+
+# A triple as three N-Triples terms ("<iri>", "\"texte\"@fr", "\"3\"^^<…#integer>"): what the
+# mapping builds, cheaper to make, hash and write than library triples.
+NtTriple = tuple[str, str, str]
+# What N-Triples escapes in a literal, as pyoxigraph writes it (tests/test_serialise_nt.py).
+_NT_ESCAPES = {i: f"\\u{i:04X}" for i in (*range(0x20), 0x7F)} | {
+    0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\",
+}  # fmt: skip
+_NT_TYPE = str(RDF_TYPE)
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f]')
+_RARE_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def nt_literal(value: str, language: str | None = None, datatype: str | None = None) -> str:
+    r"""A literal in N-Triples form; ``datatype`` is an IRI in N-Triples form ("<…>").
+
+    >>> print(nt_literal('Dit « oui »\n"non"', "fr"), nt_literal("3", datatype="<http://x/i>"))
+    "Dit « oui »\n\"non\""@fr "3"^^<http://x/i>
+    """
+    if _NEEDS_ESCAPE.search(value):
+        if _RARE_ESCAPE.search(value):
+            value = value.translate(_NT_ESCAPES)
+        else:  # the usual case (quotes, line breaks): str.replace is many times faster
+            value = value.replace("\\", "\\\\").replace('"', '\\"')
+            value = value.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    if language:
+        return f'"{value}"@{language}'
+    if datatype:
+        return f'"{value}"^^{datatype}'
+    return f'"{value}"'
+
+
+def ntriples_lines(triples: Iterable[NtTriple]) -> bytes:
+    """N-Triples lines of ``triples`` in the order given."""
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+
+
+def read_ntriples(ntriples: bytes) -> list[ox.Triple]:
+    """The triples of an N-Triples text, in order."""
+    return [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    ]
+
+
+def sorted_nt(triples: Iterable[NtTriple]) -> list[NtTriple]:
+    """``triples`` in the order of ``sorted_triples``."""
+    return sorted(triples, key=lambda t: (t[0][1:-1], t[1] != _NT_TYPE, t[1][1:-1], t[2]))
 
 
 def sort_key(triple: ox.Triple) -> tuple[str, bool, str, str]:
@@ -205,18 +254,26 @@ class GraphWriter:
             self.abort()
             raise OutputError(f"écriture impossible ({error.strerror})", path=str(folder)) from None
 
-    def write(self, triples: list[ox.Triple], ready: dict[str, bytes] | None = None) -> None:
-        """Append ``triples`` (in writing order: grouped by subject); ``ready`` holds bodies
-        the caller has already encoded, by format name."""
-        if not triples:
+    def write(self, ntriples: bytes, ready: dict[str, bytes] | None = None) -> None:
+        """Append the triples of ``ntriples`` (in writing order: grouped by subject);
+        ``ready`` holds their bodies in other formats when the caller has encoded them."""
+        if not ntriples:
             return
+        triples: list[ox.Triple] | None = None
         try:
             for fmt, _, _, stream in self.targets:
                 if fmt.separator and fmt.name in self.started:
                     stream.write(fmt.separator)
                 self.started.add(fmt.name)
-                body = ready.get(fmt.name) if ready else None
-                stream.write(fmt.body(triples, self.prefixes) if body is None else body)
+                if fmt.name == "ntriples":
+                    stream.write(ntriples)
+                    continue
+                if ready and fmt.name in ready:
+                    stream.write(ready[fmt.name])
+                    continue
+                if triples is None:
+                    triples = read_ntriples(ntriples)
+                stream.write(fmt.body(triples, self.prefixes))
         except OSError as error:
             self.abort()
             raise OutputError(f"écriture impossible ({error.strerror})") from None
