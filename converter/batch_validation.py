@@ -22,7 +22,7 @@ import rdflib
 
 from converter.errors import UsageError
 from converter.serialise import FORMATS, OUTPUT_PREFIXES
-from converter.shacl import validate_fast
+from converter.shacl import read_lines, validate_terms
 from converter.validation import ShaclResult, ValidationReport, validate_graph
 
 # The validators: the compiled one (default) and pyshacl, the reference it is tested against.
@@ -66,8 +66,8 @@ def check_and_encode(
         graph.parse(data=own + context, format="nt")
         results = validate_graph(graph).results
     else:
-        referred = ox.parse(context, format=ox.RdfFormat.N_TRIPLES)
-        results = validate_fast(itertools.chain(statements, referred)).results
+        triples = itertools.chain(read_lines(own), read_lines(context))
+        results = validate_terms(triples).results
     return [r for r in results if focus is None or r.focus in focus], bodies
 
 
