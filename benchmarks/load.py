@@ -1,9 +1,10 @@
 """Load test: concurrent clients run the query library against ``cskg serve`` (a figure, not a test).
 
     python benchmarks/load.py [--actions 100000] [--clients 20] [--seconds 60] [--keep DIR]
+                              [--store]
 
 Generates and converts the fiches (or reuses ``--keep DIR/out-N``), loads them into the
-oxigraph server as ``cskg serve`` does, computes every query's expected answer on the local
+oxigraph server as ``cskg serve`` does (in memory, or with ``--store`` in a persistent store), computes every query's expected answer on the local
 store, then runs ``--clients`` threads that each loop over the library, on loopback only, for
 ``--seconds``. Every answer is compared with the expected one. Prints the errors, the wrong
 answers, and the latency percentiles per query and overall.
@@ -23,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from converter.endpoint import free_port, prepare_store, served_files, start_server  # noqa: E402
+from converter.endpoint import free_port, serve_files, served_files  # noqa: E402
 from converter.query import bind, library, local_store, run_local, run_remote  # noqa: E402
 
 
@@ -43,6 +44,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--keep", type=Path)
+    parser.add_argument(
+        "--store", action="store_true", help="serve from a persistent store, not from memory"
+    )
     options = parser.parse_args()
     folder = options.keep or Path(tempfile.mkdtemp(prefix="cskg-load-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -67,8 +71,8 @@ def main() -> None:
     store = local_store([out / "actions.ttl"])
     expected = {name: rows(run_local(text, store)) for name, text in queries}
     del store
-    prepare_store(folder / "store", served_files(out / "actions.ttl"))
-    server = start_server(folder / "store", port=free_port())
+    store_folder = folder / "store" if options.store else None
+    server, _ = serve_files(served_files(out / "actions.ttl"), store=store_folder, port=free_port())
     latencies: dict[str, list[float]] = {name: [] for name, _ in queries}
     errors: list[str] = []
     wrong: list[str] = []
@@ -103,7 +107,8 @@ def main() -> None:
         server.stop()
     every = [t for values in latencies.values() for t in values]
     print(
-        f"# load: {options.actions:,} actions, {options.clients} clients, {options.seconds:g} s on 127.0.0.1"
+        f"# load: {options.actions:,} actions, {options.clients} clients, {options.seconds:g} s "
+        f"on 127.0.0.1, {'persistent store' if options.store else 'in memory'}"
     )
     print(f"requests: {len(every)}, errors: {len(errors)}, wrong answers: {len(wrong)}")
     for message in errors[:5]:

@@ -92,7 +92,7 @@ def generate(count: int, folder: Path) -> Path:
 
 def query_medians(graph: Path, folder: Path) -> list[tuple[str, float, float]]:
     sys.path.insert(0, str(ROOT))
-    from converter.endpoint import free_port, prepare_store, served_files, start_server
+    from converter.endpoint import free_port, serve_files, served_files
     from converter.query import bind, library, local_store, run_local, run_remote
 
     store = local_store([graph])
@@ -106,8 +106,7 @@ def query_medians(graph: Path, folder: Path) -> list[tuple[str, float, float]]:
             list(results) if hasattr(results, "__iter__") else None
             times.append(time.perf_counter() - start)
         local[query.name] = statistics.median(times)
-    prepare_store(folder / "store", served_files(graph))
-    server = start_server(folder / "store", port=free_port())
+    server, _ = serve_files(served_files(graph), port=free_port())  # in memory, as by default
     served: dict[str, float] = {}
     try:
         for query in library():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -26,7 +27,7 @@ from converter import __version__
 from converter.convert import GRAPH_NAME, last_output
 from converter.convert import convert as run_conversion
 from converter.convert import parse as run_parse
-from converter.endpoint import prepare_store, served_files, start_server
+from converter.endpoint import serve_files, served_files
 from converter.errors import CskgError, UsageError
 from converter.model import Diagnostic
 from converter.paths import COG_DIR, SHAPES_FILE
@@ -451,9 +452,6 @@ def query(
     raise typer.Exit(EXIT_OK)
 
 
-DEFAULT_STORE = Path(".cskg") / "store"
-
-
 @app.command()
 def serve(
     data: Annotated[
@@ -464,24 +462,32 @@ def serve(
         ),
     ] = None,
     store: Annotated[
-        Path, typer.Option("--store", help="Dossier du magasin persistant d'oxigraph.")
-    ] = DEFAULT_STORE,
+        Path | None,
+        typer.Option(
+            "--store",
+            help="Dossier d'un magasin persistant (réutilisé s'il est à jour) ; "
+            "sans cette option, les données sont chargées en mémoire.",
+        ),
+    ] = None,
     port: Annotated[int, typer.Option("--port", help="Port d'écoute sur 127.0.0.1.")] = 7878,
 ) -> None:
     """Sert la sortie, l'ontologie et les vocabulaires sur un point d'accès SPARQL local.
 
-    Le magasin est réutilisé tel quel quand les fichiers n'ont pas changé. Ctrl-C arrête le
+    En mémoire par défaut (chargement à chaque démarrage, requêtes rapides) ; avec --store,
+    le magasin est réutilisé tel quel quand les fichiers n'ont pas changé. Ctrl-C arrête le
     serveur proprement. Statut de sortie : 0 arrêt normal, 2 données, port ou serveur
     inutilisables.
     """
+    start = time.perf_counter()
     with _reported():
         files = served_files(data or last_output())
-        reused = prepare_store(store, files)
-        server = start_server(store, port=port)
-    out.print(
-        f"magasin {'réutilisé' if reused else 'chargé'} : {store} ({len(files)} fichiers)",
-        markup=False,
-    )
+        server, reused = serve_files(files, store=store, port=port)
+    if store is None:
+        seconds = time.perf_counter() - start
+        where = f"en mémoire : {len(files)} fichiers en {seconds:.1f} s"
+    else:
+        where = f"{store} ({len(files)} fichiers)"
+    out.print(f"magasin {'réutilisé' if reused else 'chargé'} {where}", markup=False)
     out.print(f"point d'accès SPARQL : {server.query_url}", markup=False)
     out.print(f"page de requêtes : {server.base}/", markup=False)
     out.print("Ctrl-C pour arrêter", markup=False)

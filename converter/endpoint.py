@@ -1,7 +1,9 @@
-"""A real SPARQL server on 127.0.0.1: the ``oxigraph`` server from PyPI, over a persistent store.
+"""A real SPARQL server on 127.0.0.1: the ``oxigraph`` server from PyPI.
 
-``prepare_store`` loads the output, the ontology and the vocabularies into a store folder, and
-reuses it when the files have not changed (a fingerprint of their bytes is kept beside it).
+``serve_files`` starts it with the output, the ontology and the vocabularies, either in memory
+(loaded at each start, queries several times faster: see benchmarks/RESULTS.md) or in a
+persistent store folder that ``prepare_store`` fills and reuses when the files have not changed
+(a fingerprint of their bytes is kept beside it).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from converter.errors import InputError, RemoteError, UsageError, missing_output
 from converter.files import write_atomically
 from converter.paths import ONTOLOGY_FILE
+from converter.query import reading_rdf
 from converter.vocab import vocabulary_files
 
 FINGERPRINT = "cskg-fingerprint"
@@ -162,3 +165,58 @@ def start_server(
             time.sleep(0.1)
     server.stop()
     raise RemoteError(f"le serveur n'a pas répondu en {wait:g} s", path=server.base)
+
+
+def load_files(server: Server, files: Iterable[Path], *, timeout: float = 3600) -> None:
+    """Add ``files`` to the default graph of a running server (Graph Store Protocol POST),
+    streamed from disk.
+
+    :raises InputError: a file is missing, or the server refuses it (not valid RDF).
+    :raises RemoteError: the server does not answer.
+    """
+    for path in files:
+        with reading_rdf(path) as fmt, path.open("rb") as body:
+            request = urllib.request.Request(
+                f"{server.base}/store?default",
+                data=body,
+                method="POST",
+                headers={
+                    "Content-Type": fmt.media_type,
+                    "Content-Length": str(path.stat().st_size),
+                },
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=timeout):
+                    pass
+            except urllib.error.HTTPError as error:
+                detail = error.read().decode(errors="replace").strip()[:300]
+                raise InputError(
+                    f"chargement refusé par oxigraph : {detail}", path=str(path)
+                ) from None
+            except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
+                reason = getattr(error, "reason", error)
+                raise RemoteError(
+                    f"serveur injoignable pendant le chargement ({reason})", path=server.base
+                ) from None
+
+
+def serve_files(
+    files: list[Path], *, store: Path | None = None, host: str = "127.0.0.1", port: int = 7878
+) -> tuple[Server, bool]:
+    """A server holding ``files``: in memory when ``store`` is None, else in the persistent
+    ``store``; and whether that store was reused as it was.
+
+    :raises UsageError: the port is taken, or ``store`` is not a cskg store.
+    :raises InputError: a file is missing or is not valid RDF.
+    :raises RemoteError: the server did not start.
+    """
+    if store is not None:
+        reused = prepare_store(store, files)
+        return start_server(store, host=host, port=port), reused
+    server = start_server(None, host=host, port=port)
+    try:
+        load_files(server, files)
+    except BaseException:
+        server.stop()
+        raise
+    return server, False

@@ -26,7 +26,7 @@ from converter.paths import ONTOLOGY_FILE, QUERIES_DIR
 from converter.vocab import vocabulary_files
 
 PARAMETER_LINE = re.compile(
-    r'^#\s+\?(?P<name>\w+)\s+(?P<kind>texte|entier|iri)\s+(?P<default>"[^"]*"|\S+)\s+(?P<help>.+)$'
+    r'^#\s+\?(?P<name>\w+)\s+(?P<kind>texte|entier|iri|titre-ou-iri)\s+(?P<default>"[^"]*"|\S+)\s+(?P<help>.+)$'
 )
 RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
@@ -42,12 +42,13 @@ RDF_SUFFIXES = {
     ".rdf": ox.RdfFormat.RDF_XML,
 }
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
 
 
 @dataclass(frozen=True)
 class Parameter:
     name: str
-    kind: str  # texte, entier or iri
+    kind: str  # texte, entier, iri or titre-ou-iri
     default: str  # as written in the query, a SPARQL term
     help: str
 
@@ -69,6 +70,11 @@ def sparql_term(kind: str, value: str) -> str:
     '"a \\"b\\"} ; DROP ALL ; {\\\\"'
     >>> sparql_term("entier", "2018"), sparql_term("iri", "https://example.org/a")
     ('2018', '<https://example.org/a>')
+    >>> sparql_term("titre-ou-iri", "Fête"), sparql_term("titre-ou-iri", "https://example.org/a")
+    ('"Fête"@fr', '<https://example.org/a>')
+
+    ``titre-ou-iri`` is a title in French, or an absolute IRI: written so that the query finds
+    the resource through an index, as the graph holds it (titles are tagged ``@fr``).
 
     :raises UsageError: the value is not of its kind.
     """
@@ -76,7 +82,7 @@ def sparql_term(kind: str, value: str) -> str:
         if not re.fullmatch(r"[+-]?[0-9]{1,30}", value.strip()):
             raise UsageError(f"entier attendu (30 chiffres au plus), pas « {value[:40]} »")
         return str(int(value))
-    if kind == "iri":
+    if kind == "iri" or (kind == "titre-ou-iri" and _ABSOLUTE_IRI.fullmatch(value)):
         if _IRI_FORBIDDEN.search(value) or ":" not in value:
             raise UsageError(f"IRI absolue attendue, pas « {value} »")
         return f"<{value}>"
@@ -91,7 +97,7 @@ def sparql_term(kind: str, value: str) -> str:
         .replace("\r", "\\r")
         .replace("\t", "\\t")
     )
-    return f'"{escaped}"'
+    return f'"{escaped}"@fr' if kind == "titre-ou-iri" else f'"{escaped}"'
 
 
 def _read(path: Path) -> LibraryQuery:

@@ -18,11 +18,12 @@ from converter.endpoint import (
     Server,
     fingerprint,
     free_port,
+    load_files,
     prepare_store,
     served_files,
     start_server,
 )
-from converter.errors import RemoteError
+from converter.errors import InputError, RemoteError
 from converter.publish import Endpoint, publish, read_triples
 from converter.query import bind, library, load_query, local_store, run_local, run_remote
 from tests.conftest import SEED
@@ -249,6 +250,41 @@ def test_cskg_serve_prints_its_urls_answers_queries_and_stops_on_ctrl_c(
         assert process.returncode == 0, err
         assert "serveur arrêté" in out and "Traceback" not in err
     assert os.path.exists(tmp_path / "store" / "cskg-fingerprint")
+
+
+def test_cskg_serve_loads_in_memory_by_default(outputs: tuple[Path, Path]) -> None:
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("cskg")), "serve", "--data", str(outputs[1])]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        first = process.stdout.readline()  # type: ignore[union-attr]
+        assert "magasin chargé en mémoire : " in first, (
+            process.stderr.read() if process.poll() is not None else first  # type: ignore[union-attr]
+        )
+        url = f"http://127.0.0.1:{port}/query"
+        served = _rows(run_remote(bind(load_query("actions-par-thematique"), {}), url))
+        local = local_store(served_files(outputs[1])[:1])
+        expected = _rows(run_local(bind(load_query("actions-par-thematique"), {}), local))
+        assert served == expected and len(served) > 5
+        count = run_remote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", url)
+        assert int(_rows(count)[0][0].split('"')[1]) == len(local)
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert "serveur arrêté" in out and "Traceback" not in err
+
+
+def test_a_file_the_server_refuses_is_named(tmp_path: Path, server: Server) -> None:
+    broken = tmp_path / "cassé.ttl"
+    broken.write_text("<a> <b> .\n", encoding="utf-8")
+    with pytest.raises(InputError, match="chargement refusé") as caught:
+        load_files(server, [broken])
+    assert caught.value.path == str(broken)
+    with pytest.raises(InputError, match="introuvable"):
+        load_files(server, [tmp_path / "absent.ttl"])
 
 
 def test_credentials_come_from_the_environment_and_are_never_printed(

@@ -240,9 +240,22 @@ def test_actions_in_progress_started_before_a_year(store: ox.Store) -> None:
 def test_text_values_are_bound_as_literals_and_match_exactly(store: ox.Store, hostile: str) -> None:
     before = len(store)
     assert _bound(store, "partenaire-unique", partenaire=hostile) == []
-    echo = store.query(f"SELECT ?v WHERE {{ BIND({sparql_term('texte', hostile)} AS ?v) }}")
-    assert next(iter(echo))["v"].value == hostile  # type: ignore[union-attr, arg-type]
+    assert _bound(store, "fiche-action", fiche=hostile) == []
+    for kind, language in (("texte", None), ("titre-ou-iri", "fr")):
+        echo = store.query(f"SELECT ?v WHERE {{ BIND({sparql_term(kind, hostile)} AS ?v) }}")
+        value = next(iter(echo))["v"]
+        assert isinstance(value, ox.Literal)
+        assert (value.value, value.language) == (hostile, language)
     assert len(store) == before
+
+
+def test_a_title_or_iri_is_an_iri_only_when_absolute() -> None:
+    assert sparql_term("titre-ou-iri", "https://w3id.org/cskg/id/action/x") == (
+        "<https://w3id.org/cskg/id/action/x>"
+    )
+    assert sparql_term("titre-ou-iri", "Voir https://exemple.fr") == '"Voir https://exemple.fr"@fr'
+    with pytest.raises(UsageError):
+        sparql_term("titre-ou-iri", "https://exemple.fr/a>b")
 
 
 @pytest.mark.parametrize(
