@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Generic, TypeVar
 
@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import rdflib
 
 from converter.errors import UsageError
-from converter.serialise import FORMATS, OUTPUT_PREFIXES
+from converter.serialise import FORMATS
 from converter.shacl import read_lines, validate_terms
 from converter.validation import ShaclResult, ValidationReport, validate_graph
 
@@ -38,36 +38,27 @@ def check_validator(name: str) -> str:
     return name
 
 
-def validate_part(
-    own: bytes, context: bytes = b"", focus: frozenset[str] | None = None, validator: str = "rapide"
-) -> list[ShaclResult]:
-    """Validate a part of a graph given as N-Triples (its own triples and those of the
-    resources it refers to), keeping the results about ``focus`` nodes only (all when None)."""
-    return check_and_encode(own, context, focus, validator, ())[0]
-
-
 def check_and_encode(
     own: bytes,
     context: bytes,
     focus: frozenset[str] | None,
     validator: str,
     formats: Iterable[str],
+    prefixes: dict[str, str],
 ) -> tuple[list[ShaclResult], dict[str, bytes]]:
-    """``validate_part``, and the body of ``own`` in each of ``formats`` (N-Triples excepted).
+    """Validate a part of a graph given as N-Triples (its own triples and those of the
+    resources it refers to), keeping the results about ``focus`` nodes only (all when None);
+    and the body of ``own`` in each of ``formats`` other than N-Triples.
     A top-level function, so that worker processes can run it."""
-    statements = list(ox.parse(own, format=ox.RdfFormat.N_TRIPLES))
-    bodies = {
-        name: FORMATS[name].body(statements, OUTPUT_PREFIXES)
-        for name in formats
-        if name != "ntriples"
-    }
+    encoded = [FORMATS[name] for name in formats if name != "ntriples"]
+    statements = list(ox.parse(own, format=ox.RdfFormat.N_TRIPLES)) if encoded else []
+    bodies = {fmt.name: fmt.body(statements, prefixes) for fmt in encoded}
     if validator == "pyshacl":
         graph = rdflib.Graph()
         graph.parse(data=own + context, format="nt")
         results = validate_graph(graph).results
     else:
-        triples = itertools.chain(read_lines(own), read_lines(context))
-        results = validate_terms(triples).results
+        results = validate_terms(itertools.chain(read_lines(own), read_lines(context))).results
     return [r for r in results if focus is None or r.focus in focus], bodies
 
 
@@ -81,19 +72,23 @@ class OrderedWork(Generic[K, T]):
         self.ahead = ahead
         self.pending: deque[tuple[K, Future[T]]] = deque()
 
-    def submit(self, kept: K, function: Callable[..., T], *args: Any) -> Iterator[tuple[K, T]]:
-        """Start ``function(*args)``; yields the (kept, result) of earlier calls that must be
-        taken now to keep at most ``ahead`` pending."""
+    def submit(self, kept: K, function: Callable[..., T], *args: Any) -> list[tuple[K, T]]:
+        """Start ``function(*args)``; returns the (kept, result) of the calls, this one or
+        earlier ones, taken now to keep at most ``ahead`` pending."""
         if self.pool is None:
-            yield kept, function(*args)
-            return
+            return [(kept, function(*args))]
         self.pending.append((kept, self.pool.submit(function, *args)))
+        done = []
         while len(self.pending) > self.ahead:
-            yield self._next()
+            done.append(self._next())
+        return done
 
-    def drain(self) -> Iterator[tuple[K, T]]:
+    def drain(self) -> list[tuple[K, T]]:
+        """The results of every pending call, in order."""
+        done = []
         while self.pending:
-            yield self._next()
+            done.append(self._next())
+        return done
 
     def _next(self) -> tuple[K, T]:
         kept, future = self.pending.popleft()

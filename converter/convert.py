@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -160,8 +160,11 @@ def convert(
     """Read, map, validate and write ``actions.ttl``, ``.nt``, ``.jsonld`` and ``report.json``.
 
     Fiches stream through in batches of ``batch``: only one batch of records and triples is in
-    memory at a time, with the resources actions share. Validation runs in ``jobs`` processes.
-    ``timings``, when given, receives the seconds spent in each stage of this process.
+    memory at a time, with the resources actions share. Each batch is validated and encoded in
+    Turtle and JSON-LD in one of ``jobs`` worker processes (in this one when ``jobs`` is 1).
+    ``timings``, when given, receives the seconds this process spends in each stage: "parse",
+    "map" (mapping and N-Triples encoding), "validate" (waiting for the workers, or validating
+    and encoding when there are none) and "write".
     The output is written action after action in input order, then the shared resources.
 
     :raises InputError: an input or the COG tables cannot be read at all.
@@ -184,27 +187,27 @@ def convert(
     work: OrderedWork[bytes, Checked] = OrderedWork(pool, 2 * jobs)
     results: list[list[ShaclResult]] = []
 
-    def settle(done: Iterator[tuple[bytes, Checked]]) -> None:
-        taken: list[tuple[bytes, Checked]] = clock.run("validate", list, done)
-        for lines, (found, bodies) in taken:
+    def settle(done: list[tuple[bytes, Checked]]) -> None:
+        for lines, (found, bodies) in done:
             results.append(found)
             clock.run("write", writer.write, lines, bodies)
 
     def send(lines: bytes, context: bytes, focus: frozenset[str] | None) -> None:
-        settle(work.submit(lines, check_and_encode, lines, context, focus, validator, names))
+        arguments = (lines, context, focus, validator, names, writer.prefixes)
+        settle(clock.run("validate", work.submit, lines, check_and_encode, *arguments))
 
     try:
         while part is not None:
             parsed.extend(replace(part, records=[]))
             triples = clock.run("map", _map, mapper, part.records)
-            own = frozenset(s[1:-1] for s in dict.fromkeys(s for s, _, _ in triples))
+            own = frozenset(subject[1:-1] for subject, _, _ in triples)
             lines = clock.run("map", ntriples_lines, triples)
             send(lines, clock.run("map", ntriples_lines, mapper.referenced(triples)), own)
             if progress is not None:
                 progress(parsed.fiches_found)
             part = clock.run("parse", next, parts, None)
         send(clock.run("map", ntriples_lines, mapper.take_shared()), b"", None)
-        settle(work.drain())
+        settle(clock.run("validate", work.drain))
         validation = merge_results(results)
         clock.run("write", writer.close)
         conversion = Conversion(parsed, mapper.graph, validation, [], cog.year)

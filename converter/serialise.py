@@ -10,7 +10,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from converter.errors import OutputError, UsageError
 from converter.files import UMASK
-from converter.vocab import INSEE_GEO, PREFIXES, RDF_TYPE, SCHEMES, VOCAB, XSD
+from converter.vocab import INSEE_GEO, PREFIXES, RDF, RDF_TYPE, SCHEMES, VOCAB, XSD
 
 # Prefixes of the output: the vocabulary namespaces, each concept scheme and INSEE territories.
 OUTPUT_PREFIXES: dict[str, str] = dict(
@@ -38,11 +38,14 @@ XSD_STRING = XSD + "string"
 # A triple as three N-Triples terms ("<iri>", "\"texte\"@fr", "\"3\"^^<…#integer>"): what the
 # mapping builds, cheaper to make, hash and write than library triples.
 NtTriple = tuple[str, str, str]
+# What the formats write: triples, or quads of the default graph as ``ox.parse`` reads them.
+Statements = Sequence[ox.Triple] | Sequence[ox.Quad]
 # What N-Triples escapes in a literal, as pyoxigraph writes it (tests/test_serialise_nt.py).
 _NT_ESCAPES = {i: f"\\u{i:04X}" for i in (*range(0x20), 0x7F)} | {
     0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\",
 }  # fmt: skip
 _NT_TYPE = str(RDF_TYPE)
+_NT_STRING = f"<{XSD}string>"
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f]')
 _RARE_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -60,10 +63,61 @@ def nt_literal(value: str, language: str | None = None, datatype: str | None = N
             value = value.replace("\\", "\\\\").replace('"', '\\"')
             value = value.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
     if language:
-        return f'"{value}"@{language}'
-    if datatype:
+        return f'"{value}"@{language.lower()}'
+    if datatype and datatype != _NT_STRING:  # a plain literal is an xsd:string
         return f'"{value}"^^{datatype}'
     return f'"{value}"'
+
+
+_UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+_UNESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+LANG_STRING = f"{RDF}langString"
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1) or match.group(2)
+    if code:
+        return chr(int(code, 16))
+    if match.group(3) not in _UNESCAPED:
+        raise ValueError(f"échappement N-Triples inconnu : {match.group(0)}")
+    return _UNESCAPED[match.group(3)]
+
+
+def parse_nt_literal(term: str) -> tuple[str, str, str] | None:
+    r"""(lexical form, language, datatype IRI) of a literal in N-Triples form, the inverse of
+    ``nt_literal``; None for an IRI or a blank node.
+
+    >>> parse_nt_literal('"a\"b"@fr')[:2], parse_nt_literal('"3"^^<http://x/int>')
+    (('a"b', 'fr'), ('3', '', 'http://x/int'))
+    >>> parse_nt_literal("<http://x/a>") is None
+    True
+
+    :raises ValueError: an escape sequence N-Triples does not have.
+    """
+    if not term.startswith('"'):
+        return None
+    end = term.rfind('"')
+    lexical, suffix = term[1:end], term[end + 1 :]
+    if "\\" in lexical:
+        lexical = _UNESCAPE.sub(_unescape, lexical)
+    if suffix.startswith("@"):
+        return lexical, suffix[1:], LANG_STRING
+    return lexical, "", suffix[3:-1] if suffix else XSD_STRING
+
+
+def split_ntriples(ntriples: bytes) -> Iterator[NtTriple]:
+    """The triples of N-Triples written one per line with single spaces between terms, as
+    ``ntriples_lines`` and pyoxigraph write them: a plain split, many times faster than a
+    parser building library terms.
+
+    :raises ValueError: a line is not of that form.
+    """
+    for line in ntriples.decode("utf-8").split("\n"):
+        if line:
+            subject, predicate, rest = line.split(" ", 2)
+            if not rest.endswith(" ."):
+                raise ValueError(f"ligne N-Triples inattendue : {line[:80]}")
+            yield subject, predicate, rest[:-2]
 
 
 def ntriples_lines(triples: Iterable[NtTriple]) -> bytes:
@@ -100,7 +154,7 @@ def _turtle_head(prefixes: dict[str, str]) -> bytes:
     return (lines + "\n").encode("utf-8")
 
 
-def _turtle_body(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+def _turtle_body(triples: Statements, prefixes: dict[str, str]) -> bytes:
     if not triples:
         return b""
     data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
@@ -110,8 +164,7 @@ def _turtle_body(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
     )
 
 
-def ntriples_body(triples: list[ox.Triple], prefixes: dict[str, str] | None = None) -> bytes:
-    """N-Triples lines of ``triples`` in the order given (no prefixes in this format)."""
+def _ntriples_body(triples: Statements, prefixes: dict[str, str]) -> bytes:
     return "".join(f"{t} .\n" for t in triples).encode("utf-8")
 
 
@@ -143,10 +196,11 @@ def _jsonld_head(prefixes: dict[str, str]) -> bytes:
     return ('{\n  "@context": ' + context.replace("\n", "\n  ") + ',\n  "@graph": [\n').encode()
 
 
-def _jsonld_body(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+def _jsonld_body(triples: Statements, prefixes: dict[str, str]) -> bytes:
     """One node object per subject and per line, in the "@graph" array."""
     nodes: list[str] = []
-    for subject, group in groupby(triples, key=lambda t: t.subject):
+    statements: Iterable[ox.Triple | ox.Quad] = triples
+    for subject, group in groupby(statements, key=lambda t: t.subject):
         assert isinstance(subject, ox.NamedNode), "the mapping mints IRIs only"
         node: dict[str, Any] = {"@id": compact_iri(subject.value, prefixes)}
         values: dict[str, list[Any]] = {}
@@ -169,7 +223,7 @@ class Format:
     suffix: str
     media_type: str
     head: Callable[[dict[str, str]], bytes]
-    body: Callable[[list[ox.Triple], dict[str, str]], bytes]  # triples in writing order
+    body: Callable[[Statements, dict[str, str]], bytes]  # in writing order
     tail: bytes = b""
     separator: bytes = b""  # between the bodies of two batches
 
@@ -178,7 +232,7 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("turtle", ".ttl", "text/turtle", _turtle_head, _turtle_body),
-        Format("ntriples", ".nt", "application/n-triples", lambda _: b"", ntriples_body),
+        Format("ntriples", ".nt", "application/n-triples", lambda _: b"", _ntriples_body),
         Format(
             "jsonld",
             ".jsonld",

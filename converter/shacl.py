@@ -29,6 +29,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from converter.errors import InputError
 from converter.paths import SHAPES_FILE
+from converter.serialise import LANG_STRING, parse_nt_literal, split_ntriples
 from converter.validation import ShaclResult, ValidationReport, schema_graph
 
 Term = str  # an RDF term in N-Triples form
@@ -53,7 +54,6 @@ NUMERIC = {
     str(XSD.positiveInteger),
     str(XSD.nonNegativeInteger),
 }
-LANG_STRING, XSD_STRING = str(RDF.langString), str(XSD.string)
 TYPE, SUBCLASS = str(RDF.type), str(RDFS.subClassOf)
 
 
@@ -119,46 +119,14 @@ class Data:
 
 
 def read_lines(ntriples: bytes) -> Iterator[tuple[Term, str, Term]]:
-    """The triples of N-Triples written one per line with single spaces between terms, as
-    ``serialise.ntriples_lines`` and pyoxigraph write them (no comments, no blank nodes with
-    spaces): a plain split, many times faster than a parser building library terms."""
-    for line in ntriples.decode("utf-8").split("\n"):
-        if line:
-            subject, predicate, rest = line.split(" ", 2)
-            yield subject, predicate[1:-1], rest[:-2]
+    """The triples of N-Triples lines (``serialise.split_ntriples``) as ``Data`` reads them."""
+    return ((s, p[1:-1], o) for s, p, o in split_ntriples(ntriples))
 
 
 def from_library(triples: Iterable[ox.Triple | ox.Quad]) -> Iterator[tuple[Term, str, Term]]:
     """Library triples (or quads, graph ignored) as ``Data`` reads them."""
     for t in triples:
         yield str(t.subject), t.predicate.value, str(t.object)
-
-
-_UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
-_SIMPLE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-
-
-def _unescaped(match: re.Match[str]) -> str:
-    code = match.group(1) or match.group(2)
-    return chr(int(code, 16)) if code else _SIMPLE[match.group(3)]
-
-
-def literal(term: Term) -> tuple[str, str, str] | None:
-    """(lexical form, language, datatype IRI) of a literal term; None for an IRI or a blank
-    node.
-
-    >>> literal('"a\\"b"@fr')[:2], literal('"3"^^<http://x/int>'), literal("<http://x/a>")
-    (('a"b', 'fr'), ('3', '', 'http://x/int'), None)
-    """
-    if not term.startswith('"'):
-        return None
-    end = term.rfind('"')
-    lexical, suffix = term[1:end], term[end + 1 :]
-    if "\\" in lexical:
-        lexical = _UNESCAPE.sub(_unescaped, lexical)
-    if suffix.startswith("@"):
-        return lexical, suffix[1:], LANG_STRING
-    return lexical, "", suffix[3:-1] if suffix else XSD_STRING
 
 
 def _term(node: rdflib.term.Node) -> Term:
@@ -176,12 +144,12 @@ def _text(term: Term) -> str:
     """What a result shows of a term: an IRI or a literal's lexical form, a blank node's id."""
     if term.startswith("<"):
         return term[1:-1]
-    found = literal(term)
+    found = parse_nt_literal(term)
     return term[2:] if found is None else found[0]
 
 
 def _number(term: Term) -> Decimal | None:
-    found = literal(term)
+    found = parse_nt_literal(term)
     if found is not None and found[2] in NUMERIC:
         try:
             return Decimal(found[0])
@@ -209,7 +177,7 @@ class Shape:
 
     def values(self, data: Data, focus: Term) -> list[Term]:
         if len(self.path) == 1:  # the common case, without the set logic of longer paths
-            nodes = data.values(focus, self.path[0])
+            nodes = data.values(focus, self.path[0])  # the index's own list: read only
             return nodes if len(nodes) < 2 else list(dict.fromkeys(nodes))
         nodes = [focus]
         for predicate in self.path:
@@ -345,7 +313,7 @@ class Compiler:
 def _datatype(datatype: str, data: Data, focus: Term, values: list[Term]) -> list[Term | None]:
     failed: list[Term | None] = []
     for value in values:
-        found = literal(value)
+        found = parse_nt_literal(value)
         if found is None:
             failed.append(value)
         elif found[1]:
@@ -360,7 +328,7 @@ def _datatype(datatype: str, data: Data, focus: Term, values: list[Term]) -> lis
 
 def _language_in(tags: list[str], data: Data, focus: Term, values: list[Term]) -> list[Term | None]:
     def matches(value: Term) -> bool:
-        found = literal(value)
+        found = parse_nt_literal(value)
         if found is None or not found[1]:
             return False
         language = found[1].lower()

@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from converter.serialise import nt_literal, ntriples_lines, read_ntriples, sort_key, sorted_nt
+from converter.serialise import (
+    LANG_STRING,
+    XSD_STRING,
+    nt_literal,
+    ntriples_lines,
+    parse_nt_literal,
+    read_ntriples,
+    sort_key,
+    sorted_nt,
+    split_ntriples,
+)
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 AWKWARD = [
@@ -31,9 +41,28 @@ def test_literal_is_written_as_pyoxigraph_writes_it(text: str, language: str | N
 
 
 @given(st.text())
-def test_any_text_literal_is_written_as_pyoxigraph_writes_it(text: str) -> None:
+def test_any_text_literal_is_written_as_pyoxigraph_writes_it_and_read_back(text: str) -> None:
     assert nt_literal(text) == str(ox.Literal(text))
     assert nt_literal(text, "fr") == str(ox.Literal(text, language="fr"))
+    assert parse_nt_literal(nt_literal(text)) == (text, "", XSD_STRING)
+    assert parse_nt_literal(nt_literal(text, "fr")) == (text, "fr", LANG_STRING)
+
+
+def test_literals_are_normalised_as_pyoxigraph_does() -> None:
+    assert nt_literal("x", "FR") == str(ox.Literal("x", language="FR")) == '"x"@fr'
+    string = "http://www.w3.org/2001/XMLSchema#string"
+    assert nt_literal("x", datatype=f"<{string}>") == str(
+        ox.Literal("x", datatype=ox.NamedNode(string))
+    )
+
+
+def test_lines_that_are_not_n_triples_lines_are_refused() -> None:
+    lines = b'<http://x/a> <http://x/p> "v a l . u e" .\n<http://x/a> <http://x/p> <http://x/b> .\n'
+    assert list(split_ntriples(lines))[0] == ("<http://x/a>", "<http://x/p>", '"v a l . u e"')
+    with pytest.raises(ValueError):
+        list(split_ntriples(b'<http://x/a> <http://x/p> "v" .\r\n'))
+    with pytest.raises(ValueError):
+        parse_nt_literal('"\\q"')
 
 
 def test_typed_literal_and_lines_read_back_as_the_same_triples() -> None:

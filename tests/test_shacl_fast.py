@@ -10,7 +10,13 @@ import rdflib
 
 from converter.mapping import map_records
 from converter.model import ParseResult
-from converter.shacl import UnsupportedShape, compiled_shapes, validate_fast
+from converter.shacl import (
+    UnsupportedShape,
+    compiled_shapes,
+    read_lines,
+    validate_fast,
+    validate_terms,
+)
 from converter.validation import validate_graph, validate_triples
 from tests import test_shapes
 
@@ -43,6 +49,9 @@ def test_same_results_as_pyshacl_on_every_broken_graph(update: str) -> None:
     graph = test_shapes._graph(update)
     expected = validate_graph(graph).results
     assert validate_fast(_triples(graph)).results == expected
+    # as convert feeds it: N-Triples lines split without a parser
+    lines = ox.serialize(_triples(graph), format=ox.RdfFormat.N_TRIPLES)
+    assert validate_terms(read_lines(lines)).results == expected
     assert expected or not update
 
 
