@@ -4,8 +4,9 @@
                              [--queries-at 100000] [--keep DIR]
 
 For each size: generate the fiches (benchmarks/generate.py, not timed), then run the streaming
-``convert`` in a fresh process writing Turtle and N-Triples, and print its stages (seconds of the
-main process), fiches/s, triples/s and the peak RSS of the run (main process and its workers).
+``convert`` in a fresh process writing Turtle and N-Triples, and print fiches/s, triples/s and
+the peak RSS end to end (main process and workers), then the same for each stage (seconds of
+the process that runs it, and that process's peak RSS).
 At ``--naive-at``, the naive pipeline (one rdflib graph, one pyshacl call, rdflib Turtle) runs in
 the same way for the ratio. At ``--queries-at``, every library query runs five times on the
 graph in the local store and on ``cskg serve``; the median of each is printed.
@@ -37,9 +38,11 @@ start = time.perf_counter()
 done = convert([sys.argv[1]], Path(sys.argv[2]), jobs=int(sys.argv[3]), formats=("turtle", "ntriples"),
                timings=timings)
 wall = time.perf_counter() - start
+rss = {who: resource.getrusage(which).ru_maxrss / 1024
+       for who, which in (("main", resource.RUSAGE_SELF), ("workers", resource.RUSAGE_CHILDREN))}
 print(json.dumps({"wall": wall, "stages": timings, "triples": done.graph.triple_count,
                   "fiches": done.parsed.fiches_found, "violations": len(done.validation.violations),
-                  "warnings": len(done.validation.warnings)}))
+                  "warnings": len(done.validation.warnings), "rss": rss}))
 """
 
 NAIVE = """
@@ -58,6 +61,17 @@ validate(graph + schema_graph(), shacl_graph=shapes_graph(), inference="none", a
 graph.serialize(destination=sys.argv[2] + "/naive.ttl", format="turtle")
 print(json.dumps({"wall": time.perf_counter() - start, "triples": len(graph)}))
 """
+
+
+# The stages convert reports, where each runs (see converter.convert.convert).
+STAGES = (
+    ("parse", "main"),
+    ("map", "main"),
+    ("validate (workers)", "workers"),
+    ("encode (workers)", "workers"),
+    ("write", "main"),
+    ("wait", "main"),
+)
 
 
 def run_child(code: str, *args: str) -> tuple[dict[str, object], float]:
@@ -147,19 +161,37 @@ def main() -> None:
         "\n| fiches | triples | wall s | fiches/s | triples/s | peak RSS MiB | parse s | map s | validate s | write s |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    runs: dict[int, dict[str, object]] = {}
     for count in options.sizes:
         source = generate(count, folder)
         out = folder / f"out-{count}"
         figures, peak = run_child(CONVERT, str(source), str(out), str(options.jobs))
+        runs[count] = figures
         wall, triples = float(figures["wall"]), int(figures["triples"])  # type: ignore[arg-type]
         stages = figures["stages"]
         assert isinstance(stages, dict)
         per_fiche[count] = wall / count
         print(
             f"| {count:,} | {triples:,} | {wall:.1f} | {count / wall:,.0f} | {triples / wall:,.0f} | {peak:,.0f} | "
-            + " | ".join(f"{stages.get(s, 0):.1f}" for s in ("parse", "map", "validate", "write"))
+            + " | ".join(
+                f"{stages.get(s, 0):.1f}" for s in ("parse", "map", "validate (workers)", "write")
+            )
             + " |"
         )
+    print("\nEach stage on its own (seconds of the process that runs it; workers: summed over them):")
+    print("\n| fiches | stage | runs in | s | fiches/s | triples/s | peak RSS MiB |")
+    print("|---:|---|---|---:|---:|---:|---:|")
+    for count, figures in runs.items():
+        stages, rss = figures["stages"], figures["rss"]
+        assert isinstance(stages, dict) and isinstance(rss, dict)
+        triples = int(figures["triples"])  # type: ignore[arg-type]
+        for stage, where in STAGES:
+            spent = float(stages.get(stage, 0.0))
+            name = stage.removesuffix(" (workers)")
+            where = where if options.jobs > 1 else "main"
+            measured = spent and stage != "wait"  # waiting processes nothing
+            rate = f"{count / spent:,.0f} | {triples / spent:,.0f}" if measured else "– | –"
+            print(f"| {count:,} | {name} | {where} | {spent:.1f} | {rate} | {rss[where]:,.0f} |")
     if len(per_fiche) > 1:
         small, large = min(per_fiche), max(per_fiche)
         print(

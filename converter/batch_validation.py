@@ -12,6 +12,7 @@ N-Triples: they have parsed it already, and the main process, which maps, is the
 from __future__ import annotations
 
 import itertools
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,6 +29,8 @@ from converter.validation import ShaclResult, ValidationReport, validate_graph
 # The validators: the compiled one (default) and pyshacl, the reference it is tested against.
 VALIDATORS = ("rapide", "pyshacl")
 T = TypeVar("T")
+# a batch's validation results, its bodies by format name, and the seconds of each step
+Checked = tuple[list[ShaclResult], dict[str, bytes], dict[str, float]]
 K = TypeVar("K")
 
 
@@ -45,21 +48,25 @@ def check_and_encode(
     validator: str,
     formats: Iterable[str],
     prefixes: dict[str, str],
-) -> tuple[list[ShaclResult], dict[str, bytes]]:
+) -> Checked:
     """Validate a part of a graph given as N-Triples (its own triples and those of the
     resources it refers to), keeping the results about ``focus`` nodes only (all when None);
-    and the body of ``own`` in each of ``formats`` other than N-Triples.
-    A top-level function, so that worker processes can run it."""
+    and the body of ``own`` in each of ``formats`` other than N-Triples; with the seconds each
+    took. A top-level function, so that worker processes can run it."""
+    start = time.perf_counter()
     encoded = [FORMATS[name] for name in formats if name != "ntriples"]
     statements = list(ox.parse(own, format=ox.RdfFormat.N_TRIPLES)) if encoded else []
     bodies = {fmt.name: fmt.body(statements, prefixes) for fmt in encoded}
+    middle = time.perf_counter()
     if validator == "pyshacl":
         graph = rdflib.Graph()
         graph.parse(data=own + context, format="nt")
         results = validate_graph(graph).results
     else:
         results = validate_terms(itertools.chain(read_lines(own), read_lines(context))).results
-    return [r for r in results if focus is None or r.focus in focus], bodies
+    kept = [r for r in results if focus is None or r.focus in focus]
+    seconds = {"encode": middle - start, "validate": time.perf_counter() - middle}
+    return kept, bodies, seconds
 
 
 class OrderedWork(Generic[K, T]):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from converter.batch_validation import (
+    Checked,
     OrderedWork,
     check_and_encode,
     check_validator,
@@ -119,7 +120,6 @@ def parse(inputs: Iterable[str | Path], output: Path) -> tuple[ParseResult, list
 
 
 T = TypeVar("T")
-Checked = tuple[list[ShaclResult], dict[str, bytes]]  # a batch's results and its encodings
 
 
 class _Stopwatch:
@@ -128,6 +128,10 @@ class _Stopwatch:
     def __init__(self, timings: dict[str, float] | None) -> None:
         self.timings = timings
 
+    def add(self, stage: str, seconds: float) -> None:
+        if self.timings is not None:
+            self.timings[stage] = self.timings.get(stage, 0.0) + seconds
+
     def run(self, stage: str, function: Callable[..., T], *args: Any) -> T:
         if self.timings is None:
             return function(*args)
@@ -135,7 +139,7 @@ class _Stopwatch:
         try:
             return function(*args)
         finally:
-            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
+            self.add(stage, time.perf_counter() - start)
 
 
 def _map(mapper: Mapper, records: Iterable[Record]) -> list[NtTriple]:
@@ -162,9 +166,10 @@ def convert(
     Fiches stream through in batches of ``batch``: only one batch of records and triples is in
     memory at a time, with the resources actions share. Each batch is validated and encoded in
     Turtle and JSON-LD in one of ``jobs`` worker processes (in this one when ``jobs`` is 1).
-    ``timings``, when given, receives the seconds this process spends in each stage: "parse",
-    "map" (mapping and N-Triples encoding), "validate" (waiting for the workers, or validating
-    and encoding when there are none) and "write".
+    ``timings``, when given, receives the seconds spent in each stage: "parse", "map" (mapping
+    and N-Triples encoding), "wait" (for the workers; validating and encoding itself when there
+    are none) and "write" in this process; "validate" and "encode" (Turtle, JSON-LD) in the
+    workers, suffixed " (workers)".
     The output is written action after action in input order, then the shared resources.
 
     :raises InputError: an input or the COG tables cannot be read at all.
@@ -188,13 +193,15 @@ def convert(
     results: list[list[ShaclResult]] = []
 
     def settle(done: list[tuple[bytes, Checked]]) -> None:
-        for lines, (found, bodies) in done:
+        for lines, (found, bodies, seconds) in done:
             results.append(found)
+            for step, spent in seconds.items():
+                clock.add(f"{step} (workers)", spent)
             clock.run("write", writer.write, lines, bodies)
 
     def send(lines: bytes, context: bytes, focus: frozenset[str] | None) -> None:
         arguments = (lines, context, focus, validator, names, writer.prefixes)
-        settle(clock.run("validate", work.submit, lines, check_and_encode, *arguments))
+        settle(clock.run("wait", work.submit, lines, check_and_encode, *arguments))
 
     try:
         while part is not None:
@@ -207,7 +214,7 @@ def convert(
                 progress(parsed.fiches_found)
             part = clock.run("parse", next, parts, None)
         send(clock.run("map", ntriples_lines, mapper.take_shared()), b"", None)
-        settle(clock.run("validate", work.drain))
+        settle(clock.run("wait", work.drain))
         validation = merge_results(results)
         clock.run("write", writer.close)
         conversion = Conversion(parsed, mapper.graph, validation, [], cog.year)
