@@ -28,10 +28,10 @@ from converter.validation import ShaclResult, ValidationReport, validate_graph
 
 # The validators: the compiled one (default) and pyshacl, the reference it is tested against.
 VALIDATORS = ("rapide", "pyshacl")
-T = TypeVar("T")
 # a batch's validation results, its bodies by format name, and the seconds of each step
 Checked = tuple[list[ShaclResult], dict[str, bytes], dict[str, float]]
-K = TypeVar("K")
+K = TypeVar("K")  # what the caller keeps with a call
+T = TypeVar("T")  # what the call returns
 
 
 def check_validator(name: str) -> str:
