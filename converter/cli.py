@@ -6,6 +6,7 @@ Only this module prints, catches ``CskgError`` and chooses exit statuses (see th
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -452,6 +453,10 @@ def query(
     raise typer.Exit(EXIT_OK)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 @app.command()
 def serve(
     data: Annotated[
@@ -474,14 +479,19 @@ def serve(
     """Sert la sortie, l'ontologie et les vocabulaires sur un point d'accès SPARQL local.
 
     En mémoire par défaut (chargement à chaque démarrage, requêtes rapides) ; avec --store,
-    le magasin est réutilisé tel quel quand les fichiers n'ont pas changé. Ctrl-C arrête le
-    serveur proprement. Statut de sortie : 0 arrêt normal, 2 données, port ou serveur
+    le magasin est réutilisé tel quel quand les fichiers n'ont pas changé. Ctrl-C (ou SIGTERM)
+    arrête le serveur proprement. Statut de sortie : 0 arrêt normal, 2 données, port ou serveur
     inutilisables.
     """
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop, as Ctrl-C
     start = time.perf_counter()
-    with _reported():
-        files = served_files(data or last_output())
-        server, reused = serve_files(files, store=store, port=port)
+    try:
+        with _reported():
+            files = served_files(data or last_output())
+            server, reused = serve_files(files, store=store, port=port)
+    except KeyboardInterrupt:
+        out.print("chargement interrompu, serveur arrêté", markup=False)
+        raise typer.Exit(EXIT_OK) from None
     if store is None:
         seconds = time.perf_counter() - start
         where = f"en mémoire : {len(files)} fichiers en {seconds:.1f} s"

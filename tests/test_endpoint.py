@@ -19,6 +19,7 @@ from converter.endpoint import (
     fingerprint,
     free_port,
     load_files,
+    port_is_free,
     prepare_store,
     served_files,
     start_server,
@@ -231,7 +232,11 @@ def test_cskg_serve_prints_its_urls_answers_queries_and_stops_on_ctrl_c(
     command += ["--store", str(tmp_path / "store"), "--port", str(port)]
     for expected in ("chargé", "réutilisé"):
         process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=_ctrl_c_enabled,
         )
         try:
             lines = [process.stdout.readline() for _ in range(4)]  # type: ignore[union-attr]
@@ -252,7 +257,15 @@ def test_cskg_serve_prints_its_urls_answers_queries_and_stops_on_ctrl_c(
     assert os.path.exists(tmp_path / "store" / "cskg-fingerprint")
 
 
-def test_cskg_serve_loads_in_memory_by_default(outputs: tuple[Path, Path]) -> None:
+def _ctrl_c_enabled() -> None:
+    """In the child: Ctrl-C as in a terminal, even when the tests run from a background job
+    (a shell starts those with SIGINT ignored, and the child would inherit it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def test_cskg_serve_loads_in_memory_by_default_and_stops_on_sigterm(
+    outputs: tuple[Path, Path],
+) -> None:
     port = free_port()
     command = [str(Path(sys.executable).with_name("cskg")), "serve", "--data", str(outputs[1])]
     process = subprocess.Popen(
@@ -271,10 +284,11 @@ def test_cskg_serve_loads_in_memory_by_default(outputs: tuple[Path, Path]) -> No
         count = run_remote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", url)
         assert int(_rows(count)[0][0].split('"')[1]) == len(local)
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)  # as a service manager stops it
         out, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
     assert "serveur arrêté" in out and "Traceback" not in err
+    assert port_is_free("127.0.0.1", port)  # the oxigraph server went with it
 
 
 def test_a_file_the_server_refuses_is_named(tmp_path: Path, server: Server) -> None:
