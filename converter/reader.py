@@ -139,11 +139,27 @@ class _LineDecoder:
             raise InputError(
                 "octet nul : fichier binaire, pas un texte de fiches", path=self.path, line=line
             )
-        pieces = LINE_BREAK_BYTES.split(data)[::2]
         if final:
-            self.tail = b""
-        else:
-            self.tail, pieces = pieces[-1] + hold, pieces[:-1]
+            body, self.tail = data, b""
+        else:  # the complete lines; the last, unfinished one waits for the next read
+            cut = max(data.rfind(b"\n"), data.rfind(b"\r"))
+            if cut < 0:
+                self.tail = data + hold
+                return []
+            end = cut - 1 if data[cut - 1 : cut + 1] == b"\r\n" else cut
+            body, self.tail = data[:end], data[cut + 1 :] + hold
+        try:  # most chunks are valid UTF-8: decoded at once
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return self._line_by_line(LINE_BREAK_BYTES.split(body)[::2])
+        self.utf8_non_ascii = self.utf8_non_ascii or not body.isascii()
+        lines = [line.rstrip() for line in LINE_BREAK.split(text)]
+        self.lines += len(lines)
+        return lines
+
+    def _line_by_line(self, pieces: list[bytes]) -> list[str]:
+        """Lines of a chunk that is not all UTF-8: each line in UTF-8 if it can be, else in
+        Windows-1252 (or Latin-1), which the warnings name."""
         lines = []
         for piece in pieces:
             self.lines += 1
@@ -427,7 +443,9 @@ class _FicheReader:
         current: FicheField | None = None
         for index in range(body, self.end):
             line, number = self.lines[index], self.offset + index + 1
-            found = header_of(line)
+            stripped = line.strip()
+            short = 0 < len(stripped) <= _LONGEST_HEADER  # long lines are content: decided at once
+            found = _header_of_stripped(stripped) if short else None
             if found is not None:
                 again = found.name in self.header_lines
                 continuing = current is not None and current.name == found.name
@@ -445,7 +463,7 @@ class _FicheReader:
             if current is None:  # unreachable: a fiche starts with one of its opening headers
                 continue
             self.sections[current.name].append((number, line))
-            if (near := _near_header(line)) is not None:
+            if short and (near := _near_header(stripped)) is not None:
                 self.warn(
                     number,
                     f"ressemble à la rubrique « {near} » sans en être une : gardée comme contenu",
@@ -534,14 +552,14 @@ def _text(raw: list[tuple[int, str]]) -> str:
 _HEADER_KEYS = {key: f.header for key, f in HEADERS.items()}
 
 
-def _near_header(line: str) -> str | None:
-    """The header that ``line`` nearly spells (a typo or a cut header), if any.
+def _near_header(stripped: str) -> str | None:
+    """The header that a short line (without its blank edges) nearly spells (a typo or a cut
+    header), if any.
 
-    Only short bullet lines are looked at, and only against headers that start like them (a
-    typo in the first four letters goes unnoticed): the check must stay cheap on every line.
+    Only bullet lines are looked at, and only against headers that start like them (a typo in
+    the first four letters goes unnoticed): the check must stay cheap on every line.
     """
-    stripped = line.strip()
-    if len(stripped) > _LONGEST_HEADER or not has_bullet(stripped):
+    if not has_bullet(stripped):
         return None
     return _near_key(fold(strip_bullet(stripped)))
 

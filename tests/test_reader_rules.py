@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from converter.errors import InputError
 from converter.model import Diagnostic, ParseResult
@@ -326,3 +329,43 @@ def test_nul_byte_far_in_a_file_names_its_line(
     with pytest.raises(InputError) as caught:
         read_text(path)
     assert caught.value.line == 1504
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(
+        st.sampled_from(
+            [b"a", b" ", b"\n", b"\r", b"\r\n", "é".encode(), "€".encode("cp1252"), b"\x81", b"x "]
+        ),
+        max_size=60,
+    ),
+    cuts=st.lists(st.integers(min_value=1, max_value=9), min_size=1, max_size=20),
+)
+def test_decoding_in_chunks_gives_the_lines_of_a_line_by_line_decoding(
+    pieces: list[bytes], cuts: list[int]
+) -> None:
+    """Chunks are decoded whole when they are UTF-8, line by line otherwise: wherever the reads
+    cut the bytes, the lines, their count and the lines read as Windows-1252 are those of
+    decoding each line on its own."""
+    from converter.reader import _LineDecoder
+
+    data = b"Actions " + b"".join(pieces)  # a start that is no byte-order mark
+    expected, legacy = [], []
+    for number, line in enumerate(re.split(rb"\r\n|\r|\n", data), start=1):
+        try:
+            expected.append(line.decode("utf-8").rstrip())
+        except UnicodeDecodeError:
+            legacy.append(number)
+            try:
+                expected.append(line.decode("cp1252").rstrip())
+            except UnicodeDecodeError:
+                expected.append(line.decode("latin-1").rstrip())
+    decoder, lines, start = _LineDecoder("x.txt"), [], 0
+    for size in cuts * (len(data) // sum(cuts) + 1):
+        lines += decoder.feed(data[start : start + size])
+        start += size
+        if start >= len(data):
+            break
+    lines += decoder.feed(b"", final=True)
+    assert lines == expected
+    assert decoder.lines == len(expected) and decoder.legacy == legacy
