@@ -22,7 +22,7 @@ import pyoxigraph as ox
 import rdflib
 
 from converter.errors import UsageError
-from converter.serialise import FORMATS
+from converter.serialise import FORMATS, Statements
 from converter.shacl import read_lines, validate_terms
 from converter.validation import ShaclResult, ValidationReport, validate_graph
 
@@ -55,7 +55,9 @@ def check_and_encode(
     took. A top-level function, so that worker processes can run it."""
     start = time.perf_counter()
     encoded = [FORMATS[name] for name in formats if name != "ntriples"]
-    statements = list(ox.parse(own, format=ox.RdfFormat.N_TRIPLES)) if encoded else []
+    parsed = ox.parse(own, format=ox.RdfFormat.N_TRIPLES)
+    # parsed once for all formats; a single format streams them
+    statements: Statements = list(parsed) if len(encoded) > 1 else parsed
     bodies = {fmt.name: fmt.body(statements, prefixes) for fmt in encoded}
     middle = time.perf_counter()
     if validator == "pyshacl":

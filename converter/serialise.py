@@ -10,7 +10,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -39,7 +39,7 @@ XSD_STRING = XSD + "string"
 # mapping builds, cheaper to make, hash and write than library triples.
 NtTriple = tuple[str, str, str]
 # What the formats write: triples, or quads of the default graph as ``ox.parse`` reads them.
-Statements = Sequence[ox.Triple] | Sequence[ox.Quad]
+Statements = Iterable[ox.Triple] | Iterable[ox.Quad]
 # What N-Triples escapes in a literal, as pyoxigraph writes it (tests/test_serialise_nt.py).
 _NT_ESCAPES = {i: f"\\u{i:04X}" for i in (*range(0x20), 0x7F)} | {
     0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\",
@@ -155,8 +155,6 @@ def _turtle_head(prefixes: dict[str, str]) -> bytes:
 
 
 def _turtle_body(triples: Statements, prefixes: dict[str, str]) -> bytes:
-    if not triples:
-        return b""
     data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     assert data is not None
     return b"".join(
