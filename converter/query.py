@@ -26,7 +26,7 @@ from converter.paths import ONTOLOGY_FILE, QUERIES_DIR
 from converter.vocab import vocabulary_files
 
 PARAMETER_LINE = re.compile(
-    r'^#\s+\?(?P<name>\w+)\s+(?P<kind>texte|entier|iri|titre-ou-iri)\s+(?P<default>"[^"]*"|\S+)\s+(?P<help>.+)$'
+    r'^#\s+\?(?P<name>\w+)\s+(?P<kind>texte|entier|iri|libelle|titre-ou-iri)\s+(?P<default>"[^"]*"|\S+)\s+(?P<help>.+)$'
 )
 RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
@@ -42,13 +42,13 @@ RDF_SUFFIXES = {
     ".rdf": ox.RdfFormat.RDF_XML,
 }
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 
 
 @dataclass(frozen=True)
 class Parameter:
     name: str
-    kind: str  # texte, entier, iri or titre-ou-iri
+    kind: str  # texte, entier, iri, libelle or titre-ou-iri
     default: str  # as written in the query, a SPARQL term
     help: str
 
@@ -64,17 +64,21 @@ class LibraryQuery:
 
 
 def sparql_term(kind: str, value: str) -> str:
-    r"""``value`` written as a SPARQL term of ``kind``: the one escaping function.
+    r"""``value`` written as SPARQL for a ``VALUES`` block of ``kind``: the one escaping function.
+
+    ``texte`` is a string literal, ``entier`` an integer, ``iri`` an IRI. ``libelle`` is a
+    label in each form the graph may hold it: the string, and the string tagged ``@fr``;
+    ``titre-ou-iri`` adds the IRI when the value is an absolute IRI. Each form is a term the
+    query finds through the store's index, where comparing ``STR()`` would scan every value.
 
     >>> sparql_term("texte", 'a "b"} ; DROP ALL ; {\\')
     '"a \\"b\\"} ; DROP ALL ; {\\\\"'
     >>> sparql_term("entier", "2018"), sparql_term("iri", "https://example.org/a")
     ('2018', '<https://example.org/a>')
-    >>> sparql_term("titre-ou-iri", "Fête"), sparql_term("titre-ou-iri", "https://example.org/a")
-    ('"Fête"@fr', '<https://example.org/a>')
-
-    ``titre-ou-iri`` is a title in French, or an absolute IRI: written so that the query finds
-    the resource through an index, as the graph holds it (titles are tagged ``@fr``).
+    >>> print(sparql_term("libelle", "Fête"))
+    "Fête" "Fête"@fr
+    >>> print(sparql_term("titre-ou-iri", "https://example.org/a"))
+    "https://example.org/a" "https://example.org/a"@fr <https://example.org/a>
 
     :raises UsageError: the value is not of its kind.
     """
@@ -82,8 +86,8 @@ def sparql_term(kind: str, value: str) -> str:
         if not re.fullmatch(r"[+-]?[0-9]{1,30}", value.strip()):
             raise UsageError(f"entier attendu (30 chiffres au plus), pas « {value[:40]} »")
         return str(int(value))
-    if kind == "iri" or (kind == "titre-ou-iri" and _ABSOLUTE_IRI.fullmatch(value)):
-        if _IRI_FORBIDDEN.search(value) or ":" not in value:
+    if kind == "iri":
+        if not _is_absolute_iri(value):
             raise UsageError(f"IRI absolue attendue, pas « {value} »")
         return f"<{value}>"
     try:
@@ -97,7 +101,16 @@ def sparql_term(kind: str, value: str) -> str:
         .replace("\r", "\\r")
         .replace("\t", "\\t")
     )
-    return f'"{escaped}"@fr' if kind == "titre-ou-iri" else f'"{escaped}"'
+    if kind == "texte":
+        return f'"{escaped}"'
+    forms = [f'"{escaped}"', f'"{escaped}"@fr']
+    if kind == "titre-ou-iri" and _is_absolute_iri(value):
+        forms.append(f"<{value}>")
+    return " ".join(forms)
+
+
+def _is_absolute_iri(value: str) -> bool:
+    return bool(_ABSOLUTE_IRI.fullmatch(value)) and not _IRI_FORBIDDEN.search(value)
 
 
 def _read(path: Path) -> LibraryQuery:

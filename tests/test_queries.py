@@ -13,6 +13,7 @@ from converter.query import local_store
 from tests.conftest import SEED
 
 QUERIES = QUERIES_DIR
+THEME = "https://w3id.org/cskg/vocab/thematique/culture"
 
 
 @pytest.fixture(scope="module")
@@ -241,21 +242,77 @@ def test_text_values_are_bound_as_literals_and_match_exactly(store: ox.Store, ho
     before = len(store)
     assert _bound(store, "partenaire-unique", partenaire=hostile) == []
     assert _bound(store, "fiche-action", fiche=hostile) == []
-    for kind, language in (("texte", None), ("titre-ou-iri", "fr")):
-        echo = store.query(f"SELECT ?v WHERE {{ BIND({sparql_term(kind, hostile)} AS ?v) }}")
-        value = next(iter(echo))["v"]
-        assert isinstance(value, ox.Literal)
-        assert (value.value, value.language) == (hostile, language)
+    for kind, languages in (("texte", [""]), ("libelle", ["", "fr"]), ("titre-ou-iri", ["", "fr"])):
+        echo = store.query(f"SELECT ?v WHERE {{ VALUES ?v {{ {sparql_term(kind, hostile)} }} }}")
+        values = [solution["v"] for solution in echo]  # type: ignore[union-attr]
+        assert all(isinstance(v, ox.Literal) and v.value == hostile for v in values)
+        assert [v.language or "" for v in values] == languages  # type: ignore[union-attr]
     assert len(store) == before
 
 
-def test_a_title_or_iri_is_an_iri_only_when_absolute() -> None:
-    assert sparql_term("titre-ou-iri", "https://w3id.org/cskg/id/action/x") == (
-        "<https://w3id.org/cskg/id/action/x>"
+def test_a_title_or_iri_adds_the_iri_only_for_an_absolute_iri() -> None:
+    iri = "https://w3id.org/cskg/id/action/x"
+    assert sparql_term("titre-ou-iri", iri) == f'"{iri}" "{iri}"@fr <{iri}>'
+    assert sparql_term("titre-ou-iri", "urn:cskg:x").endswith(" <urn:cskg:x>")
+    for title in ("Voir https://exemple.fr", "https://exemple.fr/{projet}", "Fête"):
+        assert "<" not in sparql_term("titre-ou-iri", title)
+
+
+def test_an_action_is_found_by_a_title_that_looks_like_an_iri(tmp_path: Path) -> None:
+    data = tmp_path / "titre.ttl"
+    data.write_text(
+        "@prefix cskg: <https://w3id.org/cskg/def#> . @prefix dct: <http://purl.org/dc/terms/> .\n"
+        '<https://exemple.fr/a> a cskg:Action ; dct:title "https://jardins-partages.fr"@fr .\n',
+        encoding="utf-8",
     )
-    assert sparql_term("titre-ou-iri", "Voir https://exemple.fr") == '"Voir https://exemple.fr"@fr'
-    with pytest.raises(UsageError):
-        sparql_term("titre-ou-iri", "https://exemple.fr/a>b")
+    titled = local_store([data])
+    for value in ("https://jardins-partages.fr", "https://exemple.fr/a"):
+        actions = {row[0] for row in _bound(titled, "fiche-action", fiche=value)}
+        assert actions == {"https://exemple.fr/a"}, value
+
+
+@pytest.mark.parametrize(
+    ("budgets", "median"),
+    [
+        ([10, 20, 30, 30], "25"),  # even count, a repeated middle budget: the mean of the two
+        ([0, 0, 5, 50], "2.5"),
+        ([7], "7"),
+        ([9, 10, 100, 1000.5, 99999], "100"),  # across classes of magnitude
+        ([1500.25, 1500.75], "1500.5"),  # within one class
+        ([5, 50, 500, 5, 50], "50"),
+    ],
+)
+def test_the_median_budget_is_the_middle_one_or_the_mean_of_the_two(
+    tmp_path: Path, budgets: list[float], median: str
+) -> None:
+    lines = ["@prefix cskg: <https://w3id.org/cskg/def#> . @prefix schema: <https://schema.org/> ."]
+    for number, budget in enumerate(budgets):
+        lines.append(
+            f"<https://x.org/a{number}> a cskg:Action ; cskg:theme <{THEME}> ; "
+            f'cskg:budget [ schema:value "{budget}"^^<http://www.w3.org/2001/XMLSchema#decimal> ] .'
+        )
+    data = tmp_path / "budgets.ttl"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = _rows(local_store([data]), "budget-par-thematique")
+    assert [(int(n), Decimal(m)) for _, n, _, m in rows] == [(len(budgets), Decimal(median))]
+
+
+def test_counts_hold_when_the_graph_and_its_vocabularies_are_repeated_in_several_graphs(
+    store: ox.Store, tmp_path: Path
+) -> None:
+    """An endpoint may hold two editions, each with the ontology and the vocabularies: a query
+    on their union must not count a repeated triple twice."""
+    merged = ox.Store()
+    for number in (1, 2):
+        graph = ox.NamedNode(f"https://example.org/edition/{number}")
+        merged.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in store)
+    for name in ("actions-par-thematique", "actions-par-departement", "thematiques-associees",
+                 "structures-principales", "budget-par-thematique", "partenaire-unique"):  # fmt: skip
+        text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+        union = merged.query(text, use_default_graph_as_union=True)
+        names = [v.value for v in union.variables]  # type: ignore[union-attr]
+        rows = [tuple(s[n].value if s[n] is not None else "" for n in names) for s in union]  # type: ignore[union-attr]
+        assert sorted(rows) == sorted(_rows(store, name)), name
 
 
 @pytest.mark.parametrize(
