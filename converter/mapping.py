@@ -49,6 +49,7 @@ XSD_INTEGER = f"<{XSD}integer>"
 XSD_POSITIVE = f"<{XSD}positiveInteger>"
 A = str(RDF_TYPE)
 PREF_LABEL, ALT_LABEL = str(SKOS_PREF_LABEL), str(SKOS_ALT_LABEL)
+CONCEPT, IN_SCHEME = str(SKOS_CONCEPT), str(SKOS_IN_SCHEME)
 ORGANIZATION = f"<{ORG}Organization>"
 MONETARY_AMOUNT = f"<{SCHEMA}MonetaryAmount>"
 SCHEMA_VALUE = f"<{SCHEMA}value>"
@@ -355,10 +356,10 @@ class Mapper:
             return existing
         node = self.share(self.iris.mint(key, f"concept/{f.scheme}/{slug(value)}"))
         self.graph.unreviewed_concepts += 1
-        self.add(node, A, str(SKOS_CONCEPT))
+        self.add(node, A, CONCEPT)
         self.add(node, A, _c("UnreviewedConcept"))
         self.add(node, PREF_LABEL, nt_literal(value, "fr"))
-        self.add(node, str(SKOS_IN_SCHEME), f"<{VOCAB}{f.scheme}>")
+        self.add(node, IN_SCHEME, f"<{VOCAB}{f.scheme}>")
         return node
 
     def organisation(self, name: str, role: str) -> str:
