@@ -229,3 +229,19 @@ def test_messages_keep_colon_words_as_written(tmp_path: Path) -> None:
     dump.write_text("Note :x: :warning:\n" + fiche(), encoding="utf-8")
     result = runner.invoke(app, ["parse", str(dump), "-o", str(tmp_path / "o")])
     assert "« Note :x: :warning: »" in result.stderr
+
+
+def test_pyshacl_validator_reports_what_the_compiled_one_reports_through_convert(
+    tmp_path: Path,
+) -> None:
+    dump = tmp_path / "a.txt"
+    dump.write_text(
+        SEED.read_text(encoding="utf-8") + fiche(organiser="CENTRE SOCIAL X - Sartre"),
+        encoding="utf-8",
+    )
+    fast = convert([dump], tmp_path / "fast", jobs=2)
+    reference = convert([dump], tmp_path / "pyshacl", jobs=1, validator="pyshacl")
+    assert fast.validation.results == reference.validation.results
+    assert reference.validation.warnings  # the unlinked département: the comparison has results
+    for name in ("actions.ttl", "actions.nt", "actions.jsonld", "report.json"):
+        assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "pyshacl" / name).read_bytes()
