@@ -17,13 +17,33 @@ import unicodedata
 BULLET = re.compile(r"^[-\u2010\u2011\u2012\u2013\u2014\u2022*][ \t\u00a0\u202f]*")
 
 
+# Characters Unicode counts as letters that French text uses as apostrophes: punctuation here,
+# like "'" and "’", so that fold and slug treat every apostrophe alike.
+APOSTROPHE_LETTERS = "\u02bc\u02bb\u02b9\u02bd"
+# Latin letters NFKD does not decompose, spelt in ASCII for slugs ("cœur" -> "coeur").
+_LATIN_LETTERS = str.maketrans(
+    {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
+def _letters(text: str) -> str:
+    """``text`` decomposed and case-folded, accents removed, apostrophe letters made blanks."""
+    decomposed = unicodedata.normalize("NFKD", text).casefold()
+    return "".join(
+        " " if c in APOSTROPHE_LETTERS else c for c in decomposed if not unicodedata.combining(c)
+    )
+
+
 @functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower-case letters and digits only, accents removed: the key to compare labels."""
+    """Lower-case letters and digits only, accents removed: the key to compare labels.
+
+    >>> fold("Conseil d’usagers") == fold("conseil d'usagers") == fold("Conseil dʼusagers")
+    True
+    """
     if text.isascii():
         return _NOT_ASCII_ALNUM.sub("", text.lower())
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed.casefold() if c.isalnum() and not unicodedata.combining(c))
+    return "".join(c for c in _letters(text) if c.isalnum())
 
 
 _NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -45,15 +65,20 @@ def has_bullet(text: str) -> bool:
 def slug(text: str, *, max_length: int = 80) -> str:
     """A readable IRI segment: ASCII lower-case words joined by "-", cut at a word boundary.
 
-    Text with no Latin letter or digit gets a short hash instead, so a slug is never empty.
+    Every character that is not a letter or digit separates words, whatever the apostrophe,
+    dash or space typed: two texts that ``fold`` finds equal for such variants get one slug.
+    Letters of other scripts are left out; text with no Latin letter or digit gets a short hash
+    instead, so a slug is never empty.
 
     >>> slug("Fête de quartier de Chennevières"), slug("Un ou plusieurs partenaire(s)")
     ('fete-de-quartier-de-chennevieres', 'un-ou-plusieurs-partenaire-s')
-    >>> slug("💡")
-    'x-76bf0cfe'
+    >>> slug("Conseil d’usagers") == slug("Conseil d'usagers") == "conseil-d-usagers"
+    True
+    >>> slug("Cœur de ville"), slug("💡")
+    ('coeur-de-ville', 'x-76bf0cfe')
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    spelt = "".join(c if c.isalnum() else " " for c in _letters(text)).translate(_LATIN_LETTERS)
+    ascii_text = unicodedata.normalize("NFKD", spelt).encode("ascii", "ignore").decode("ascii")
     words = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     if len(words) > max_length:
         cut = words[: max_length + 1]
