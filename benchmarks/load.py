@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from converter.endpoint import free_port, serve_files, served_files  # noqa: E402
+from converter.errors import RemoteError  # noqa: E402
 from converter.query import bind, library, local_store, run_local, run_remote  # noqa: E402
 
 
@@ -87,7 +88,7 @@ def main() -> None:
             start = time.perf_counter()
             try:
                 answer = rows(run_remote(text, server.query_url, timeout=120))
-            except Exception as error:  # noqa: BLE001 - counted and printed, the load goes on
+            except RemoteError as error:  # counted and printed, the load goes on
                 with lock:
                     errors.append(f"{name}: {error}")
                 continue

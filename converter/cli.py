@@ -1,10 +1,12 @@
 """The ``cskg`` command: parses options, calls one library function, prints with rich.
 
-Only this module prints, catches ``CskgError`` and chooses exit statuses (see the README).
+Only this module (and ``usage``, for the command line's own texts) prints, catches
+``CskgError`` and chooses exit statuses (see the README).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -25,17 +27,21 @@ from rich.table import Table
 from rich.text import Text
 
 from converter import __version__
-from converter.convert import GRAPH_NAME, last_output
 from converter.convert import convert as run_conversion
 from converter.convert import parse as run_parse
 from converter.endpoint import serve_files, served_files
-from converter.errors import CskgError, UsageError
-from converter.model import Diagnostic
+from converter.errors import CskgError, NothingConverted, UsageError
+from converter.model import Diagnostic, ParseResult
+from converter.outputs import REPORT_NAME, DataChoice, choose_data
+from converter.outputs import graph_file as graph_file_of
 from converter.paths import COG_DIR, SHAPES_FILE
-from converter.publish import DEFAULT_GRAPH, Endpoint
+from converter.publish import Endpoint
 from converter.publish import publish as run_publish
 from converter.query import (
+    Resolver,
+    absent_values,
     bind,
+    kept,
     library,
     load_query,
     local_store,
@@ -43,16 +49,20 @@ from converter.query import (
     results_bytes,
     run_local,
     run_remote,
+    solutions,
 )
 from converter.release import load_config
 from converter.release import release as run_release
+from converter.remote import DEFAULT_GRAPH, check_endpoint_url, credentials_for
 from converter.serialise import compact_iri
 from converter.territory import load_cog
+from converter.usage import FrenchCommand, FrenchGroup
 from converter.validation import ShaclResult, ValidationReport, parse_rdf, validate_graph
 from converter.vocab import CSKG, DEFAULT_BASE_IRI
 
 # Exit statuses, documented in the README.
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_NOTHING = NothingConverted.exit_code  # no fiche became an action: nothing replaced
 SHOWN_DIAGNOSTICS = 40
 CSKG_ACTION = rdflib.URIRef(CSKG + "Action")
 CSKG_FILE = rdflib.URIRef(CSKG + "sourceFile")
@@ -69,12 +79,15 @@ typer.rich_utils.REQUIRED_LONG_STRING = "[obligatoire]"
 typer.rich_utils.DEFAULT_STRING = "[défaut : {}]"
 
 app = typer.Typer(
+    cls=FrenchGroup,
     help="cskg : des fiches d'actions des centres sociaux aux données ouvertes liées.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # help paragraphs reflow to the terminal's width
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+command = functools.partial(app.command, cls=FrenchCommand)
 
 
 def _version(value: bool) -> None:
@@ -129,77 +142,126 @@ def _print_diagnostics(kind: str, diagnostics: list[Diagnostic], report: str) ->
         )
 
 
-@app.command()
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """No fiche became an action: what the reader found, why, and exit status 4."""
+    try:
+        yield
+    except NothingConverted as refused:
+        report = str(refused.report)
+        _print_diagnostics("avertissement", refused.parsed.warnings, report)
+        _print_diagnostics("rejet", refused.parsed.rejected, report)
+        err.print(f"erreur : {refused}", markup=False)
+        raise typer.Exit(EXIT_NOTHING) from None
+
+
+def _reading(what: DataChoice) -> None:
+    """Say which output a command reads: nobody queries another folder's graph unknowingly."""
+    err.print(f"données : {what.folder} ({what.why})", markup=False)
+
+
+@command()
 def parse(
     files: Annotated[
         list[Path],
         typer.Argument(
+            metavar="FICHIER",
             help="Fiches au format texte, ou tables .csv / .jsonl déjà produites par cskg.",
             show_default=False,
         ),
     ],
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Dossier où écrire les résultats.")
+        Path,
+        typer.Option("-o", "--output", metavar="DOSSIER", help="Dossier où écrire les résultats."),
     ] = Path("output"),
 ) -> None:
     """Lit des fiches et écrit actions.jsonl, actions.csv et parse-report.json.
 
-    Statut de sortie : 0 toutes les fiches lues, 1 des fiches rejetées, 2 entrée illisible.
+    Statut de sortie : 0 toutes les fiches lues ; 1 des fiches rejetées ; 2 entrée illisible
+    ou mauvais usage ; 4 aucune fiche lue (rien n'est remplacé, refused-report.json dit
+    pourquoi).
     """
-    with _reported():
+    with _reported(), _refusals():
         result, written = run_parse(files, output)
-    report = written[-1]
-    _print_diagnostics("avertissement", result.warnings, str(report))
-    _print_diagnostics("rejet", result.rejected, str(report))
-    parsed, rejected = len(result.records), len(result.rejected)
+    _print_parse_summary(result, str(written[-1]))
+    out.print("écrit : " + ", ".join(str(p) for p in written), markup=False)
+    if result.fiches_found != len(result.records) + len(result.rejected):
+        raise typer.Exit(EXIT_INTERNAL)  # the reader's promise; never expected to break
+    raise typer.Exit(EXIT_REJECTED if result.rejected else EXIT_OK)
+
+
+def _print_parse_summary(result: ParseResult, report: str) -> None:
+    _print_diagnostics("avertissement", result.warnings, report)
+    _print_diagnostics("rejet", result.rejected, report)
     out.print(
-        f"{result.fiches_found} fiche(s) trouvée(s) : {parsed} lue(s), {rejected} rejetée(s), "
-        f"{len(result.warnings)} avertissement(s)",
+        f"{result.fiches_found} fiche(s) trouvée(s) : {len(result.records)} lue(s), "
+        f"{len(result.rejected)} rejetée(s), {len(result.warnings)} avertissement(s)",
         markup=False,
     )
-    out.print("écrit : " + ", ".join(str(p) for p in written), markup=False)
-    if result.fiches_found != parsed + rejected:  # the reader's promise; never expected to break
-        raise typer.Exit(EXIT_INTERNAL)
-    raise typer.Exit(EXIT_REJECTED if rejected else EXIT_OK)
 
 
-@app.command()
+@command()
 def convert(
     inputs: Annotated[
         list[Path],
         typer.Argument(
+            metavar="FICHIER",
             help="Fiches au format texte, ou tables .csv / .jsonl produites par cskg parse.",
             show_default=False,
         ),
     ],
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Dossier où écrire le graphe et le rapport.")
+        Path,
+        typer.Option(
+            "-o", "--output", metavar="DOSSIER", help="Dossier où écrire le graphe et le rapport."
+        ),
     ] = Path("output"),
     base_iri: Annotated[
         str,
-        typer.Option("--base-iri", help="Préfixe des IRI des actions, structures, organisations."),
+        typer.Option(
+            "--base-iri",
+            metavar="IRI",
+            help="Préfixe des IRI des actions, structures, organisations.",
+        ),
     ] = DEFAULT_BASE_IRI,
     cog: Annotated[
-        Path, typer.Option("--cog", help="Dossier des tables du COG (v_region_AAAA.csv…).")
+        Path,
+        typer.Option(
+            "--cog",
+            metavar="DOSSIER",
+            show_default=False,
+            help="Dossier des tables du COG (v_region_AAAA.csv…) ; défaut : le COG 2026 fourni.",
+        ),
     ] = COG_DIR,
     jobs: Annotated[
         int,
-        typer.Option("--jobs", "-j", min=1, help="Processus de validation (défaut : les cœurs)."),
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            show_default=False,
+            help="Processus de validation, au moins 1 ; défaut : un par cœur.",
+        ),
     ] = os.cpu_count() or 1,
     validator: Annotated[
         str,
         typer.Option(
-            "--validator", help="Validateur SHACL : rapide (compilé, par défaut) ou pyshacl."
+            "--validator",
+            metavar="rapide|pyshacl",
+            help="Validateur SHACL : rapide (compilé) ou pyshacl.",
         ),
     ] = "rapide",
 ) -> None:
     """Convertit des fiches en graphe RDF validé : actions.ttl, .nt, .jsonld et report.json.
 
     Les fiches passent par lots (mémoire bornée), validés en parallèle sur --jobs processus.
-    Statut de sortie : 0 graphe conforme, 1 violations SHACL ou fiches rejetées, 2 entrée
-    illisible ou mauvais usage.
+    Les quatre fichiers sont remplacés ensemble, ou pas du tout.
+
+    Statut de sortie : 0 graphe conforme ; 1 violations SHACL ou fiches rejetées ; 2 entrée
+    illisible ou mauvais usage ; 4 aucune fiche convertie (la sortie précédente est gardée,
+    refused-report.json dit pourquoi).
     """
-    with _reported(), _progress("fiches converties") as advance:
+    with _reported(), _refusals(), _progress("fiches converties") as advance:
         done = run_conversion(
             inputs,
             output,
@@ -209,12 +271,14 @@ def convert(
             validator=validator,
             progress=advance,
         )
-    report = str(output / "report.json")
+    report = str(output / REPORT_NAME)
     _print_diagnostics("avertissement", done.parsed.warnings + done.graph.warnings, report)
     _print_diagnostics("rejet", done.parsed.rejected, report)
     for result in done.validation.violations[:SHOWN_DIAGNOSTICS]:
         err.print(
-            f"violation SHACL : {result.focus} {result.path} : {result.message}", markup=False
+            f"violation SHACL ({result.constraint}) : {result.focus} {result.path} : "
+            f"{result.message}",
+            markup=False,
         )
     graph, validation = done.graph, done.validation
     out.print(
@@ -284,29 +348,41 @@ def _print_validation(graph: rdflib.Graph, report: ValidationReport) -> None:
         for result in results:
             focus = "" if result.focus == name else f"{result.focus} : "
             value = f" [{result.value}]" if result.value else ""
+            severity = "violation" if result.severity == "Violation" else "avertissement"
             out.print(
-                f"  {result.severity} : {focus}{result.path} : {result.message}{value}",
+                f"  {severity} ({result.constraint}) : {focus}{result.path} : "
+                f"{result.message}{value}",
                 markup=False,
             )
     _print_verdict(report)
 
 
-@app.command()
+@command()
 def validate(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="Fichiers RDF (Turtle, N-Triples, JSON-LD) à valider.", show_default=False
+            metavar="FICHIER",
+            help="Fichiers RDF (Turtle, N-Triples, JSON-LD) à valider.",
+            show_default=False,
         ),
     ],
     shapes: Annotated[
-        Path, typer.Option("--shapes", help="Formes SHACL à appliquer.")
+        Path,
+        typer.Option(
+            "--shapes",
+            metavar="FICHIER",
+            show_default=False,
+            help="Formes SHACL à appliquer ; défaut : shapes/cskg.shapes.ttl.",
+        ),
     ] = SHAPES_FILE,
 ) -> None:
     """Valide des fichiers RDF avec les formes SHACL, ontologie et vocabulaires chargés.
 
-    Le rapport est groupé par action, avec son titre et sa ligne dans la fiche source.
-    Statut de sortie : 0 conforme, 1 violations, 2 fichier illisible.
+    Le rapport est groupé par action, avec son titre et sa ligne dans la fiche source, et dit
+    quelle contrainte chaque résultat enfreint.
+
+    Statut de sortie : 0 conforme ; 1 violations ; 2 fichier illisible ou mauvais usage.
     """
     with _reported():
         graph = rdflib.Graph()
@@ -317,19 +393,30 @@ def validate(
     raise typer.Exit(EXIT_OK if report.conforms else EXIT_REJECTED)
 
 
-@app.command()
+@command()
 def territory(
     labels: Annotated[
         list[str] | None,
-        typer.Argument(help="Départements à résoudre, en nom ou en code.", show_default=False),
+        typer.Argument(
+            metavar="DÉPARTEMENT",
+            help="Départements à résoudre, en nom ou en code.",
+            show_default=False,
+        ),
     ] = None,
     cog: Annotated[
-        Path, typer.Option("--cog", help="Dossier des tables du COG (v_region_AAAA.csv…).")
+        Path,
+        typer.Option(
+            "--cog",
+            metavar="DOSSIER",
+            show_default=False,
+            help="Dossier des tables du COG (v_region_AAAA.csv…) ; défaut : le COG 2026 fourni.",
+        ),
     ] = COG_DIR,
 ) -> None:
     """Affiche le COG utilisé (année, contenu) et résout des noms de départements.
 
-    Statut de sortie : 0 tout est résolu, 1 un nom n'est pas résolu, 2 COG illisible.
+    Statut de sortie : 0 tout est résolu ; 1 un nom n'est pas résolu ; 2 COG illisible ou
+    mauvais usage.
     """
     with _reported():
         index = load_cog(cog)
@@ -363,18 +450,15 @@ class ResultFormat(StrEnum):
     json = "json"
 
 
-def _credentials() -> tuple[str, str] | None:
-    """From CSKG_ENDPOINT_USER / CSKG_ENDPOINT_PASSWORD, else None (never from options)."""
-    user, password = os.environ.get("CSKG_ENDPOINT_USER"), os.environ.get("CSKG_ENDPOINT_PASSWORD")
-    return (user, password or "") if user else None
-
-
 def _print_table(results: ox.QuerySolutions | ox.QueryBoolean) -> None:
     if isinstance(results, ox.QueryBoolean):
         out.print("oui" if bool(results) else "non")
         return
     names = [v.value for v in results.variables]
-    table = Table(*names, show_lines=False, highlight=False)
+    # cells fold onto several lines rather than being cut: an IRI is read whole
+    table = Table(highlight=False)
+    for name in names:
+        table.add_column(name, overflow="fold")
     rows = 0
     for solution in results:
         cells = []
@@ -392,31 +476,54 @@ def _print_table(results: ox.QuerySolutions | ox.QueryBoolean) -> None:
     out.print(f"{rows} ligne(s)", markup=False)
 
 
-@app.command()
+def _empty(results: ox.QuerySolutions | ox.QueryBoolean) -> bool:
+    return isinstance(results, ox.QuerySolutions) and next(iter(results), None) is None
+
+
+@command()
 def query(
     name: Annotated[
         str | None,
         typer.Argument(
-            help="Nom d'une requête de la bibliothèque, ou fichier .rq.", show_default=False
+            metavar="REQUÊTE",
+            help="Nom d'une requête de la bibliothèque, fichier .rq, ou - pour l'entrée standard.",
+            show_default=False,
         ),
     ] = None,
     list_queries: Annotated[
-        bool, typer.Option("--list", help="Liste les requêtes de la bibliothèque et leur question.")
+        bool,
+        typer.Option("--list", help="Liste les requêtes de la bibliothèque et leurs paramètres."),
     ] = False,
     data: Annotated[
         list[Path] | None,
         typer.Option(
-            "--data", help="Fichier RDF à interroger (défaut : sortie du dernier convert)."
+            "--data",
+            metavar="CHEMIN",
+            show_default=False,
+            help="Dossier de sortie ou fichier RDF à interroger ; défaut : la sortie du dernier "
+            "cskg convert lancé depuis ce dossier, sinon ./output.",
         ),
     ] = None,
     endpoint: Annotated[
-        str | None, typer.Option("--endpoint", help="URL d'un point d'accès SPARQL à interroger.")
+        str | None,
+        typer.Option(
+            "--endpoint", metavar="URL", help="URL d'un point d'accès SPARQL à interroger."
+        ),
     ] = None,
     graph: Annotated[
-        str | None, typer.Option("--graph", help="Graphe nommé à interroger sur le point d'accès.")
-    ] = None,
+        str,
+        typer.Option(
+            "--graph",
+            metavar="IRI",
+            help="Graphe nommé interrogé sur le point d'accès (celui que cskg publish "
+            "remplit) ; \"\" pour le graphe par défaut du serveur.",
+        ),
+    ] = DEFAULT_GRAPH,
     param: Annotated[
-        list[str] | None, typer.Option("--param", help="Valeur d'un paramètre : nom=valeur.")
+        list[str] | None,
+        typer.Option(
+            "--param", metavar="NOM=VALEUR", help="Valeur d'un paramètre de la requête."
+        ),
     ] = None,
     fmt: Annotated[
         ResultFormat, typer.Option("--format", help="Sortie : table, csv, tsv ou json.")
@@ -424,70 +531,122 @@ def query(
 ) -> None:
     """Lance une requête SPARQL de la bibliothèque (ou un fichier .rq), en local ou à distance.
 
-    Les paramètres sont liés comme des termes RDF, jamais collés tels quels dans la requête.
-    Statut de sortie : 0 réussite, 2 requête, paramètre, données ou point d'accès inutilisables.
+    Les paramètres sont liés comme des termes RDF, jamais collés tels quels dans la requête ;
+    départements (nom ou code), libellés et noms sont lus comme le fait cskg convert, sans
+    tenir compte de la casse ni des accents.
+
+    Statut de sortie : 0 réussite ; 2 requête, paramètre, données ou point d'accès
+    inutilisables.
     """
     with _reported():
         if list_queries:
-            for item in library():
-                params = ", ".join(f"{p.name}={p.default}" for p in item.parameters.values())
-                out.print(
-                    f"{item.name} : {item.question}" + (f" [{params}]" if params else ""),
-                    markup=False,
-                )
+            _print_library()
             raise typer.Exit(EXIT_OK)
         if name is None:
             raise UsageError("nommez une requête (cskg query --list les montre toutes)")
         chosen = load_query(name)
-        text = bind(chosen, parse_parameters(param or []))
+        values = parse_parameters(param or [])
         if endpoint:
-            results = run_remote(text, endpoint, graph=graph, credentials=_credentials())
+            url = check_endpoint_url(endpoint)
+            credentials = credentials_for(url)
+
+            def run(text: str) -> ox.QuerySolutions | ox.QueryBoolean:
+                return run_remote(text, url, graph=graph or None, credentials=credentials)
+
+            err.print(f"données : {url}, graphe {graph or 'par défaut'}", markup=False)
         else:
-            files = data or [last_output() / GRAPH_NAME]
-            results = run_local(text, local_store(files))
+            if data:
+                files = [graph_file_of(path) for path in data]
+            else:
+                choice = choose_data(None)
+                _reading(choice)
+                files = [graph_file_of(choice.folder)]
+            store = local_store(files)
+
+            def run(text: str) -> ox.QuerySolutions | ox.QueryBoolean:
+                return run_local(text, store)
+
+        def select(text: str) -> list[dict[str, str]]:
+            return solutions(run(text))
+
+        resolver = Resolver(select)
+        text = bind(chosen, values, resolver=resolver)
+        results = kept(run(text))
+        notes = list(resolver.notes)
+        if _empty(results()):
+            notes += absent_values(chosen, values, select)
+            if endpoint and not select("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"):
+                notes.append(
+                    f"le graphe {graph or 'par défaut'} est vide sur ce point d'accès : "
+                    "publiez d'abord (cskg publish) ou choisissez --graph"
+                )
+    for note in notes:
+        err.print(f"avertissement : {note}", markup=False)
     if fmt is ResultFormat.table:
-        _print_table(results)
+        _print_table(results())
     else:
-        sys.stdout.buffer.write(results_bytes(results, fmt.value))
+        sys.stdout.buffer.write(results_bytes(results(), fmt.value))
         sys.stdout.buffer.flush()
     raise typer.Exit(EXIT_OK)
+
+
+def _print_library() -> None:
+    for item in library():
+        out.print(f"{item.name} : {item.question}", markup=False)
+        for p in item.parameters.values():
+            out.print(
+                f"    --param {p.name}=…  {p.meaning} ; {p.help_fr} (défaut : {p.default})",
+                markup=False,
+            )
 
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-@app.command()
+DATA_HELP = (
+    "Dossier de sortie (ou fichier RDF) ; défaut : la sortie du dernier cskg convert lancé "
+    "depuis ce dossier, sinon ./output."
+)
+
+
+@command()
 def serve(
     data: Annotated[
         Path | None,
-        typer.Option(
-            "--data",
-            help="Dossier (ou fichier .ttl) de la sortie à servir (défaut : dernier convert).",
-        ),
+        typer.Option("--data", metavar="CHEMIN", show_default=False, help=DATA_HELP),
     ] = None,
     store: Annotated[
         Path | None,
         typer.Option(
             "--store",
+            metavar="DOSSIER",
             help="Dossier d'un magasin persistant (réutilisé s'il est à jour) ; "
             "sans cette option, les données sont chargées en mémoire.",
         ),
     ] = None,
-    port: Annotated[int, typer.Option("--port", help="Port d'écoute sur 127.0.0.1.")] = 7878,
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", help="Port d'écoute sur 127.0.0.1 (1 à 65535).")
+    ] = 7878,
 ) -> None:
     """Sert la sortie, l'ontologie et les vocabulaires sur un point d'accès SPARQL local.
 
     En mémoire par défaut (chargement à chaque démarrage, requêtes rapides) ; avec --store,
     le magasin est réutilisé tel quel quand les fichiers n'ont pas changé. Ctrl-C (ou SIGTERM)
-    arrête le serveur proprement. Statut de sortie : 0 arrêt normal, 2 données, port ou serveur
-    inutilisables.
+    arrête le serveur proprement.
+
+    Statut de sortie : 0 arrêt normal ; 2 données, port ou serveur inutilisables, ou mauvais
+    usage.
     """
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop, as Ctrl-C
     start = time.perf_counter()
     try:
         with _reported():
-            files = served_files(data or last_output())
+            if not 1 <= port <= 65535:
+                raise UsageError(f"--port : un port va de 1 à 65535, pas {port}")
+            choice = choose_data(data)
+            _reading(choice)
+            files = served_files(choice.folder)
             server, reused = serve_files(files, store=store, port=port)
     except KeyboardInterrupt:
         out.print("chargement interrompu, serveur arrêté", markup=False)
@@ -511,42 +670,66 @@ def serve(
     raise typer.Exit(EXIT_OK)
 
 
-@app.command()
+@command()
 def publish(
     endpoint: Annotated[
         str,
         typer.Option(
-            "--endpoint", help="URL du point d'accès SPARQL (requêtes).", show_default=False
+            "--endpoint",
+            metavar="URL",
+            help="URL du point d'accès SPARQL (requêtes).",
+            show_default=False,
         ),
     ],
     graph: Annotated[
-        str, typer.Option("--graph", help="IRI du graphe nommé à remplacer.")
+        str,
+        typer.Option(
+            "--graph",
+            metavar="IRI",
+            help="IRI du graphe nommé à remplacer (celui que cskg query --endpoint lit).",
+        ),
     ] = DEFAULT_GRAPH,
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="Dossier de la sortie à publier (défaut : dernier convert)."),
+        typer.Option("--data", metavar="CHEMIN", show_default=False, help=DATA_HELP),
     ] = None,
     update_url: Annotated[
         str | None,
-        typer.Option("--update", help="URL de mise à jour SPARQL, si elle n'est pas devinée."),
+        typer.Option(
+            "--update", metavar="URL", help="URL de mise à jour SPARQL, si elle n'est pas devinée."
+        ),
     ] = None,
     store_url: Annotated[
         str | None,
-        typer.Option("--graph-store", help="URL du Graph Store HTTP, si elle n'est pas devinée."),
+        typer.Option(
+            "--graph-store",
+            metavar="URL",
+            help="URL du Graph Store HTTP, si elle n'est pas devinée.",
+        ),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Délai d'attente par requête, en secondes.")
+        float,
+        typer.Option("--timeout", metavar="SECONDES", help="Délai d'attente par requête."),
     ] = 60,
 ) -> None:
     """Publie la sortie (avec ontologie et vocabulaires) dans un graphe nommé, remplacé d'un coup.
 
     Identifiants : variables CSKG_ENDPOINT_USER et CSKG_ENDPOINT_PASSWORD, ou ~/.netrc.
-    Statut de sortie : 0 publié et vérifié, 2 données, point d'accès ou publication en échec
-    (le graphe publié garde alors sa version précédente).
+
+    Statut de sortie : 0 publié et vérifié ; 2 données, point d'accès ou publication en échec
+    (le graphe publié garde alors sa version précédente), ou mauvais usage.
     """
     with _reported():
+        if timeout <= 0:
+            raise UsageError(f"--timeout : un délai positif en secondes, pas {timeout:g}")
+        if update_url is not None:
+            check_endpoint_url(update_url, option="--update")
+        if store_url is not None:
+            check_endpoint_url(store_url, option="--graph-store")
         target = Endpoint.from_url(endpoint, update=update_url, store=store_url, timeout=timeout)
-        done = run_publish(data or last_output(), target, graph)
+        choice = choose_data(data)
+        _reading(choice)
+        done = run_publish(choice.folder, target, graph)
     method = "Graph Store HTTP" if done.method == "graph-store" else "SPARQL Update par lots"
     out.print(
         f"publié : {done.triples} triplets dans <{done.graph}> ({method}, "
@@ -556,7 +739,7 @@ def publish(
     raise typer.Exit(EXIT_OK)
 
 
-@app.command()
+@command()
 def release(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Dossier de la publication.")
@@ -591,7 +774,9 @@ def release(
         settings = load_config(
             config, base_url=base_url, endpoint=endpoint, licence=licence, issued=issued
         )
-        done = run_release(data or last_output(), output, settings)
+        choice = choose_data(data)
+        _reading(choice)
+        done = run_release(choice.folder, output, settings)
     for warning in done.check.warnings[:SHOWN_DIAGNOSTICS]:
         err.print(f"avertissement DCAT-AP : {warning}", markup=False)
     out.print(

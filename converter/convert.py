@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -17,10 +16,17 @@ from converter.batch_validation import (
     check_validator,
     merge_results,
 )
-from converter.errors import OutputError
+from converter.errors import NothingConverted, UsageError
 from converter.files import OutputSet, json_bytes, write_atomically
 from converter.mapping import MappedGraph, Mapper, check_base_iri
 from converter.model import ParseResult, Record
+from converter.outputs import (
+    PARSE_REPORT_NAME,
+    REFUSED_REPORT_NAME,
+    REPORT_NAME,
+    TABLE_NAMES,
+    remember,
+)
 from converter.paths import COG_DIR
 from converter.reader import BATCH, iter_inputs, read_inputs
 from converter.serialise import GraphWriter, NtTriple, get_format, ntriples_lines
@@ -28,31 +34,6 @@ from converter.tabular import write_csv, write_jsonl
 from converter.territory import load_cog
 from converter.validation import ShaclResult, ValidationReport
 from converter.vocab import DEFAULT_BASE_IRI, load_vocabularies
-
-REPORT_NAME = "report.json"
-PARSE_REPORT_NAME = "parse-report.json"
-TABLES = ("actions.jsonl", "actions.csv")
-GRAPH_NAME = "actions.ttl"
-
-
-def _state_file() -> Path:
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "cskg" / "last-output"
-
-
-def last_output() -> Path:
-    """The folder the last ``cskg convert`` wrote to (``output/`` when unknown)."""
-    try:
-        return Path(_state_file().read_text(encoding="utf-8").strip())
-    except OSError:
-        return Path("output")
-
-
-def _remember(output: Path) -> None:
-    try:
-        write_atomically(_state_file(), str(output.resolve()).encode("utf-8"))
-    except OutputError:
-        pass  # a convenience only: commands fall back to output/
 
 
 @dataclass
@@ -109,14 +90,28 @@ def parse(inputs: Iterable[str | Path], output: Path) -> tuple[ParseResult, list
     """Read fiches and write ``actions.jsonl``, ``actions.csv`` and ``parse-report.json``.
 
     :raises InputError: an input cannot be read at all.
+    :raises NothingConverted: no fiche was found, or every one was rejected (nothing written
+        but ``refused-report.json``).
     :raises OutputError: ``output`` cannot be written.
     """
     result = read_inputs(inputs)
-    jsonl, table = (output / name for name in TABLES)
+    if not result.records:
+        _refuse(output, parse_report(result), result)
+    jsonl, table = (output / name for name in TABLE_NAMES)
     write_jsonl(result.records, jsonl)
     write_csv(result.records, table)
     write_atomically(output / PARSE_REPORT_NAME, json_bytes(parse_report(result)))
     return result, [jsonl, table, output / PARSE_REPORT_NAME]
+
+
+def _refuse(output: Path, report: dict[str, Any], parsed: ParseResult) -> None:
+    """No fiche became a record: keep the previous output, write why beside it, and stop.
+
+    :raises NothingConverted: always.
+    """
+    refused = output / REFUSED_REPORT_NAME
+    write_atomically(refused, json_bytes(report))
+    raise NothingConverted(parsed, refused)
 
 
 T = TypeVar("T")
@@ -173,9 +168,13 @@ def convert(
     The output is written action after action in input order, then the shared resources.
 
     :raises InputError: an input or the COG tables cannot be read at all.
-    :raises UsageError: ``base_iri`` cannot prefix IRIs.
+    :raises UsageError: ``base_iri`` cannot prefix IRIs, or ``jobs`` is below 1.
+    :raises NothingConverted: no fiche was found, or every one was rejected: the previous
+        output is kept, and ``refused-report.json`` says why.
     :raises OutputError: ``output`` cannot be written.
     """
+    if jobs < 1:
+        raise UsageError(f"--jobs : au moins 1 processus, pas {jobs}")
     cog = load_cog(cog_dir)
     mapper = Mapper(check_base_iri(base_iri), load_vocabularies(), cog)
     parsed = ParseResult()
@@ -216,8 +215,10 @@ def convert(
         send(clock.run("map", ntriples_lines, mapper.take_shared()), b"", None)
         settle(clock.run("wait", work.drain))
         validation = merge_results(results)
-        clock.run("write", writer.close)
         conversion = Conversion(parsed, mapper.graph, validation, [], cog.year)
+        if not mapper.graph.actions:
+            _refuse(output, conversion.report(), parsed)
+        clock.run("write", writer.close)
         write_atomically(outputs.path(REPORT_NAME), json_bytes(conversion.report()))
         conversion.written = outputs.commit()
     except BaseException:
@@ -227,5 +228,5 @@ def convert(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    _remember(output)
+    remember(output)
     return conversion

@@ -23,8 +23,9 @@ from pathlib import Path
 
 from converter.errors import InputError, RemoteError, UsageError, missing_output
 from converter.files import write_atomically
+from converter.outputs import graph_file
 from converter.paths import ONTOLOGY_FILE
-from converter.query import reading_rdf
+from converter.serialise import reading_rdf
 from converter.vocab import vocabulary_files
 
 FINGERPRINT = "cskg-fingerprint"
@@ -43,9 +44,11 @@ def oxigraph_binary() -> str:
 
 
 def served_files(data: Path) -> list[Path]:
-    """What a server holds: the graph of ``data`` (a folder or a file), ontology, vocabularies."""
-    graph = data / "actions.ttl" if data.is_dir() else data
-    return [graph, ONTOLOGY_FILE, *vocabulary_files()]
+    """What a server holds: the graph of ``data`` (a folder or a file), ontology, vocabularies.
+
+    :raises InputError: ``data`` does not exist, or is a folder without a converted graph.
+    """
+    return [graph_file(data), ONTOLOGY_FILE, *vocabulary_files()]
 
 
 def fingerprint(files: Iterable[Path]) -> str:

@@ -6,6 +6,12 @@ and an exit status (see the README's table of exit codes).
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from converter.model import ParseResult
+
 
 class CskgError(Exception):
     """Base of every error a user may see; ``exit_code`` is what ``cskg`` exits with."""
@@ -49,6 +55,30 @@ class UsageError(CskgError):
 
 class OutputError(CskgError):
     """An output file or folder cannot be written."""
+
+
+class NothingConverted(CskgError):
+    """No fiche became an action (none found, or every one rejected): nothing is replaced.
+
+    ``parsed`` holds what the reader found (rejections, warnings), ``report`` the file that
+    says so; exit status 4, so that scripts can tell it from rejections among good fiches.
+    """
+
+    exit_code = 4
+
+    def __init__(self, parsed: ParseResult, report: Path) -> None:
+        found = parsed.fiches_found
+        what = (
+            "aucune fiche trouvée (une fiche commence par une ligne « Actions » suivie de son "
+            "titre)"
+            if not found
+            else f"les {found} fiche(s) trouvée(s) sont toutes rejetées"
+        )
+        super().__init__(
+            f"{what} : rien n'est écrit, la sortie précédente est gardée (rapport : {report})"
+        )
+        self.parsed = parsed
+        self.report = report
 
 
 class RemoteError(CskgError):

@@ -20,19 +20,37 @@ class Kind(Enum):
     ORGANISER = "organiser"  # "- NAME - Département", split on the last " - "
 
 
+class Value(Enum):
+    """What the action's property points to in the graph (the shapes are tested against it)."""
+
+    TEXT = "texte en français"  # a literal tagged @fr, kept as written
+    CONCEPT = "concept SKOS"  # of the field's scheme
+    STRUCTURE = "structure"  # cskg:Structure
+    ORGANISATION = "organisation"  # a partner organisation
+    FILE_NAME = "nom de fichier"  # an xsd:string
+
+
 @dataclass(frozen=True)
 class FicheField:
-    """One section of a fiche: its header as written in the dump and how to read it."""
+    """One section of a fiche: its header as written in the dump, how to read it, and what
+    it becomes in the graph (the property, its values, how many, whether it is required)."""
 
     name: str
     header: str
     kind: Kind
     label_en: str
     predicate: str  # property of the action in the graph, as a CURIE
+    value: Value = Value.TEXT
     scheme: str | None = None  # SKOS concept scheme of the values (vocab.SCHEMES)
     aliases: tuple[str, ...] = ()
+    required: bool = False  # an action without it is a SHACL violation
     expected: bool = True  # its absence hints at a truncated fiche
     marker: bool = False  # the dump writes a lone "-" line right after the header
+
+    @property
+    def single(self) -> bool:
+        """At most one value per action: every kind but lists."""
+        return self.kind is not Kind.LIST
 
 
 FIELDS: tuple[FicheField, ...] = (
@@ -42,6 +60,8 @@ FIELDS: tuple[FicheField, ...] = (
         Kind.ORGANISER,
         "Organising structure",
         predicate="cskg:organiser",
+        value=Value.STRUCTURE,
+        required=True,
     ),
     FicheField(
         "files",
@@ -49,6 +69,7 @@ FIELDS: tuple[FicheField, ...] = (
         Kind.LIST,
         "Attached files",
         predicate="cskg:attachedFile",
+        value=Value.FILE_NAME,
         expected=False,
     ),
     FicheField(
@@ -57,7 +78,9 @@ FIELDS: tuple[FicheField, ...] = (
         Kind.LINE,
         "Status",
         predicate="cskg:status",
+        value=Value.CONCEPT,
         scheme="statut",
+        required=True,
     ),
     FicheField(
         "end_reason",
@@ -73,6 +96,7 @@ FIELDS: tuple[FicheField, ...] = (
         Kind.LINE,
         "Dimension",
         predicate="cskg:dimension",
+        value=Value.CONCEPT,
         scheme="dimension",
     ),
     FicheField(
@@ -81,6 +105,7 @@ FIELDS: tuple[FicheField, ...] = (
         Kind.LIST,
         "Themes (keywords)",
         predicate="cskg:theme",
+        value=Value.CONCEPT,
         scheme="thematique",
         marker=True,
     ),
@@ -91,6 +116,7 @@ FIELDS: tuple[FicheField, ...] = (
         Kind.LIST,
         "Initiators",
         predicate="cskg:initiator",
+        value=Value.CONCEPT,
         scheme="initiateur",
         marker=True,
     ),
@@ -108,6 +134,7 @@ FIELDS: tuple[FicheField, ...] = (
         Kind.LIST,
         "Territory scales",
         predicate="cskg:territoryScale",
+        value=Value.CONCEPT,
         scheme="echelle-territoriale",
     ),
     FicheField(
@@ -117,13 +144,22 @@ FIELDS: tuple[FicheField, ...] = (
         "Description of the experience, its aims, actors and phases",
         predicate="cskg:experienceDescription",
     ),
-    FicheField("publics", "Public", Kind.LIST, "Publics", predicate="cskg:public", scheme="public"),
+    FicheField(
+        "publics",
+        "Public",
+        Kind.LIST,
+        "Publics",
+        predicate="cskg:public",
+        value=Value.CONCEPT,
+        scheme="public",
+    ),
     FicheField(
         "partners",
         "Avec qui cette action a-t-elle été menée ?",
         Kind.LIST,
         "Partners",
         predicate="cskg:partner",
+        value=Value.ORGANISATION,
         aliases=("Partenaires d'action:",),
         marker=True,
     ),

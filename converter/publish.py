@@ -15,8 +15,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import netrc
-import os
 import time
 import urllib.error
 import urllib.parse
@@ -28,10 +26,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from converter.endpoint import served_files
-from converter.errors import RemoteError, UsageError
-from converter.query import reading_rdf, sparql_term
+from converter.errors import RemoteError
+from converter.query import sparql_term
+from converter.remote import check_endpoint_url, credentials_for, public_url
+from converter.serialise import reading_rdf
 
-DEFAULT_GRAPH = "https://w3id.org/cskg/graph/actions"
 TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 BATCH_TRIPLES = 5000
 
@@ -63,9 +62,7 @@ class Endpoint:
 
         :raises UsageError: ``url`` is not an http(s) URL.
         """
-        parsed = urllib.parse.urlsplit(url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise UsageError(f"URL de point d'accès invalide : {url}")
+        check_endpoint_url(url)
         base, _, last = url.rstrip("/").rpartition("/")
         guessed_store: str | None = None
         guessed_update = url
@@ -83,32 +80,13 @@ class Endpoint:
         )
 
 
-def credentials_for(url: str) -> tuple[str, str] | None:
-    """From the environment, else from ``~/.netrc`` for the URL's host, else None."""
-    user = os.environ.get("CSKG_ENDPOINT_USER")
-    if user:
-        return user, os.environ.get("CSKG_ENDPOINT_PASSWORD", "")
-    host = urllib.parse.urlsplit(url).hostname or ""
-    try:
-        found = netrc.netrc().authenticators(host)
-    except (OSError, netrc.NetrcParseError):
-        return None
-    if found and found[0]:
-        return found[0], found[2] or ""
-    return None
-
-
-def _public(url: str) -> str:
-    """``url`` without user information, for messages."""
-    parts = urllib.parse.urlsplit(url)
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
 class _NoGraphStore(Exception):
     """The server has no Graph Store endpoint at the URL tried."""
+
+
+class _Unanswered(RemoteError):
+    """A request that must not be repeated blindly got no usable answer: the server may or
+    may not have run it."""
 
 
 @dataclass
@@ -117,14 +95,24 @@ class _Client:
     sleep: Callable[[float], None] = time.sleep
     retries: int = 0
 
-    def request(self, method: str, url: str, body: bytes, content_type: str) -> bytes:
+    def request(
+        self, method: str, url: str, body: bytes, content_type: str, *, repeatable: bool = True
+    ) -> bytes:
+        """Send one request; transient failures (refused or dropped connections, timeouts,
+        5xx) are retried with backoff when the request is ``repeatable`` (running it twice
+        leaves the server as running it once).
+
+        :raises _Unanswered: a request that is not ``repeatable`` failed in a way that may
+            have left it run (the caller looks at the server before anything else).
+        :raises RemoteError: the server refuses, or still fails after the last attempt.
+        """
         headers = {"Content-Type": content_type, "Accept": "application/sparql-results+json, */*"}
         if self.endpoint.credentials:
             token = base64.b64encode(":".join(self.endpoint.credentials).encode()).decode()
             headers["Authorization"] = f"Basic {token}"
-        where = _public(url)
+        where = public_url(url)
         for attempt in range(1, self.endpoint.attempts + 1):
-            last = attempt == self.endpoint.attempts
+            last = attempt == self.endpoint.attempts or not repeatable
             request = urllib.request.Request(url, data=body, method=method, headers=headers)
             try:
                 with urllib.request.urlopen(request, timeout=self.endpoint.timeout) as response:
@@ -139,8 +127,13 @@ class _Client:
                     raise _NoGraphStore() from None
                 if error.code == 404:
                     raise RemoteError("point d'accès introuvable (404)", path=where) from None
-                if error.code not in TRANSIENT_STATUS or last:
+                if error.code not in TRANSIENT_STATUS:
                     raise RemoteError(
+                        f"le serveur refuse ({error.code}) : {detail}", path=where
+                    ) from None
+                if last:
+                    failure: type[RemoteError] = RemoteError if repeatable else _Unanswered
+                    raise failure(
                         f"le serveur refuse ({error.code}) : {detail}", path=where
                     ) from None
             except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
@@ -152,15 +145,48 @@ class _Client:
                         if timed_out
                         else (f"serveur injoignable ({reason})")
                     )
+                    if not repeatable:
+                        raise _Unanswered(why, path=where) from None
                     raise RemoteError(f"{why}, après {attempt} essais", path=where) from None
             self.retries += 1
             self.sleep(self.endpoint.backoff * 2 ** (attempt - 1))
         raise AssertionError("unreachable")
 
-    def update(self, text: str) -> None:
+    def update(self, text: str, *, repeatable: bool = True) -> None:
         self.request(
-            "POST", self.endpoint.update, text.encode("utf-8"), "application/sparql-update"
+            "POST",
+            self.endpoint.update,
+            text.encode("utf-8"),
+            "application/sparql-update",
+            repeatable=repeatable,
         )
+
+    def swap(self, staging: str, graph: str, expected: int) -> None:
+        """Move ``staging`` over ``graph``. The move is the one step that must not be sent
+        twice blindly: when its answer is lost, the server is asked what happened (staging
+        graph gone and target complete: it ran; staging still complete: it did not, and is
+        sent again). ``MOVE`` without ``SILENT`` fails, instead of emptying the target, if
+        the staging graph is missing.
+
+        :raises RemoteError: the server refuses, or its state is neither before nor after.
+        """
+        move = f"MOVE GRAPH <{staging}> TO {sparql_term('iri', graph)}"
+        for attempt in range(1, self.endpoint.attempts + 1):
+            try:
+                self.update(move, repeatable=False)
+                return
+            except _Unanswered as lost:
+                staged, published = self.count(staging), self.count(graph)
+                if staged == 0 and published == expected:
+                    return  # the server ran the move; only its answer was lost
+                if staged != expected or attempt == self.endpoint.attempts:
+                    raise RemoteError(
+                        f"échange des graphes sans réponse ({lost.message}) ; le serveur "
+                        f"montre {staged} triplets en attente et {published} publiés",
+                        path=lost.path,
+                    ) from None
+            self.retries += 1
+            self.sleep(self.endpoint.backoff * 2 ** (attempt - 1))
 
     def count(self, graph: str) -> int:
         query = (
@@ -173,7 +199,7 @@ class _Client:
             return int(json.loads(data)["results"]["bindings"][0]["n"]["value"])
         except (ValueError, KeyError, IndexError) as error:
             raise RemoteError(
-                f"réponse illisible au comptage ({error})", path=_public(self.endpoint.query)
+                f"réponse illisible au comptage ({error})", path=public_url(self.endpoint.query)
             ) from None
 
 
@@ -216,7 +242,7 @@ def publish(
     :raises UsageError: ``graph`` is not an IRI.
     :raises RemoteError: the endpoint fails; the previous graph is then left as it was.
     """
-    target = sparql_term("iri", graph)
+    sparql_term("iri", graph)  # a graph that is not an IRI fails before any request
     files = served_files(data)
     triples = read_triples(files)
     payload = "".join(f"{t} .\n" for t in triples)
@@ -240,13 +266,13 @@ def publish(
         raise RemoteError(
             f"graphe intermédiaire incomplet ({staged} triplets sur {len(triples)}) : "
             "le graphe publié n'a pas changé",
-            path=_public(endpoint.update),
+            path=public_url(endpoint.update),
         )
-    client.update(f"MOVE SILENT GRAPH <{staging}> TO {target}")
+    client.swap(staging, graph, len(triples))
     published = client.count(graph)
     if published != len(triples):
         raise RemoteError(
             f"le graphe publié compte {published} triplets au lieu de {len(triples)}",
-            path=_public(endpoint.query),
+            path=public_url(endpoint.query),
         )
     return Publication(graph, len(triples), method, client.retries, files)

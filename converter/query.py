@@ -11,35 +11,41 @@ user text becomes SPARQL: values never reach the query text unescaped.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
+import sys
 import urllib.error
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from converter.errors import InputError, RemoteError, UsageError, missing_output
+from converter.errors import InputError, RemoteError, UsageError
 from converter.paths import ONTOLOGY_FILE, QUERIES_DIR
-from converter.vocab import vocabulary_files
+from converter.serialise import reading_rdf
+from converter.territory import load_cog
+from converter.text import fold
+from converter.vocab import ORG, SKOS, VOCAB, vocabulary_files
 
 PARAMETER_LINE = re.compile(
-    r'^#\s+\?(?P<name>\w+)\s+(?P<kind>texte|entier|iri|libelle|titre-ou-iri)\s+(?P<default>"[^"]*"|\S+)\s+(?P<help>.+)$'
+    r'^#\s+\?(?P<name>\w+)\s+(?P<kind>texte|entier|iri|libelle|titre-ou-iri|departement|concept:[a-z-]+)\s+(?P<default>"[^"]*"|\S+)\s+(?P<help>.+)$'
 )
+# What each kind of parameter takes, for ``cskg query --list``.
+KINDS = {
+    "texte": "texte exact",
+    "entier": "nombre entier",
+    "iri": "IRI absolue",
+    "libelle": "nom d'organisation, sans tenir compte de la casse ni des accents",
+    "titre-ou-iri": "titre exact ou IRI",
+    "departement": "département, par son nom ou son code INSEE",
+    "concept": "libellé du vocabulaire, sans tenir compte de la casse ni des accents",
+}
 RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
     "json": ox.QueryResultsFormat.JSON,
-}
-RDF_SUFFIXES = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".rdf": ox.RdfFormat.RDF_XML,
 }
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
@@ -48,9 +54,19 @@ _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 @dataclass(frozen=True)
 class Parameter:
     name: str
-    kind: str  # texte, entier, iri, libelle or titre-ou-iri
+    kind: str  # texte, entier, iri, libelle, titre-ou-iri, departement or concept:<scheme>
     default: str  # as written in the query, a SPARQL term
     help: str
+
+    @property
+    def meaning(self) -> str:
+        """What the parameter takes, in French (``--list``)."""
+        kind, _, scheme = self.kind.partition(":")
+        return KINDS[kind] + (f" « {scheme} »" if scheme else "")
+
+    @property
+    def help_fr(self) -> str:
+        return self.help.split(" / ")[0]
 
 
 @dataclass(frozen=True)
@@ -101,7 +117,7 @@ def sparql_term(kind: str, value: str) -> str:
         .replace("\r", "\\r")
         .replace("\t", "\\t")
     )
-    if kind == "texte":
+    if kind == "texte" or kind == "departement" or kind.startswith("concept:"):
         return f'"{escaped}"'
     forms = [f'"{escaped}"', f'"{escaped}"@fr']
     if kind == "titre-ou-iri" and _is_absolute_iri(value):
@@ -116,8 +132,14 @@ def _is_absolute_iri(value: str) -> bool:
 def _read(path: Path) -> LibraryQuery:
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"requête illisible ({error})", path=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("requête illisible (pas en UTF-8)", path=str(path)) from None
+    except OSError as error:
+        raise InputError(f"requête illisible ({error.strerror})", path=str(path)) from None
+    return _parse(path.stem, path, text)
+
+
+def _parse(name: str, path: Path, text: str) -> LibraryQuery:
     comments = [line for line in text.splitlines() if line.startswith("#")]
     questions = [
         line.split(":", 1)[1].strip() for line in comments if line.startswith("# Question")
@@ -129,7 +151,7 @@ def _read(path: Path) -> LibraryQuery:
             parameter = Parameter(**match.groupdict())
             parameters[parameter.name] = parameter
     return LibraryQuery(
-        name=path.stem,
+        name=name,
         path=path,
         question=questions[0] if questions else "",
         question_en=questions[1] if len(questions) > 1 else "",
@@ -145,22 +167,116 @@ def library(folder: Path = QUERIES_DIR) -> list[LibraryQuery]:
 
 
 def load_query(name_or_path: str) -> LibraryQuery:
-    """A library query by name, or any ``.rq`` file.
+    """A library query by name, any ``.rq`` file, or ``-`` for standard input.
 
-    :raises UsageError: no such query (the message lists the library).
+    :raises InputError: a file that does not exist or cannot be read.
+    :raises UsageError: no query of that name (the message suggests the closest names).
     """
+    if name_or_path == "-":
+        text = sys.stdin.read()
+        return _parse("entrée standard", Path("-"), text)
     path = Path(name_or_path)
-    if path.suffix == ".rq" and path.exists():
+    if path.suffix == ".rq" or "/" in name_or_path or path.exists():
+        if path.is_dir():
+            raise InputError("c'est un dossier, pas une requête .rq", path=str(path))
+        if not path.exists():
+            raise InputError("fichier de requête introuvable", path=str(path))
         return _read(path)
+    names = [q.name for q in library()]
     for query in library():
         if query.name == name_or_path:
             return query
-    names = ", ".join(q.name for q in library())
-    raise UsageError(f"requête inconnue « {name_or_path} » ; requêtes : {names}")
+    close = difflib.get_close_matches(name_or_path, names, n=3, cutoff=0.6)
+    hint = f"vouliez-vous dire {' ou '.join(close)} ?" if close else "cskg query --list les montre"
+    raise UsageError(f"requête inconnue « {name_or_path} » ; {hint}")
 
 
-def bind(query: LibraryQuery, values: Mapping[str, str]) -> str:
-    """The query text with each given parameter's ``VALUES`` block set to the given value.
+Select = Callable[[str], list[dict[str, str]]]
+
+
+def solutions(results: ox.QuerySolutions | ox.QueryBoolean) -> list[dict[str, str]]:
+    """The rows of a SELECT result, each value as its lexical form or IRI."""
+    if isinstance(results, ox.QueryBoolean):
+        return []
+    names = [v.value for v in results.variables]
+    return [
+        {n: term.value for n in names if (term := row[n]) is not None} for row in results
+    ]
+
+
+@dataclass
+class Resolver:
+    """Reads parameter values as the converter reads fiches: a département by its name or
+    code (COG), a vocabulary label or an organisation name ignoring case and accents, looked
+    up in the data queried (``select`` runs a SELECT on it); ``notes`` collects what the user
+    should be told (a value that matches nothing, with the closest ones)."""
+
+    select: Select
+    notes: list[str] = field(default_factory=list)
+
+    def term(self, parameter: Parameter, value: str) -> str:
+        """The SPARQL term(s) for ``value``, every one written by ``sparql_term``.
+
+        :raises UsageError: a département that the COG does not know.
+        """
+        kind = parameter.kind
+        if kind == "departement":
+            return sparql_term("texte", self._departement(parameter, value))
+        if kind.startswith("concept:") and value != "*":
+            scheme = VOCAB + kind.partition(":")[2]
+            found = self._lookup(
+                f"PREFIX skos: <{SKOS}> SELECT DISTINCT ?x ?label WHERE {{ "
+                f"?x skos:inScheme {sparql_term('iri', scheme)} ; "
+                "skos:prefLabel|skos:altLabel ?label }",
+                parameter,
+                value,
+            )
+            return " ".join(sparql_term("iri", x) for x in found) or sparql_term(kind, value)
+        if kind == "libelle":
+            found = self._lookup(
+                f"PREFIX skos: <{SKOS}> PREFIX org: <{ORG}> SELECT DISTINCT ?label WHERE {{ "
+                "?o a org:Organization ; skos:prefLabel ?label }",
+                parameter,
+                value,
+            )
+            return " ".join(sparql_term(kind, x) for x in found) or sparql_term(kind, value)
+        return sparql_term(kind, value)
+
+    def _departement(self, parameter: Parameter, value: str) -> str:
+        found = load_cog().resolve_departement(value)
+        if found.departement is None:
+            near = ", ".join(found.candidates) or "aucun nom proche"
+            raise UsageError(
+                f"--param {parameter.name} : département inconnu ou ambigu « {value} » "
+                f"(proches : {near})"
+            )
+        return found.departement.code
+
+    def _lookup(self, text: str, parameter: Parameter, value: str) -> list[str]:
+        """The ``?x`` of the rows whose ``?label`` folds as ``value`` does, sorted."""
+        rows = self.select(text)
+        key = fold(value)
+        found = sorted(
+            {row.get("x", row["label"]) for row in rows if fold(row.get("label", "")) == key}
+        )
+        if not found:
+            labels = sorted({row["label"] for row in rows if "label" in row})
+            close: dict[str, str] = {}
+            for label in difflib.get_close_matches(value, labels, n=6, cutoff=0.5):
+                close.setdefault(fold(label), label)  # one spelling of each label
+            near = f" ; proches : {', '.join(list(close.values())[:3])}" if close else ""
+            self.notes.append(
+                f"--param {parameter.name} : « {value} » ne correspond à rien dans les "
+                f"données{near}"
+            )
+        return found
+
+
+def bind(
+    query: LibraryQuery, values: Mapping[str, str], *, resolver: Resolver | None = None
+) -> str:
+    """The query text with each given parameter's ``VALUES`` block set to the given value
+    (read by ``resolver`` when there is one, else taken as written).
 
     :raises UsageError: unknown parameter, value of the wrong kind, or no VALUES block for it.
     """
@@ -176,10 +292,36 @@ def bind(query: LibraryQuery, values: Mapping[str, str]) -> str:
         found = list(block.finditer(text))
         if len(found) != 1:
             raise UsageError(f"{query.path} : il faut un seul bloc VALUES ?{name} {{ … }}")
-        term = sparql_term(parameter.kind, value)
+        if resolver is not None:
+            term = resolver.term(parameter, value)
+        else:
+            term = sparql_term(parameter.kind, value)
         start, end = found[0].span()
         text = f"{text[:start]}VALUES ?{name} {{ {term} }}{text[end:]}"
     return text
+
+
+RESOLVED_KINDS = ("departement", "libelle")  # and concept:<scheme>: read by ``Resolver``
+
+
+def absent_values(query: LibraryQuery, values: Mapping[str, str], select: Select) -> list[str]:
+    """Notes on the values given that appear nowhere in the data (asked when a query found
+    nothing, so that a typo is told apart from an empty answer). Numbers, ``*`` and the kinds
+    ``Resolver`` reads (it tells of those itself) are not asked about."""
+    notes = []
+    for name, value in values.items():
+        parameter = query.parameters.get(name)
+        kind = parameter.kind if parameter else "entier"
+        if kind in ("entier", *RESOLVED_KINDS) or kind.startswith("concept:") or value == "*":
+            continue
+        term = sparql_term(kind, value)
+        found = select(
+            f"SELECT ?x WHERE {{ VALUES ?v {{ {term} }} {{ ?x ?p ?v }} UNION {{ ?v ?p ?x }} }} "
+            "LIMIT 1"
+        )
+        if not found:
+            notes.append(f"--param {name} : « {value} » ne figure nulle part dans les données")
+    return notes
 
 
 def parse_parameters(pairs: Iterable[str]) -> dict[str, str]:
@@ -194,23 +336,6 @@ def parse_parameters(pairs: Iterable[str]) -> dict[str, str]:
             raise UsageError(f"paramètre attendu sous la forme nom=valeur, pas « {pair} »")
         values[name.strip().lstrip("?")] = value
     return values
-
-
-@contextmanager
-def reading_rdf(path: Path) -> Iterator[ox.RdfFormat]:
-    """The RDF format of ``path``, named by its suffix; reading errors in the block name the file.
-
-    :raises InputError: the suffix is unknown, or the file is missing or is not valid RDF.
-    """
-    fmt = RDF_SUFFIXES.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(f"format RDF inconnu ({', '.join(RDF_SUFFIXES)})", path=str(path))
-    try:
-        yield fmt
-    except FileNotFoundError:
-        raise missing_output(path) from None
-    except (OSError, SyntaxError, ValueError) as error:
-        raise InputError(f"RDF illisible ({error})", path=str(path)) from None
 
 
 def local_store(data: Iterable[Path]) -> ox.Store:
@@ -291,7 +416,17 @@ def _first_line(error: Exception) -> str:
 
 
 def results_bytes(results: ox.QuerySolutions | ox.QueryBoolean, fmt: str) -> bytes:
-    """``results`` in the SPARQL 1.1 results format ``fmt`` (csv, tsv or json)."""
+    """``results`` in the SPARQL 1.1 results format ``fmt`` (csv, tsv or json), ending with a
+    line end as text files do."""
     data = results.serialize(format=RESULT_FORMATS[fmt])
     assert data is not None
-    return data
+    return data if data.endswith(b"\n") else data + b"\n"
+
+
+def kept(
+    results: ox.QuerySolutions | ox.QueryBoolean,
+) -> Callable[[], ox.QuerySolutions | ox.QueryBoolean]:
+    """``results``, which can be read once only, made readable again and again."""
+    data = results.serialize(format=ox.QueryResultsFormat.JSON)
+    assert data is not None
+    return lambda: ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)

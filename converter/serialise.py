@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from converter.errors import OutputError, UsageError
+from converter.errors import InputError, OutputError, UsageError, missing_output
 from converter.files import UMASK
 from converter.vocab import INSEE_GEO, PREFIXES, RDF, RDF_TYPE, SCHEMES, VOCAB, XSD
 
@@ -219,22 +220,27 @@ class Format:
 
     name: str
     suffix: str
-    media_type: str
+    reader: ox.RdfFormat  # the same format for parsers (pyoxigraph; rdflib and servers by
+    # its media type)
     head: Callable[[dict[str, str]], bytes]
     body: Callable[[Statements, dict[str, str]], bytes]  # in writing order
     tail: bytes = b""
     separator: bytes = b""  # between the bodies of two batches
 
+    @property
+    def media_type(self) -> str:
+        return str(self.reader.media_type)
+
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("turtle", ".ttl", "text/turtle", _turtle_head, _turtle_body),
-        Format("ntriples", ".nt", "application/n-triples", lambda _: b"", _ntriples_body),
+        Format("turtle", ".ttl", ox.RdfFormat.TURTLE, _turtle_head, _turtle_body),
+        Format("ntriples", ".nt", ox.RdfFormat.N_TRIPLES, lambda _: b"", _ntriples_body),
         Format(
             "jsonld",
             ".jsonld",
-            "application/ld+json",
+            ox.RdfFormat.JSON_LD,
             _jsonld_head,
             _jsonld_body,
             tail=b"\n  ]\n}\n",
@@ -275,6 +281,67 @@ def get_format(name: str) -> Format:
     if name not in FORMATS:
         raise UsageError(f"format inconnu « {name} » ; formats : {', '.join(FORMATS)}")
     return FORMATS[name]
+
+
+# What cskg reads besides what it writes: any RDF file a user may give to query, validate,
+# serve or publish, by suffix. Media types name the same formats to rdflib and to servers.
+READ_FORMATS: dict[str, ox.RdfFormat] = {
+    **{f.suffix: f.reader for f in FORMATS.values()},
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+
+def read_format(path: Path) -> ox.RdfFormat:
+    """The RDF format of ``path``, named by its suffix.
+
+    >>> read_format(Path("actions.ttl")).media_type
+    'text/turtle'
+
+    :raises InputError: the suffix is none of ``READ_FORMATS`` (the message lists them).
+    """
+    fmt = READ_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(READ_FORMATS)
+        raise InputError(f"format RDF inconnu : suffixe attendu parmi {known}", path=str(path))
+    return fmt
+
+
+_PARSER_PREFIX = re.compile(
+    r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): "
+)
+
+
+@contextmanager
+def reading_rdf(path: Path) -> Iterator[ox.RdfFormat]:
+    """The RDF format of ``path``; reading errors in the block are told in French with the
+    file and the line (a missing file says how to get it).
+
+    :raises InputError: the suffix is unknown, or the file is missing, a folder, unreadable
+        or not valid RDF.
+    """
+    fmt = read_format(path)
+    try:
+        yield fmt
+    except FileNotFoundError:
+        raise missing_output(path) from None
+    except IsADirectoryError:
+        raise InputError("c'est un dossier, pas un fichier RDF", path=str(path)) from None
+    except SyntaxError as error:
+        line = error.lineno if isinstance(error.lineno, int) else None
+        column = f", colonne {error.offset}" if isinstance(error.offset, int) else ""
+        detail = _PARSER_PREFIX.sub("", error.msg)
+        raise InputError(
+            f"{fmt.name} invalide{column} (détail de l'analyseur : {detail})",
+            path=str(path),
+            line=line,
+        ) from None
+    except OSError as error:
+        raise InputError(f"lecture impossible ({error.strerror})", path=str(path)) from None
+    except ValueError as error:
+        raise InputError(f"{fmt.name} invalide ({error})", path=str(path)) from None
 
 
 class GraphWriter:

@@ -9,6 +9,7 @@ make a graph non-conforming: only violations do.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,18 +17,46 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 import rdflib.collection
+from pyparsing import ParseException
 from pyshacl import validate
+from pyshacl.errors import ReportableRuntimeError
 from rdflib.namespace import SH
 
 from converter.errors import InputError
 from converter.paths import ONTOLOGY_FILE, SHAPES_FILE
-from converter.serialise import ntriples_bytes
+from converter.serialise import ntriples_bytes, reading_rdf
 from converter.vocab import vocabulary_files
+
+# rdflib logs a traceback for each literal it cannot read as its datatype ("30 500 €" as a
+# decimal); the shapes report that value as a violation, in French: the log says nothing more.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 SEVERITIES: dict[rdflib.term.Node | None, str] = {
     SH.Violation: "Violation",
     SH.Warning: "Warning",
     SH.Info: "Info",
+}
+
+
+# The SHACL constraint components the shapes use, named in French for the reports.
+COMPONENTS_FR = {
+    "Class": "classe",
+    "Datatype": "type de donnée",
+    "NodeKind": "sorte de nœud",
+    "MinCount": "nombre minimal",
+    "MaxCount": "nombre maximal",
+    "MinInclusive": "valeur minimale",
+    "MaxInclusive": "valeur maximale",
+    "MinExclusive": "valeur minimale (exclue)",
+    "MinLength": "longueur minimale",
+    "MaxLength": "longueur maximale",
+    "Pattern": "motif",
+    "LanguageIn": "langue",
+    "UniqueLang": "une valeur par langue",
+    "In": "valeurs permises",
+    "HasValue": "valeur attendue",
+    "Node": "forme",
+    "Sparql": "règle SPARQL",
 }
 
 
@@ -42,6 +71,11 @@ class ShaclResult:
     value: str = ""
     shape: str = ""
     component: str = ""  # the SHACL constraint component, e.g. "MinCount"
+
+    @property
+    def constraint(self) -> str:
+        """The constraint broken, in French ("nombre minimal")."""
+        return COMPONENTS_FR.get(self.component, self.component)
 
 
 @dataclass
@@ -62,20 +96,16 @@ class ValidationReport:
 
 
 def parse_rdf(path: Path) -> rdflib.Graph:
-    """Read an RDF file, its format guessed from its suffix.
+    """Read an RDF file, its format named by its suffix (``serialise.READ_FORMATS``).
 
-    :raises InputError: the file is missing or is not valid RDF.
+    pyoxigraph parses it, so that a syntax error is told with its line, as for every other
+    command; the triples then go to rdflib for pyshacl.
+
+    :raises InputError: the file is missing, a folder, or is not valid RDF.
     """
-    graph = rdflib.Graph()
-    try:
-        graph.parse(path, format=rdflib.util.guess_format(str(path)) or "turtle")
-    except FileNotFoundError:
-        raise InputError("fichier introuvable", path=str(path)) from None
-    except Exception as error:  # noqa: BLE001 - rdflib's parsers raise many unrelated types
-        raise InputError(
-            f"RDF illisible ({type(error).__name__} : {error})", path=str(path)
-        ) from None
-    return graph
+    with reading_rdf(path) as fmt:
+        quads = list(ox.parse(path=str(path), format=fmt))
+    return to_rdflib(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
 
 
 @functools.cache
@@ -137,8 +167,9 @@ def validate_graph(data: rdflib.Graph, *, shapes: rdflib.Graph | None = None) ->
             allow_warnings=True,
             abort_on_first=False,
         )
-    except Exception as error:  # noqa: BLE001 - pyshacl reports bad shapes with many types
-        raise InputError(f"formes SHACL inutilisables ({type(error).__name__} : {error})") from None
+    except (ReportableRuntimeError, ParseException, ValueError) as error:
+        # bad shapes: pyshacl's own errors, or a SPARQL constraint that does not parse
+        raise InputError(f"formes SHACL inutilisables ({error})") from None
     assert isinstance(results_graph, rdflib.Graph)
     report = ValidationReport()
     # top-level results only: those nested under sh:detail explain a sh:node failure

@@ -1,9 +1,11 @@
 """A loopback HTTP proxy that injects faults between cskg and a real SPARQL server.
 
-Each rule matches a method and a path prefix and is used ``times`` times (forever when None):
+Each rule matches a method, a path prefix and, when given, a text the body holds (one step of a
+publish: ``MOVE``, ``INSERT DATA``…), and is used ``times`` times (forever when None):
 ``status`` answers with that HTTP status, ``cut`` forwards half of the request body then drops
-both connections (an upload cut off), ``hang`` answers nothing for ``seconds``. Requests that no
-rule matches are forwarded unchanged.
+both connections (an upload cut off), ``hang`` answers nothing for ``seconds``, ``lost`` lets
+the server run the request and then drops the connection before the answer reaches the client.
+Requests that no rule matches are forwarded unchanged.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from dataclasses import dataclass, field
 class Rule:
     method: str
     path: str
-    action: str  # "status", "cut" or "hang"
+    action: str  # "status", "cut", "hang" or "lost"
     status: int = 500
     times: int | None = None
     seconds: float = 3.0
+    body: bytes = b""  # matched when the request body holds it
 
 
 @dataclass
@@ -44,7 +47,7 @@ class FaultProxy:
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                rule = proxy._match(self.command, self.path)
+                rule = proxy._match(self.command, self.path, body)
                 outcome = rule.action if rule else "forward"
                 proxy.seen.append((self.command, self.path, outcome))
                 proxy.authorizations.append(self.headers.get("Authorization", ""))
@@ -59,22 +62,29 @@ class FaultProxy:
                     self.close_connection = True
                 elif rule.action == "cut":
                     self._cut(body)
+                elif rule.action == "lost":
+                    self._send_upstream(body)  # the server runs it…
+                    self.close_connection = True  # …and its answer never arrives
 
-            def _forward(self, body: bytes) -> None:
+            def _send_upstream(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
                 target = urllib.parse.urlsplit(proxy.upstream)
                 connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
                 connection.request(self.command, self.path, body=body, headers=headers)
                 response = connection.getresponse()
-                data = response.read()
-                self.send_response(response.status)
-                for key, value in response.getheaders():
+                answer = response.status, response.getheaders(), response.read()
+                connection.close()
+                return answer
+
+            def _forward(self, body: bytes) -> None:
+                status, headers, data = self._send_upstream(body)
+                self.send_response(status)
+                for key, value in headers:
                     if key.lower() not in ("transfer-encoding", "connection", "content-length"):
                         self.send_header(key, value)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
-                connection.close()
 
             def _cut(self, body: bytes) -> None:
                 target = urllib.parse.urlsplit(proxy.upstream)
@@ -96,9 +106,14 @@ class FaultProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def _match(self, method: str, path: str) -> Rule | None:
+    def _match(self, method: str, path: str, body: bytes) -> Rule | None:
         for rule in self.rules:
-            if rule.method == method and path.startswith(rule.path) and rule.times != 0:
+            if (
+                rule.method == method
+                and path.startswith(rule.path)
+                and rule.body in body
+                and rule.times != 0
+            ):
                 if rule.times is not None:
                     rule.times -= 1
                 return rule

@@ -76,6 +76,12 @@ def test_bad_input_is_handled_as_its_expectation_says(path: Path, tmp_path: Path
     if code == 2:
         assert not (out / "actions.ttl").exists()
         return
+    if code == 4:  # nothing to convert: nothing written but the refusal's report
+        assert not (out / "actions.ttl").exists() and not (out / "report.json").exists()
+        refused = json.loads((out / "refused-report.json").read_text(encoding="utf-8"))
+        assert refused["fiches_found"] == int(expected["found"]) and refused["actions"] == 0
+        assert len(refused["rejected"]) == int(expected["rejected"])
+        return
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["fiches_found"] == int(expected["found"])
     assert len(report["rejected"]) == int(expected["rejected"])

@@ -176,7 +176,8 @@ def test_cli_validate_groups_results_by_action(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(broken)])
     assert result.exit_code == 1
     assert (
-        "Violation : http://purl.org/dc/terms/title : Une action a exactement un titre"
+        "violation (nombre minimal) : http://purl.org/dc/terms/title : "
+        "Une action a exactement un titre"
         in result.stdout
     )
     assert f"{SEED}:636)" in result.stdout
@@ -186,7 +187,7 @@ def test_cli_validate_unreadable_file_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text("@prefix : <x> . :a :b", encoding="utf-8")
     result = runner.invoke(app, ["validate", str(bad)])
-    assert result.exit_code == 2 and "RDF illisible" in result.stderr
+    assert result.exit_code == 2 and "bad.ttl:1: Turtle invalide, colonne 11" in result.stderr
 
 
 def test_unknown_departement_is_kept_unlinked_with_candidates_and_a_shacl_warning(

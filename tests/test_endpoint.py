@@ -25,7 +25,7 @@ from converter.endpoint import (
     start_server,
 )
 from converter.errors import InputError, RemoteError
-from converter.publish import Endpoint, publish, read_triples
+from converter.publish import Endpoint, _Client, publish, read_triples
 from converter.query import bind, library, load_query, local_store, run_local, run_remote
 from tests.conftest import SEED
 from tests.faults import FaultProxy, Rule
@@ -154,6 +154,77 @@ def test_server_failing_at_the_swap_keeps_the_previous_version(
         server, outputs, [Rule("POST", "/update", "status", status=503)], GRAPH + "/swap"
     )
     assert "503" in str(error)
+
+
+def _graph_rows(server: Server, graph: str) -> list[tuple[str, ...]]:
+    return _rows(
+        run_remote(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", server.query_url)
+    )
+
+
+# Every request of a publish, in both ways of loading: (method, path, text of its body).
+STEPS = [
+    ("PUT", "/store", b""),
+    ("POST", "/query", b"urn:cskg:staging"),  # count of the staging graph
+    ("POST", "/update", b"MOVE"),
+    ("POST", "/query", b"example.org/graph"),  # count of the published graph
+]
+UPDATE_STEPS = [
+    ("POST", "/update", b"DROP SILENT"),
+    ("POST", "/update", b"INSERT DATA"),
+    ("POST", "/update", b"MOVE"),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "marker", "graph_store"),
+    [(*step, True) for step in STEPS] + [(*step, False) for step in UPDATE_STEPS],
+    ids=lambda v: v.decode() if isinstance(v, bytes) else str(v),
+)
+def test_an_answer_lost_after_the_server_ran_the_request_still_publishes_the_new_version(
+    server: Server,
+    outputs: tuple[Path, Path],
+    method: str,
+    path: str,
+    marker: bytes,
+    graph_store: bool,
+) -> None:
+    """Issue 12, point 2: the server runs the request, then the answer is lost. A blind retry
+    of the final MOVE found no staging graph and emptied the published graph."""
+    v1, v2 = outputs
+    graph = f"{GRAPH}/lost-{method}-{marker.decode() or 'put'}-{graph_store}".replace(" ", "-")
+    publish(v1, _endpoint(server.base), graph, sleep=no_sleep)
+    rules = [Rule(method, path, "lost", times=1, body=marker)]
+    if not graph_store:
+        rules.append(Rule("PUT", "/store", "status", status=404))
+    proxy = FaultProxy(server.base, rules)
+    try:
+        done = publish(v2, _endpoint(proxy.url, timeout=5), graph, sleep=no_sleep)
+    finally:
+        proxy.close()
+    assert ("lost" in [outcome for _, _, outcome in proxy.seen]), "the fault was injected"
+    assert done.triples == len(read_triples(served_files(v2)))
+    assert len(_graph_rows(server, graph)) == done.triples, "the new version, complete"
+    staging = run_remote(
+        "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'urn:cskg:staging')) }"
+        " LIMIT 1",
+        server.query_url,
+    )
+    assert _rows(staging) == [], "no staging graph left behind"
+
+
+def test_a_move_whose_staging_graph_vanished_never_empties_the_published_graph(
+    server: Server, outputs: tuple[Path, Path]
+) -> None:
+    """The swap is sent without SILENT: from a missing staging graph it fails, target intact."""
+    v1, _ = outputs
+    graph = GRAPH + "/vanished"
+    publish(v1, _endpoint(server.base), graph, sleep=no_sleep)
+    before = _graph_rows(server, graph)
+    client = _Client(_endpoint(server.base), no_sleep)
+    with pytest.raises(RemoteError):
+        client.update(f"MOVE GRAPH <urn:cskg:staging:absent> TO <{graph}>")
+    assert _graph_rows(server, graph) == before
 
 
 def test_unauthorised_fails_at_once_with_a_clear_message(

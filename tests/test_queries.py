@@ -9,7 +9,8 @@ import pytest
 
 from converter.convert import convert
 from converter.paths import QUERIES_DIR
-from converter.query import local_store
+from converter.query import Resolver, absent_values, local_store, run_local
+from converter.query import solutions as solutions_of
 from tests.conftest import SEED
 
 QUERIES = QUERIES_DIR
@@ -71,8 +72,12 @@ from converter.errors import UsageError  # noqa: E402
 from converter.query import bind, library, load_query, parse_parameters, sparql_term  # noqa: E402
 
 
+def _resolver(store: ox.Store) -> Resolver:
+    return Resolver(lambda text: solutions_of(run_local(text, store)))
+
+
 def _bound(store: ox.Store, name: str, **params: str) -> list[tuple[str, ...]]:
-    solutions = store.query(bind(load_query(name), params))
+    solutions = store.query(bind(load_query(name), params, resolver=_resolver(store)))
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     return [tuple(s[n].value if s[n] is not None else "" for n in names) for s in solutions]  # type: ignore[union-attr]
@@ -163,6 +168,40 @@ def test_actions_for_a_public_in_a_departement(store: ox.Store) -> None:
             store, "actions-public-departement", public="Adultes", departement="57"
         )
     ] == ["Faciliter l'accès au droit et à l'information"]
+
+
+def test_labels_and_departements_are_read_as_the_converter_reads_them(store: ox.Store) -> None:
+    """Issue 12, point 10: "Familles" is the public "familles"; a département by its name."""
+    empalot = ["Diagnostic participatif et partagé famille sur le quartier d'Empalot"]
+    for public, departement in [("Familles", "31"), ("FAMILLES", "Haute-Garonne"),
+                                ("familles", "haute garonne")]:  # fmt: skip
+        rows = _bound(store, "actions-public-departement", public=public, departement=departement)
+        assert [t for _, t, _ in rows] == empalot, (public, departement)
+    # "prefecture" without its accent is the partner "Préfecture" of all 25 fiches
+    assert len(_bound(store, "partenaire-unique", partenaire="prefecture")) == 25
+    # the status "en cours" as the fiches write "En cours"
+    assert _bound(store, "actions-commencees-avant", statut="en cours") == _rows(
+        store, "actions-commencees-avant"
+    )
+
+
+def test_a_value_matching_nothing_is_told_with_the_closest_ones(store: ox.Store) -> None:
+    resolver = _resolver(store)
+    bind(load_query("actions-public-departement"), {"public": "familes"}, resolver=resolver)
+    assert len(resolver.notes) == 1
+    assert resolver.notes[0].startswith(
+        "--param public : « familes » ne correspond à rien dans les données ; proches : familles"
+    )
+    with pytest.raises(UsageError, match="département inconnu ou ambigu « Haute-Garone » "
+                       r"\(proches : Haute-Garonne"):  # fmt: skip
+        bind(load_query("actions-public-departement"), {"departement": "Haute-Garone"},
+             resolver=resolver)  # fmt: skip
+    query = load_query("fiche-action")
+    select = _resolver(store).select
+    assert absent_values(query, {"fiche": "COOP MON"}, select) == [
+        "--param fiche : « COOP MON » ne figure nulle part dans les données"
+    ]
+    assert absent_values(query, {"fiche": "COOP MONS"}, select) == []
 
 
 def test_budget_totals_and_medians_per_theme(store: ox.Store) -> None:
@@ -392,8 +431,8 @@ def test_an_overlong_or_non_ascii_integer_is_refused_cleanly() -> None:
     ("name", "text", "message"),
     [
         ("absent.ttl", None, "fichier introuvable"),
-        ("data.csv", "a,b\n", "format RDF inconnu (.ttl, .nt"),
-        ("broken.ttl", "<urn:a> <urn:b> .\n", "RDF illisible"),
+        ("data.csv", "a,b\n", "format RDF inconnu : suffixe attendu parmi .ttl, .nt"),
+        ("broken.ttl", "<urn:a> <urn:b> .\n", "Turtle invalide, colonne 17 (détail de l'analyseur : "),
     ],
 )
 def test_local_store_and_publish_name_the_unreadable_rdf_file(
