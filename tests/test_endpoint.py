@@ -25,7 +25,7 @@ from converter.endpoint import (
     start_server,
 )
 from converter.errors import InputError, RemoteError
-from converter.publish import Endpoint, _Client, publish, read_triples
+from converter.publish import Endpoint, _Client, publish, read_triples, staging_graph
 from converter.query import bind, library, load_query, local_store, run_local, run_remote
 from tests.conftest import SEED
 from tests.faults import FaultProxy, Rule
@@ -205,12 +205,7 @@ def test_an_answer_lost_after_the_server_ran_the_request_still_publishes_the_new
     assert ("lost" in [outcome for _, _, outcome in proxy.seen]), "the fault was injected"
     assert done.triples == len(read_triples(served_files(v2)))
     assert len(_graph_rows(server, graph)) == done.triples, "the new version, complete"
-    staging = run_remote(
-        "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'urn:cskg:staging')) }"
-        " LIMIT 1",
-        server.query_url,
-    )
-    assert _rows(staging) == [], "no staging graph left behind"
+    assert _graph_rows(server, staging_graph(graph)) == [], "no staging graph left behind"
 
 
 def test_a_move_whose_staging_graph_vanished_never_empties_the_published_graph(
@@ -225,6 +220,35 @@ def test_a_move_whose_staging_graph_vanished_never_empties_the_published_graph(
     with pytest.raises(RemoteError):
         client.update(f"MOVE GRAPH <urn:cskg:staging:absent> TO <{graph}>")
     assert _graph_rows(server, graph) == before
+
+
+def test_query_reads_by_default_the_graph_publish_writes(
+    server: Server, outputs: tuple[Path, Path]
+) -> None:
+    """Issue 12, point 9: publish then query on the same endpoint finds the actions; an empty
+    graph is said so instead of answering 0 rows silently."""
+    from typer.testing import CliRunner
+
+    from converter.cli import app
+
+    runner = CliRunner()
+    _, v2 = outputs
+    published = runner.invoke(
+        app, ["publish", "--endpoint", server.query_url, "--data", str(v2)]
+    )
+    assert published.exit_code == 0, published.output
+    answered = runner.invoke(app, ["query", "actions-par-statut", "--endpoint", server.query_url])
+    assert answered.exit_code == 0, answered.output
+    assert "En cours" in answered.stdout and "Terminée" in answered.stdout
+    assert "données : " + server.query_url in answered.stderr
+    empty = runner.invoke(
+        app,
+        ["query", "actions-par-statut", "--endpoint", server.query_url,
+         "--graph", "https://example.org/graphe/absent"],
+    )  # fmt: skip
+    assert empty.exit_code == 0
+    assert "0 ligne(s)" in empty.stdout
+    assert "le graphe https://example.org/graphe/absent est vide" in empty.stderr
 
 
 def test_unauthorised_fails_at_once_with_a_clear_message(

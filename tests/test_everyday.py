@@ -247,3 +247,13 @@ def test_a_fiche_fixture_still_converts(tmp_path: Path) -> None:
     dump = tmp_path / "f.txt"
     dump.write_text(fiche(), encoding="utf-8")
     assert runner.invoke(app, ["convert", str(dump), "-o", str(tmp_path / "o")]).exit_code == 0
+
+
+def test_the_readme_exit_status_table_lists_every_status_the_program_uses() -> None:
+    from converter import cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Exit statuses (all commands)", 1)[1].split("\n\n", 2)[1]
+    listed = {int(line.split("|")[1]) for line in table.splitlines() if line[2:3].isdigit()}
+    used = {cli.EXIT_OK, cli.EXIT_REJECTED, cli.EXIT_UNUSABLE, cli.EXIT_INTERNAL, cli.EXIT_NOTHING}
+    assert listed == used == {0, 1, 2, 3, 4}

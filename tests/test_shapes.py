@@ -156,7 +156,17 @@ CASES: list[tuple[str, str, str, str]] = [
             f"Action-{name}",
             "Violation",
             "LanguageIn",
-            f'INSERT DATA {{ :a cskg:{name} "sans langue" }}',
+            f'DELETE {{ :a cskg:{name} ?t }} INSERT {{ :a cskg:{name} "sans langue" }} '
+            f"WHERE {{ OPTIONAL {{ :a cskg:{name} ?t }} }}",
+        )
+        for name in TEXTS
+    ],
+    *[
+        (
+            f"Action-{name}",
+            "Violation",
+            "MaxCount",
+            f'INSERT DATA {{ :a cskg:{name} "Premier texte"@fr, "Second texte"@fr }}',
         )
         for name in TEXTS
     ],
