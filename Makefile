@@ -20,10 +20,13 @@ run: $(STAMP)
 	$(BIN)/cskg convert $(EXAMPLE) -o output/
 	$(BIN)/cskg release --data output/ -o output/release/
 
-# Debian's rapper (raptor2-utils): an independent RDF parser the tests check the output with.
+# Debian's rapper (raptor2-utils): an independent RDF parser the tests check the output with;
+# Debian's Java runs HermiT (shipped with owlready2) on the ontology and the output.
 $(TOOLS): $(STAMP)
 	command -v rapper >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils >/dev/null; }
+	command -v java >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 	touch $(TOOLS)
 
 test: $(STAMP) $(TOOLS)

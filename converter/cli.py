@@ -335,7 +335,7 @@ def _print_validation(graph: rdflib.Graph, report: ValidationReport) -> None:
     for name, results in sorted(groups.items()):
         if name:
             node = rdflib.URIRef(name)
-            fiche = graph.value(node, rdflib.PROV.wasDerivedFrom)
+            fiche = graph.value(node, rdflib.DCTERMS.source)
             where = ""
             if fiche is not None:
                 where = f" ({graph.value(fiche, CSKG_FILE)}:{graph.value(fiche, CSKG_LINE)})"

@@ -21,13 +21,12 @@ from converter.amounts import amounts, read_budget, read_contributions, read_sta
 from converter.errors import UsageError
 from converter.model import FIELDS, FIELDS_BY_NAME, Diagnostic, FicheField, Kind, Record
 from converter.serialise import NtTriple, nt_literal, ntriples_lines, read_ntriples, sorted_nt
-from converter.territory import Cog, CommuneMatch, Departement, load_cog
+from converter.territory import Cog, Commune, CommuneMatch, Departement, load_cog
 from converter.text import fold, slug
 from converter.vocab import (
     DEFAULT_BASE_IRI,
     IGEO,
     ORG,
-    PROV,
     RDF_TYPE,
     SCHEMA,
     SKOS_ALT_LABEL,
@@ -55,10 +54,12 @@ MONETARY_AMOUNT = f"<{SCHEMA}MonetaryAmount>"
 SCHEMA_VALUE = f"<{SCHEMA}value>"
 SCHEMA_CURRENCY = f"<{SCHEMA}currency>"
 SCHEMA_FUNDER = f"<{SCHEMA}funder>"
-DERIVED_FROM = f"<{PROV}wasDerivedFrom>"
+SOURCE = str(curie("dct:source"))  # the fiche an action is read from (not PROV: an action
+# is a prov:Activity, and prov:wasDerivedFrom relates entities)
 IGEO_CODE, IGEO_NAME, IGEO_PARENT = (
     f"<{IGEO}{n}>" for n in ("codeINSEE", "nom", "subdivisionDirecteDe")
 )
+XSD_TOKEN = f"<{XSD}token>"  # igeo:nom's range in INSEE's ontology
 TITLE = str(curie("dct:title"))
 EURO = nt_literal("EUR")
 PREDICATES = {f.name: str(curie(f.predicate)) for f in FIELDS}
@@ -76,6 +77,11 @@ ACTION, ORGANISER = _c("Action"), _c("organiser")
 def _below(node: str, path: str) -> str:
     """The IRI ``path`` below ``node`` ("<…/action/x>", "budget" -> "<…/action/x/budget>")."""
     return f"{node[:-1]}/{path}>"
+
+
+def _name(name: str) -> str:
+    """A territory's name as INSEE's ontology types ``igeo:nom``: an ``xsd:token``."""
+    return nt_literal(" ".join(name.split()), datatype=XSD_TOKEN)
 
 
 def check_base_iri(base_iri: str) -> str:
@@ -282,8 +288,8 @@ class Mapper:
                 self.add(node, _c("communeEvidence"), nt_literal(match.evidence))
                 self.add(commune, A, f"<{IGEO}Commune>")
                 self.add(commune, IGEO_CODE, nt_literal(match.commune.code))
-                self.add(commune, IGEO_NAME, nt_literal(match.commune.name, "fr"))
-                self.add(commune, IGEO_PARENT, f"<{departement.iri}>")
+                self.add(commune, IGEO_NAME, _name(match.commune.name))
+                self.arrondissement(commune, match.commune)
         elif record.departement:
             near = ", ".join(resolution.candidates) or "aucun nom proche"
             self.warn(
@@ -317,11 +323,23 @@ class Mapper:
         region = self.share(f"<{departement.region.iri}>")
         self.add(node, A, f"<{IGEO}Departement>")
         self.add(node, IGEO_CODE, nt_literal(departement.code))
-        self.add(node, IGEO_NAME, nt_literal(departement.name, "fr"))
+        self.add(node, IGEO_NAME, _name(departement.name))
         self.add(node, IGEO_PARENT, region)
         self.add(region, A, f"<{IGEO}Region>")
         self.add(region, IGEO_CODE, nt_literal(departement.region.code))
-        self.add(region, IGEO_NAME, nt_literal(departement.region.name, "fr"))
+        self.add(region, IGEO_NAME, _name(departement.region.name))
+
+    def arrondissement(self, commune: str, found: Commune) -> None:
+        """A commune lies directly under its arrondissement, which lies under the département
+        (INSEE's ``subdivisionDirecteDe`` never skips a level)."""
+        arrondissement = found.arrondissement
+        if arrondissement is None:  # a COG without arrondissements: no direct parent known
+            return
+        node = self.share(f"<{arrondissement.iri}>")
+        self.add(commune, IGEO_PARENT, node)
+        self.add(node, A, f"<{IGEO}Arrondissement>")
+        self.add(node, IGEO_CODE, nt_literal(arrondissement.code))
+        self.add(node, IGEO_PARENT, f"<{arrondissement.departement.iri}>")
 
     def field(self, record: Record, action: str, f: FicheField) -> None:
         value = getattr(record, f.name)
@@ -409,7 +427,7 @@ class Mapper:
 
     def provenance(self, record: Record, action: str) -> None:
         fiche, source = _below(action, "fiche"), record.source
-        self.add(action, DERIVED_FROM, fiche)
+        self.add(action, SOURCE, fiche)
         self.add(fiche, A, _c("Fiche"))
         self.add(fiche, _c("sourceFile"), nt_literal(source.file))
         if 0 < source.first_line <= source.last_line:

@@ -394,7 +394,7 @@ CSV_COLUMNS: tuple[Column, ...] = (
         "source file",
         "string",
         "Fichier de fiches d'où vient l'action.",
-        _p("prov:wasDerivedFrom", "cskg:sourceFile"),
+        _p("dct:source", "cskg:sourceFile"),
     ),
     Column(
         "source_ligne",
@@ -402,7 +402,7 @@ CSV_COLUMNS: tuple[Column, ...] = (
         "source line",
         "integer",
         "Première ligne de la fiche dans ce fichier.",
-        _p("prov:wasDerivedFrom", "cskg:firstLine"),
+        _p("dct:source", "cskg:firstLine"),
     ),
 )
 

@@ -44,10 +44,24 @@ class Departement:
 
 
 @dataclass(frozen=True)
+class Arrondissement:
+    """What lies directly under a département in INSEE's geography, between it and its
+    communes (the COG gives its code, ``ARR``, with each commune)."""
+
+    code: str
+    departement: Departement
+
+    @property
+    def iri(self) -> str:
+        return f"{INSEE_GEO}arrondissement/{self.code}"
+
+
+@dataclass(frozen=True)
 class Commune:
     code: str
     name: str
     departement: Departement
+    arrondissement: Arrondissement | None = None
 
     @property
     def iri(self) -> str:
@@ -249,7 +263,9 @@ def _load_communes(cog: Cog, rows: list[dict[str, str]]) -> None:
     """Index current communes (TYPECOM COM) by code, then every name by département."""
     for row in rows:
         if row["TYPECOM"] == "COM":
-            commune = Commune(row["COM"], row["LIBELLE"], cog.departements[row["DEP"]])
+            departement = cog.departements[row["DEP"]]
+            arrondissement = Arrondissement(row["ARR"], departement) if row.get("ARR") else None
+            commune = Commune(row["COM"], row["LIBELLE"], departement, arrondissement)
             cog.communes[commune.code] = commune
             _add_name(cog, _Name(_words(commune.name), commune.name, commune, "COM"))
     for row in rows:  # déléguées and associées share or point to their commune's code

@@ -17,7 +17,7 @@ CSKG = rdflib.Namespace("https://w3id.org/cskg/def#")
 ACTION_SHAPE = rdflib.URIRef("https://w3id.org/cskg/shapes#Action")
 # What the shapes say of an action's properties that no fiche section gives
 NOT_FROM_A_SECTION = {"dct:title", "cskg:budget", "cskg:fundingContribution", "cskg:staffCount",
-                      "prov:wasDerivedFrom"}  # fmt: skip
+                      "dct:source"}  # fmt: skip
 
 
 def _iri(name: str) -> rdflib.URIRef:

@@ -30,14 +30,14 @@ def _store(graph: MappedGraph) -> ox.Store:
 
 
 def _action(store: ox.Store, record: Record) -> ox.NamedNode:
-    """The action whose fiche starts at the record's first line (found through provenance)."""
+    """The action whose fiche starts at the record's first line (found through its source)."""
     line = ox.Literal(
         str(record.source.first_line),
         datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#positiveInteger"),
     )
     (fiche_quad,) = store.quads_for_pattern(None, ox.NamedNode(CSKG + "firstLine"), line)
     (quad,) = store.quads_for_pattern(
-        None, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), fiche_quad.subject
+        None, ox.NamedNode("http://purl.org/dc/terms/source"), fiche_quad.subject
     )
     assert isinstance(quad.subject, ox.NamedNode)
     return quad.subject

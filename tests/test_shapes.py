@@ -24,14 +24,16 @@ VALID = """
   cskg:territoryScale <https://w3id.org/cskg/vocab/echelle-territoriale/un-quartier> ;
   cskg:summary "Résumé"@fr ; cskg:limits "Limites"@fr ; cskg:partner :o ; cskg:budget :budget ;
   cskg:fundingContribution :f1 ; cskg:staffCount 3 ; cskg:attachedFile "bilan.pdf" ;
-  prov:wasDerivedFrom :fiche .
+  dct:source :fiche .
 :budget a schema:MonetaryAmount ; schema:value 10.5 ; schema:currency "EUR" .
 :f1 a cskg:FundingContribution ; schema:value 5.0 ; schema:currency "EUR" ; schema:funder :o .
 :o a org:Organization, cskg:Partner, cskg:Funder ; skos:prefLabel "CAF" .
 :s a cskg:Structure, org:Organization ; skos:prefLabel "CS ALLONNES" ; cskg:departementLabel "Sarthe" ;
   cskg:departement <http://id.insee.fr/geo/departement/72> ;
   cskg:commune <http://id.insee.fr/geo/commune/72003> ; cskg:communeEvidence "ALLONNES" .
-<http://id.insee.fr/geo/commune/72003> a igeo:Commune ; igeo:codeINSEE "72003" ; igeo:nom "Allonnes"@fr ;
+<http://id.insee.fr/geo/commune/72003> a igeo:Commune ; igeo:codeINSEE "72003" ; igeo:nom "Allonnes"^^xsd:token ;
+  igeo:subdivisionDirecteDe <http://id.insee.fr/geo/arrondissement/723> .
+<http://id.insee.fr/geo/arrondissement/723> a igeo:Arrondissement ; igeo:codeINSEE "723" ;
   igeo:subdivisionDirecteDe <http://id.insee.fr/geo/departement/72> .
 <http://id.insee.fr/geo/departement/72> a igeo:Departement ; igeo:codeINSEE "72" ; igeo:nom "Sarthe"@fr ;
   igeo:subdivisionDirecteDe <http://id.insee.fr/geo/region/52> .
@@ -144,12 +146,12 @@ CASES: list[tuple[str, str, str, str]] = [
         "Datatype",
         'INSERT DATA { :a cskg:attachedFile "bilan"@fr }',
     ),
-    ("Action-source", "Violation", "MinCount", "DELETE WHERE { :a prov:wasDerivedFrom ?f }"),
+    ("Action-source", "Violation", "MinCount", "DELETE WHERE { :a dct:source ?f }"),
     (
         "Action-source",
         "Violation",
         "Class",
-        "DELETE { :a prov:wasDerivedFrom ?f } INSERT { :a prov:wasDerivedFrom :o } WHERE { :a prov:wasDerivedFrom ?f }",
+        "DELETE { :a dct:source ?f } INSERT { :a dct:source :o } WHERE { :a dct:source ?f }",
     ),
     *[
         (
@@ -277,13 +279,13 @@ CASES: list[tuple[str, str, str, str]] = [
         "LinkedCommune-one",
         "Violation",
         "MaxCount",
-        'INSERT DATA { :s cskg:commune com:72181 . com:72181 a igeo:Commune ; igeo:codeINSEE "72181" ; igeo:nom "Le Mans"@fr ; igeo:subdivisionDirecteDe dep:72 }',
+        'INSERT DATA { :s cskg:commune com:72181 . com:72181 a igeo:Commune ; igeo:codeINSEE "72181" ; igeo:nom "Le Mans"@fr ; igeo:subdivisionDirecteDe <http://id.insee.fr/geo/arrondissement/723> }',
     ),
     (
         "LinkedCommune-one",
         "Violation",
         "Class",
-        "DELETE { :s cskg:commune ?c } INSERT { :s cskg:commune :nowhere . :nowhere igeo:subdivisionDirecteDe dep:72 } WHERE { :s cskg:commune ?c }",
+        "DELETE { :s cskg:commune ?c } INSERT { :s cskg:commune :nowhere . :nowhere igeo:subdivisionDirecteDe <http://id.insee.fr/geo/arrondissement/723> } WHERE { :s cskg:commune ?c }",
     ),
     (
         "LinkedCommune-evidence",
@@ -295,7 +297,7 @@ CASES: list[tuple[str, str, str, str]] = [
         "LinkedCommune-departement",
         "Violation",
         "Equals",
-        'INSERT DATA { com:53130 a igeo:Commune ; igeo:codeINSEE "53130" ; igeo:nom "Laval"@fr ; igeo:subdivisionDirecteDe dep:53 . dep:53 a igeo:Departement ; igeo:codeINSEE "53" ; igeo:nom "Mayenne"@fr ; igeo:subdivisionDirecteDe <http://id.insee.fr/geo/region/52> } ; DELETE { :s cskg:commune ?c } INSERT { :s cskg:commune com:53130 } WHERE { :s cskg:commune ?c }',
+        'INSERT DATA { com:53130 a igeo:Commune ; igeo:codeINSEE "53130" ; igeo:nom "Laval"@fr ; igeo:subdivisionDirecteDe <http://id.insee.fr/geo/arrondissement/532> . <http://id.insee.fr/geo/arrondissement/532> a igeo:Arrondissement ; igeo:codeINSEE "532" ; igeo:subdivisionDirecteDe dep:53 . dep:53 a igeo:Departement ; igeo:codeINSEE "53" ; igeo:nom "Mayenne"@fr ; igeo:subdivisionDirecteDe <http://id.insee.fr/geo/region/52> } ; DELETE { :s cskg:commune ?c } INSERT { :s cskg:commune com:53130 } WHERE { :s cskg:commune ?c }',
     ),
     (
         "Commune-code",
@@ -305,10 +307,30 @@ CASES: list[tuple[str, str, str, str]] = [
     ),
     ("Commune-name", "Violation", "MinCount", "DELETE WHERE { com:72003 igeo:nom ?n }"),
     (
-        "Commune-departement",
+        "Commune-arrondissement",
         "Violation",
         "MinCount",
         UNLINK + "DELETE WHERE { com:72003 igeo:subdivisionDirecteDe ?d }",
+    ),
+    (
+        "Commune-arrondissement",
+        "Violation",
+        "Class",
+        UNLINK
+        + "DELETE { com:72003 igeo:subdivisionDirecteDe ?a } INSERT { com:72003 igeo:subdivisionDirecteDe dep:72 } WHERE { com:72003 igeo:subdivisionDirecteDe ?a }",
+    ),
+    (
+        "Arrondissement-code",
+        "Violation",
+        "Pattern",
+        'DELETE { ?a igeo:codeINSEE ?c } INSERT { ?a igeo:codeINSEE "72" } WHERE { ?a a igeo:Arrondissement ; igeo:codeINSEE ?c }',
+    ),
+    (
+        "Arrondissement-departement",
+        "Violation",
+        "MinCount",
+        UNLINK
+        + "DELETE { ?a igeo:subdivisionDirecteDe ?d } WHERE { ?a a igeo:Arrondissement ; igeo:subdivisionDirecteDe ?d }",
     ),
     (
         "Region-code",
