@@ -161,6 +161,34 @@ class _Client:
             repeatable=repeatable,
         )
 
+    def stage(self, staging: str, triples: list[ox.Triple]) -> None:
+        """Load ``triples`` into the empty graph ``staging`` by ``INSERT DATA`` batches.
+
+        A batch that holds blank nodes is not repeatable (each run mints new ones): when its
+        answer is lost, the staging graph is loaded again from the start.
+
+        :raises RemoteError: the server refuses, or the load still fails after the last attempt.
+        """
+        for attempt in range(1, self.endpoint.attempts + 1):
+            try:
+                self.update(f"DROP SILENT GRAPH <{staging}>")
+                for start in range(0, len(triples), BATCH_TRIPLES):
+                    chunk = triples[start : start + BATCH_TRIPLES]
+                    batch = "".join(f"{t} .\n" for t in chunk)
+                    self.update(
+                        f"INSERT DATA {{ GRAPH <{staging}> {{\n{batch}}} }}",
+                        repeatable=not any(map(_has_blank_node, chunk)),
+                    )
+                return
+            except _Unanswered as lost:
+                if attempt == self.endpoint.attempts:
+                    raise RemoteError(
+                        f"chargement sans réponse ({lost.message}), après {attempt} essais",
+                        path=lost.path,
+                    ) from None
+            self.retries += 1
+            self.sleep(self.endpoint.backoff * 2 ** (attempt - 1))
+
     def swap(self, staging: str, graph: str, expected: int) -> None:
         """Move ``staging`` over ``graph``. The move is the one step that must not be sent
         twice blindly: when its answer is lost, the server is asked what happened (staging
@@ -201,6 +229,10 @@ class _Client:
             raise RemoteError(
                 f"réponse illisible au comptage ({error})", path=public_url(self.endpoint.query)
             ) from None
+
+
+def _has_blank_node(triple: ox.Triple) -> bool:
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
 @dataclass
@@ -256,10 +288,7 @@ def publish(
         client.request("PUT", url, payload.encode("utf-8"), "application/n-triples")
     except _NoGraphStore:
         method = "update"
-        client.update(f"DROP SILENT GRAPH <{staging}>")
-        for start in range(0, len(triples), BATCH_TRIPLES):
-            batch = "".join(f"{t} .\n" for t in triples[start : start + BATCH_TRIPLES])
-            client.update(f"INSERT DATA {{ GRAPH <{staging}> {{\n{batch}}} }}")
+        client.stage(staging, triples)
     staged = client.count(staging)
     if staged != len(triples):
         client.update(f"DROP SILENT GRAPH <{staging}>")

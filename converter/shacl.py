@@ -385,7 +385,13 @@ def compiled_shapes(path: Path = SHAPES_FILE) -> list[Shape]:
 
 @functools.cache
 def _schema_triples() -> tuple[tuple[Term, str, Term], ...]:
-    return tuple((_term(s), str(p), _term(o)) for s, p, o in schema_graph())
+    """The ontology and vocabularies as terms; triples about blank nodes (an OWL datatype
+    restriction) are left out: no shape targets them, and no data node points to them."""
+    return tuple(
+        (_term(s), str(p), _term(o))
+        for s, p, o in schema_graph()
+        if not isinstance(s, rdflib.BNode) and not isinstance(o, rdflib.BNode)
+    )
 
 
 def validate_fast(

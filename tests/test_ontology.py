@@ -126,7 +126,9 @@ def test_each_scheme_is_documented_and_its_concepts_labelled_in_french_and_engli
     assert concepts
     folded: dict[str, rdflib.term.Node] = {}
     for concept in concepts:
-        assert (node, SKOS.hasTopConcept, concept) in graph
+        broader = set(graph.objects(concept, SKOS.broader))
+        assert ((node, SKOS.hasTopConcept, concept) in graph) != bool(broader), concept
+        assert broader <= concepts, concept
         for language in ("fr", "en"):
             labels = [o for o in graph.objects(concept, SKOS.prefLabel) if o.language == language]  # type: ignore[attr-defined]
             assert len(labels) == 1, (concept, language)
