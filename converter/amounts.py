@@ -7,7 +7,7 @@ nothing when in doubt ("Dépenses : 8538€ Recettes : 8806.06" is not one budge
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from converter.text import fold
@@ -45,6 +45,7 @@ STAFF = re.compile(
 class Contribution:
     funder: str
     amount: Decimal
+    text: str = field(default="", compare=False)  # the line read, as written: evidence
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,9 @@ def read_contributions(text: str) -> list[Contribution]:
     """Funders and amounts written one per line as ``Funder: amount €``.
 
     >>> read_contributions("Budget : 10 500 €\\nCAF Haute Garonne: 4 500 €\\nASP:: 6 000 €")
-    [Contribution(funder='CAF Haute Garonne', amount=Decimal('4500')), \
-Contribution(funder='ASP', amount=Decimal('6000'))]
+    [Contribution(funder='CAF Haute Garonne', amount=Decimal('4500'), \
+text='CAF Haute Garonne: 4 500 €'), Contribution(funder='ASP', amount=Decimal('6000'), \
+text='ASP:: 6 000 €')]
     """
     found: list[Contribution] = []
     for line in text.split("\n"):
@@ -124,7 +126,7 @@ Contribution(funder='ASP', amount=Decimal('6000'))]
             continue
         money = _find(rest)
         if len(money) == 1 and money[0].start == 0 and money[0].end == len(rest):
-            found.append(Contribution(funder, money[0].value))
+            found.append(Contribution(funder, money[0].value, line.strip()))
     return found
 
 

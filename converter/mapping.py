@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from converter.amounts import amounts, read_budget, read_contributions, read_staff_count
 from converter.errors import UsageError
 from converter.model import FIELDS, FIELDS_BY_NAME, Diagnostic, FicheField, Kind, Record
+from converter.organisations import level
 from converter.serialise import NtTriple, nt_literal, ntriples_lines, read_ntriples, sorted_nt
 from converter.territory import Cog, Commune, CommuneMatch, Departement, load_cog
 from converter.text import fold, slug
@@ -27,6 +28,7 @@ from converter.vocab import (
     DEFAULT_BASE_IRI,
     IGEO,
     ORG,
+    PROV,
     RDF_TYPE,
     SCHEMA,
     SKOS_ALT_LABEL,
@@ -51,9 +53,17 @@ PREF_LABEL, ALT_LABEL = str(SKOS_PREF_LABEL), str(SKOS_ALT_LABEL)
 CONCEPT, IN_SCHEME = str(SKOS_CONCEPT), str(SKOS_IN_SCHEME)
 ORGANIZATION = f"<{ORG}Organization>"
 MONETARY_AMOUNT = f"<{SCHEMA}MonetaryAmount>"
+MONETARY_GRANT = f"<{SCHEMA}MonetaryGrant>"
 SCHEMA_VALUE = f"<{SCHEMA}value>"
 SCHEMA_CURRENCY = f"<{SCHEMA}currency>"
 SCHEMA_FUNDER = f"<{SCHEMA}funder>"
+SCHEMA_AMOUNT = f"<{SCHEMA}amount>"
+SCHEMA_FUNDED_ITEM = f"<{SCHEMA}fundedItem>"
+# Being a partner or a funder is a role in one action: a qualified association (PROV)
+ASSOCIATION = f"<{PROV}Association>"
+QUALIFIED_ASSOCIATION = f"<{PROV}qualifiedAssociation>"
+PROV_AGENT = f"<{PROV}agent>"
+HAD_ROLE = f"<{PROV}hadRole>"
 SOURCE = str(curie("dct:source"))  # the fiche an action is read from (not PROV: an action
 # is a prov:Activity, and prov:wasDerivedFrom relates entities)
 IGEO_CODE, IGEO_NAME, IGEO_PARENT = (
@@ -72,6 +82,7 @@ def _c(name: str) -> str:
 
 
 ACTION, ORGANISER = _c("Action"), _c("organiser")
+PARTNER_ROLE, FUNDER_ROLE = _c("partnerRole"), _c("funderRole")
 
 
 def _below(node: str, path: str) -> str:
@@ -162,6 +173,10 @@ class Mapper:
     shared: dict[str, set[NtTriple]] = field(default_factory=dict)
     # the triples of each action of the current batch (the action, its fiche, budget…)
     groups: list[list[NtTriple]] = field(default_factory=list)
+    # the action being mapped: its structure's path ("72/centre-social-…"), which scopes the
+    # generic organisation names it cites, and how many associations it has so far
+    scope: str = ""
+    associations: int = 0
 
     def __post_init__(self) -> None:
         self.iris = _Iris(self.base)
@@ -246,6 +261,8 @@ class Mapper:
                 f"IRI {action[1:-1]}",
             )
         earlier.append((digest, here))
+        self.scope = structure_path
+        self.associations = 0
         self.graph.actions += 1
         self.add(action, A, ACTION)
         self.add(action, TITLE, nt_literal(record.title, "fr"))
@@ -349,7 +366,9 @@ class Mapper:
             if f.scheme is not None:
                 self.add(action, predicate, self.concept(record, f, item))
             elif f.name == "partners":
-                self.add(action, predicate, self.organisation(item, "Partner"))
+                partner = self.organisation(item)
+                self.add(action, predicate, partner)
+                self.associate(record, action, partner, PARTNER_ROLE, item, f)
             elif f.kind is Kind.TEXT:
                 self.add(action, predicate, nt_literal(item, "fr"))
             else:
@@ -380,18 +399,52 @@ class Mapper:
         self.add(node, IN_SCHEME, f"<{VOCAB}{f.scheme}>")
         return node
 
-    def organisation(self, name: str, role: str) -> str:
-        key = ("organisation", fold(name) or name)  # a name of punctuation only stays itself
+    def organisation(self, name: str) -> str:
+        """The organisation ``name`` designates; a generic name (« Préfecture ») is identified
+        with the territory of the structure citing it (``organisations.level``)."""
+        scope = self.organisation_scope(name)
+        key = ("organisation", scope, fold(name) or name)  # punctuation only stays itself
         node = self.iris.get(key)
         if node is None:
-            node = self.share(self.iris.mint(key, f"organisation/{slug(name)}"))
+            path = f"organisation/{scope}/{slug(name)}" if scope else f"organisation/{slug(name)}"
+            node = self.share(self.iris.mint(key, path))
             self.graph.organisations += 1
             self.add(node, A, ORGANIZATION)
             self.add(node, PREF_LABEL, nt_literal(name))
         else:
             self.other_spelling(node, name)
-        self.add(node, A, _c(role))
         return node
+
+    def organisation_scope(self, name: str) -> str:
+        """The path part that scopes a generic name: the département ("72"), the région
+        ("region-52") or the citing structure ("72/centre-social-…"); "" for other names."""
+        where = level(name)
+        departement = self.scope.partition("/")[0]
+        if where == "departement":
+            return departement
+        if where == "region":
+            found = self.cog.departements.get(departement)
+            return f"region-{found.region.code}" if found else departement
+        if where == "commune":  # the commune is seldom known: the structure citing it
+            return self.scope
+        return ""
+
+    def associate(
+        self, record: Record, action: str, agent: str, role: str, mention: str, f: FicheField
+    ) -> None:
+        """The action's association with ``agent`` in ``role``, with the mention it was read
+        from: the text as written, the section and the line of its header."""
+        self.associations += 1
+        node = _below(action, f"association/{self.associations}")
+        self.add(action, QUALIFIED_ASSOCIATION, node)
+        self.add(node, A, ASSOCIATION)
+        self.add(node, PROV_AGENT, agent)
+        self.add(node, HAD_ROLE, role)
+        self.add(node, _c("evidenceText"), nt_literal(mention))
+        self.add(node, _c("evidenceField"), nt_literal(f.header, "fr"))
+        line = record.source.line_of(f.name)
+        if line > 0:
+            self.add(node, _c("evidenceLine"), nt_literal(str(line), datatype=XSD_POSITIVE))
 
     def other_spelling(self, node: str, name: str, language: str | None = None) -> None:
         """Merged by normalised name, another spelling is kept as ``skos:altLabel``."""
@@ -411,11 +464,18 @@ class Mapper:
                 f"{len(written)} montants sans total certain : gardés en texte",
                 FIELDS_BY_NAME["funding"].header,
             )
+        funding = FIELDS_BY_NAME["funding"]
         for number, contribution in enumerate(read_contributions(record.funding), start=1):
-            node = _below(action, f"financement/{number}")
-            self.amount(node, contribution.amount, _c("FundingContribution"))
-            self.add(node, SCHEMA_FUNDER, self.organisation(contribution.funder, "Funder"))
-            self.add(action, _c("fundingContribution"), node)
+            grant = _below(action, f"financement/{number}")
+            funder = self.organisation(contribution.funder)
+            self.add(grant, A, _c("FundingContribution"))
+            self.add(grant, A, MONETARY_GRANT)
+            self.add(grant, SCHEMA_FUNDER, funder)
+            self.add(grant, SCHEMA_FUNDED_ITEM, action)
+            self.amount(_below(grant, "montant"), contribution.amount, MONETARY_AMOUNT)
+            self.add(grant, SCHEMA_AMOUNT, _below(grant, "montant"))
+            self.add(action, _c("fundingContribution"), grant)
+            self.associate(record, action, funder, FUNDER_ROLE, contribution.text, funding)
         staff = read_staff_count(record.staffing)
         if staff is not None:
             self.add(action, _c("staffCount"), nt_literal(str(staff), datatype=XSD_INTEGER))

@@ -209,17 +209,20 @@ def test_unknown_departement_is_kept_unlinked_with_candidates_and_a_shacl_warnin
 
 
 def test_cli_validate_lists_a_shared_node_apart_not_under_one_action(tmp_path: Path) -> None:
-    """Review of issue 3: the partner all 25 actions share belongs to none of them alone."""
+    """Review of issue 3: the partner two actions share belongs to none of them alone (the
+    Préfecture of the Lot, partner of both fiches « Bienvenue » of the Lot)."""
     runner.invoke(app, ["convert", str(SEED), "-o", str(tmp_path)])
     broken = tmp_path / "broken.ttl"
     text = (tmp_path / "actions.ttl").read_text(encoding="utf-8")
-    broken.write_text(text.replace('skos:prefLabel "Préfecture" .', "."), encoding="utf-8")
+    node = "<https://w3id.org/cskg/id/organisation/46/prefecture> a org:Organization ;\n"
+    assert node + '\tskos:prefLabel "Préfecture" .' in text
+    broken.write_text(text.replace(node + '\tskos:prefLabel "Préfecture" .', node[:-3] + " ."), encoding="utf-8")
     result = runner.invoke(app, ["validate", str(broken)])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     index = lines.index("Hors action ou partagé entre plusieurs actions")
     assert (
-        "organisation/prefecture : http://www.w3.org/2004/02/skos/core#prefLabel"
+        "organisation/46/prefecture : http://www.w3.org/2004/02/skos/core#prefLabel"
         in lines[index + 1]
     )
     assert not any(line.startswith("Action ") for line in lines)

@@ -12,7 +12,7 @@ from converter.mapping import MappedGraph, map_records
 from converter.model import FIELDS, Kind, ParseResult, Record
 from converter.reader import parse_text
 from converter.validation import schema_graph
-from converter.vocab import CSKG, SKOS
+from converter.vocab import CSKG, DEFAULT_BASE_IRI, SKOS
 from tests.conftest import fiche
 
 SCHEMA = "https://schema.org/"
@@ -152,7 +152,12 @@ def test_funder_breakdown_becomes_contributions_linked_to_funders(seed: ParseRes
     for t in graph.triples:
         if t.predicate.value == SCHEMA + "funder":
             (name,) = _labels(store, t.object.value)
-            funders[name] = _amount(graph, t.subject.value)
+            (amount,) = [
+                a.object.value
+                for a in graph.triples
+                if a.subject == t.subject and a.predicate.value == SCHEMA + "amount"
+            ]
+            funders[name] = _amount(graph, amount)
     assert funders == {
         "Mairie de Toulouse": Decimal("6000"),
         "CAF Haute Garonne": Decimal("4500"),
@@ -185,3 +190,44 @@ def test_merged_names_keep_every_spelling_and_punctuation_names_stay_apart() -> 
         if t.predicate.value in (SKOS + "prefLabel", SKOS + "altLabel")
     }
     assert {"CS X", "C.S. X", "???", "!!!", "CAF du Lot", "C.A.F. du LOT"} <= labels
+
+
+def test_partners_and_funders_are_roles_with_their_evidence(seed: ParseResult) -> None:
+    """Issue 18: each partner item and each funding line is a qualified association of the
+    action, with the role, the mention as written, its section and the header's line (read in
+    the dump: « Ecrivain public » lists « Préfecture » under line 1075 and its funders under
+    line 1085)."""
+    record = next(r for r in seed.records if r.title == "Ecrivain public")
+    store = _store(map_records([record]))
+    rows = store.query(
+        """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX cskg: <https://w3id.org/cskg/def#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?name ?role ?text ?line WHERE {
+          ?action prov:qualifiedAssociation ?a .
+          ?a prov:agent/skos:prefLabel ?name ; prov:hadRole ?role ; cskg:evidenceText ?text ;
+             cskg:evidenceLine ?line }"""
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    found = {
+        (s["name"].value, s["role"].value.rsplit("#")[1], s["text"].value, int(s["line"].value))  # type: ignore[union-attr]
+        for s in rows
+    }
+    assert found == {
+        ("Préfecture", "partnerRole", "Préfecture", 1075),
+        ("Mairie de Toulouse", "funderRole", "Mairie de Toulouse: 6 000 €", 1085),
+        ("CAF Haute Garonne", "funderRole", "CAF Haute Garonne: 4 500 €", 1085),
+        ("ASP", "funderRole", "ASP:: 18 300 €", 1085),
+        ("Conseil Régional ( Adulte Relais)", "funderRole", "Conseil Régional ( Adulte Relais): 2 800 €", 1085),
+    }
+
+
+def test_a_generic_name_is_one_organisation_per_departement(seed: ParseResult) -> None:
+    """Issue 18: « Préfecture » in the Sarthe and in the Lot are two organisations; the two
+    fiches of the Lot cite the same one; « CAF Haute Garonne » names its own territory."""
+    graph = map_records(seed.records)
+    partners = {t.object.value for t in graph.triples if t.predicate.value == CSKG + "partner"}
+    assert f"{DEFAULT_BASE_IRI}organisation/72/prefecture" in partners
+    assert f"{DEFAULT_BASE_IRI}organisation/46/prefecture" in partners
+    assert len(partners) == 18  # the 18 départements of the 25 fiches
+    funders = {t.object.value for t in graph.triples if t.predicate.value == SCHEMA + "funder"}
+    assert f"{DEFAULT_BASE_IRI}organisation/caf-haute-garonne" in funders

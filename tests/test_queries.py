@@ -128,10 +128,18 @@ def test_actions_per_departement(store: ox.Store) -> None:
 
 
 def test_partners_with_most_actions(store: ox.Store) -> None:
-    # Every fiche lists « Préfecture », and only it; 23 structures organise the 25 actions.
-    assert [row[1:] for row in _rows(store, "partenaires-principaux")] == [
-        ("Préfecture", "25", "23")
-    ]
+    # Every fiche lists « Préfecture », and only it: the Préfecture of its structure's
+    # département (18 départements), in as many actions as that département has; 23 structures
+    # organise the 25 actions; the Meurthe-et-Moselle and Guadeloupe pairs share a structure,
+    # the two « Bienvenue » fiches of the Lot do not.
+    rows = _rows(store, "partenaires-principaux")
+    assert {name for _, name, _, _ in rows} == {"Préfecture"} and len(rows) == 18
+    by_dep = {iri.split("/")[-2]: (int(n), int(s)) for iri, _, n, s in rows}
+    per_departement = {code: int(n) for _, code, _, _, n in _rows(store, "actions-par-departement")}
+    assert {code: n for code, (n, _) in by_dep.items()} == per_departement
+    assert sum(s for _, s in by_dep.values()) == 23
+    assert by_dep["54"] == by_dep["971"] == (2, 1) and by_dep["46"] == (2, 2)
+    assert [int(n) for _, _, n, _ in rows] == sorted((int(n) for _, _, n, _ in rows), reverse=True)
 
 
 def test_structures_with_most_actions(store: ox.Store) -> None:

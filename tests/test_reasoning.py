@@ -129,9 +129,9 @@ ALLOWED = {
     CSKG.Action: {CSKG.Action, PROV.Activity, OWL.Thing},
     CSKG.Fiche: {CSKG.Fiche, PROV.Entity, OWL.Thing},
     CSKG.Structure: {CSKG.Structure} | AGENT,
-    CSKG.Partner: {CSKG.Partner} | AGENT,
-    CSKG.Funder: {CSKG.Funder, CSKG.Partner} | AGENT,
-    CSKG.FundingContribution: {CSKG.FundingContribution, SCHEMA.MonetaryAmount, OWL.Thing},
+    ORG.Organization: AGENT,
+    CSKG.FundingContribution: {CSKG.FundingContribution, SCHEMA.MonetaryGrant, OWL.Thing},
+    PROV.Association: {PROV.Association, PROV.AgentInfluence, PROV.Influence, OWL.Thing},
     SCHEMA.MonetaryAmount: {SCHEMA.MonetaryAmount, OWL.Thing},
     SKOS.Concept: {SKOS.Concept, CSKG.UnreviewedConcept, OWL.Thing},
     IGEO.Region: {IGEO.Region, IGEO.NUTS2, IGEO.CollectiviteTerritoriale} | GEO_ABOVE,
@@ -142,7 +142,7 @@ ALLOWED = {
 
 
 def _kind(types: set[rdflib.term.Node]) -> rdflib.term.Node:
-    for kind in (CSKG.Funder, CSKG.Partner, CSKG.Structure, CSKG.FundingContribution):
+    for kind in (CSKG.Structure, CSKG.FundingContribution):
         if kind in types:
             return kind
     (kind,) = types & set(ALLOWED)

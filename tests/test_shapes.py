@@ -24,10 +24,18 @@ VALID = """
   cskg:territoryScale <https://w3id.org/cskg/vocab/echelle-territoriale/un-quartier> ;
   cskg:summary "Résumé"@fr ; cskg:limits "Limites"@fr ; cskg:partner :o ; cskg:budget :budget ;
   cskg:fundingContribution :f1 ; cskg:staffCount 3 ; cskg:attachedFile "bilan.pdf" ;
+  prov:qualifiedAssociation :as1, :as2 ;
   dct:source :fiche .
 :budget a schema:MonetaryAmount ; schema:value 10.5 ; schema:currency "EUR" .
-:f1 a cskg:FundingContribution ; schema:value 5.0 ; schema:currency "EUR" ; schema:funder :o .
-:o a org:Organization, cskg:Partner, cskg:Funder ; skos:prefLabel "CAF" .
+:f1 a cskg:FundingContribution, schema:MonetaryGrant ; schema:funder :o ; schema:fundedItem :a ;
+  schema:amount :m1 .
+:m1 a schema:MonetaryAmount ; schema:value 5.0 ; schema:currency "EUR" .
+:as1 a prov:Association ; prov:agent :o ; prov:hadRole cskg:partnerRole ; cskg:evidenceText "CAF" ;
+  cskg:evidenceField "Avec qui cette action a-t-elle été menée ?"@fr ;
+  cskg:evidenceLine "5"^^xsd:positiveInteger .
+:as2 a prov:Association ; prov:agent :o ; prov:hadRole cskg:funderRole ; cskg:evidenceText "CAF : 5 €" ;
+  cskg:evidenceField "Ressources financières mobilisées pour cette action"@fr .
+:o a org:Organization ; skos:prefLabel "CAF" .
 :s a cskg:Structure, org:Organization ; skos:prefLabel "CS ALLONNES" ; cskg:departementLabel "Sarthe" ;
   cskg:departement <http://id.insee.fr/geo/departement/72> ;
   cskg:commune <http://id.insee.fr/geo/commune/72003> ; cskg:communeEvidence "ALLONNES" .
@@ -242,6 +250,57 @@ CASES: list[tuple[str, str, str, str]] = [
         "Class",
         "DELETE { :f1 schema:funder ?o } INSERT { :f1 schema:funder :nobody } WHERE { :f1 schema:funder ?o }",
     ),
+    ("FundingContribution-amount", "Violation", "MinCount", "DELETE WHERE { :f1 schema:amount ?m }"),
+    (
+        "FundingContribution-amount",
+        "Violation",
+        "Class",
+        "DELETE { :f1 schema:amount ?m } INSERT { :f1 schema:amount :nothing } WHERE { :f1 schema:amount ?m }",
+    ),
+    (
+        "FundingContribution-fundedItem",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :f1 schema:fundedItem ?a }",
+    ),
+    (
+        "FundingContribution-fundedItem",
+        "Violation",
+        "Class",
+        "DELETE { :f1 schema:fundedItem ?a } INSERT { :f1 schema:fundedItem :o } WHERE { :f1 schema:fundedItem ?a }",
+    ),
+    (
+        "Action-association",
+        "Violation",
+        "Class",
+        "INSERT DATA { :a prov:qualifiedAssociation :nothing }",
+    ),
+    ("Association-agent", "Violation", "MinCount", "DELETE WHERE { :as1 prov:agent ?o }"),
+    (
+        "Association-agent",
+        "Violation",
+        "Class",
+        "DELETE { :as1 prov:agent ?o } INSERT { :as1 prov:agent :nobody } WHERE { :as1 prov:agent ?o }",
+    ),
+    ("Association-role", "Violation", "MinCount", "DELETE WHERE { :as1 prov:hadRole ?r }"),
+    (
+        "Association-role",
+        "Violation",
+        "In",
+        "DELETE { :as1 prov:hadRole ?r } INSERT { :as1 prov:hadRole cskg:organiser } WHERE { :as1 prov:hadRole ?r }",
+    ),
+    ("Association-role", "Violation", "MaxCount", "INSERT DATA { :as1 prov:hadRole cskg:funderRole }"),
+    ("Association-text", "Violation", "MinCount", "DELETE WHERE { :as1 cskg:evidenceText ?t }"),
+    ("Association-text", "Violation", "MaxCount", 'INSERT DATA { :as1 cskg:evidenceText "Autre" }'),
+    ("Association-field", "Violation", "MinCount", "DELETE WHERE { :as2 cskg:evidenceField ?f }"),
+    (
+        "Association-field",
+        "Violation",
+        "LanguageIn",
+        'DELETE { :as2 cskg:evidenceField ?f } INSERT { :as2 cskg:evidenceField "Public" } WHERE { :as2 cskg:evidenceField ?f }',
+    ),
+    ("Association-line", "Violation", "MaxCount", 'INSERT DATA { :as1 cskg:evidenceLine "6"^^xsd:positiveInteger }'),
+    ("Association-line", "Violation", "Datatype", 'INSERT DATA { :as2 cskg:evidenceLine "six" }'),
     ("Fiche-file", "Violation", "MinCount", "DELETE WHERE { :fiche cskg:sourceFile ?f }"),
     (
         "Fiche-firstLine",
