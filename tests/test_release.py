@@ -224,7 +224,7 @@ def test_no_date_unless_given(converted: Path, tmp_path: Path) -> None:
 def test_a_catalogue_that_does_not_conform_is_not_written(
     converted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import converter.release as module
+    import converter.release.build as module
 
     original = module.catalogue
 

@@ -1,0 +1,317 @@
+"""The DCAT catalogue of the release and its check against the DCAT-AP 3.0.1 shapes."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from converter.errors import UsageError
+from converter.paths import RESOURCES
+from converter.release.config import ReleaseConfig
+from converter.release.tables import Term
+from converter.release.void import VOID
+from converter.text import slug
+from converter.vocab import CSKG, DCT, RDF, SKOS, XSD
+
+DCAT = "http://www.w3.org/ns/dcat#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+SPDX = "http://spdx.org/rdf/terms#"
+IANA = "http://www.iana.org/assignments/media-types/"
+FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+FRENCH = EU_AUTHORITY + "language/FRA"
+DATA_THEME = EU_AUTHORITY + "data-theme"
+SOCIETY = EU_AUTHORITY + "data-theme/SOCI"
+STABLE = EU_AUTHORITY + "planned-availability/STABLE"
+AVAILABILITY = "http://data.europa.eu/r5r/availability"
+PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
+LICENCE_TYPE = "http://purl.org/adms/licencetype/Attribution"
+# The split DCAT-AP 3.0.1 shapes, which are self-contained (see data/dcat-ap/README.md).
+DCAT_AP_SHAPES = tuple(
+    RESOURCES / "data" / "dcat-ap" / name
+    for name in ("shapes.ttl", "range.ttl", "shapes_recommended.ttl")
+)
+CATALOG_PREFIXES = {
+    "cskg": CSKG,
+    "dcat": DCAT,
+    "dct": DCT,
+    "departement": "http://id.insee.fr/geo/departement/",
+    "foaf": FOAF,
+    "rdf": RDF,
+    "spdx": SPDX,
+    "vcard": VCARD,
+    "void": VOID,
+    "xsd": XSD,
+}
+
+
+@dataclass(frozen=True)
+class Distributed:
+    """A file of the release, as described in the catalogue."""
+
+    name: str
+    media_type: str  # IANA name
+    file_type: str  # EU file-type authority code
+    title: str
+    description: str
+    rdf: bool = False
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def catalogue(
+    config: ReleaseConfig,
+    folder: Path,
+    files: list[Distributed],
+    spatial: list[str],
+    years: list[int],
+    keywords: list[str],
+) -> list[ox.Triple]:
+    base = config.base_url
+    out: list[ox.Triple] = []
+
+    def add(s: str, p: str, o: Term) -> None:
+        out.append(ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o))
+
+    def iri(value: str) -> ox.NamedNode:
+        return ox.NamedNode(value)
+
+    def fr(text: str) -> ox.Literal:
+        return ox.Literal(text, language="fr")
+
+    def en(text: str) -> ox.Literal:
+        return ox.Literal(text, language="en")
+
+    catalog, dataset, publisher = (
+        base + "#catalogue",
+        base + "#jeu-de-donnees",
+        config.publisher_iri or base + "#editeur",
+    )
+    licence = config.licence
+    for node in (catalog, dataset):  # what both describe alike
+        add(node, DCT + "title", fr(config.title_fr))
+        add(node, DCT + "title", en(config.title_en))
+        add(node, DCT + "description", fr(config.description_fr or config.title_fr))
+        add(node, DCT + "description", en(config.description_en or config.title_en))
+        add(node, DCT + "publisher", iri(publisher))
+        add(node, DCT + "license", iri(licence))
+        add(node, DCT + "language", iri(FRENCH))
+        if config.issued:
+            add(node, DCT + "issued", ox.Literal(config.issued, datatype=iri(XSD + "date")))
+            add(node, DCT + "modified", ox.Literal(config.issued, datatype=iri(XSD + "date")))
+    add(catalog, RDF + "type", iri(DCAT + "Catalog"))
+    add(catalog, DCAT + "dataset", iri(dataset))
+    add(catalog, FOAF + "homepage", iri(base))
+    add(base, RDF + "type", iri(FOAF + "Document"))
+    add(publisher, RDF + "type", iri(FOAF + "Agent"))
+    add(publisher, FOAF + "name", ox.Literal(config.publisher))
+    add(publisher, DCT + "type", iri(PUBLISHER_TYPE + config.publisher_type))
+    add(PUBLISHER_TYPE + config.publisher_type, RDF + "type", iri(SKOS + "Concept"))
+    add(PUBLISHER_TYPE + config.publisher_type, SKOS + "prefLabel", en(config.publisher_type))
+    add(licence, RDF + "type", iri(DCT + "LicenseDocument"))
+    add(licence, DCT + "title", ox.Literal(config.licence_title))
+    add(licence, DCT + "type", iri(LICENCE_TYPE))
+    add(LICENCE_TYPE, RDF + "type", iri(SKOS + "Concept"))
+    add(LICENCE_TYPE, SKOS + "prefLabel", en("Attribution"))
+    add(catalog, DCAT + "themeTaxonomy", iri(DATA_THEME))
+    add(DATA_THEME, RDF + "type", iri(SKOS + "ConceptScheme"))
+    add(DATA_THEME, DCT + "title", en("Data theme"))
+    add(dataset, DCAT + "theme", iri(SOCIETY))
+    add(SOCIETY, RDF + "type", iri(SKOS + "Concept"))
+    add(SOCIETY, SKOS + "prefLabel", fr("Population et société"))
+    add(SOCIETY, SKOS + "inScheme", iri(DATA_THEME))
+    add(dataset, RDF + "type", iri(DCAT + "Dataset"))
+    add(dataset, DCT + "conformsTo", iri("https://w3id.org/cskg/def"))
+    add("https://w3id.org/cskg/def", RDF + "type", iri(DCT + "Standard"))
+    add(FRENCH, RDF + "type", iri(DCT + "LinguisticSystem"))
+    for keyword in keywords:
+        add(dataset, DCAT + "keyword", fr(keyword))
+    for place in spatial:
+        add(dataset, DCT + "spatial", iri(place))
+        add(catalog, DCT + "spatial", iri(place))
+        add(place, RDF + "type", iri(DCT + "Location"))
+    if years:
+        period = base + "#periode"
+        add(dataset, DCT + "temporal", iri(period))
+        add(period, RDF + "type", iri(DCT + "PeriodOfTime"))
+        add(period, DCAT + "startDate", ox.Literal(str(min(years)), datatype=iri(XSD + "gYear")))
+        add(period, DCAT + "endDate", ox.Literal(str(max(years)), datatype=iri(XSD + "gYear")))
+    if config.contact_name or config.contact_email:
+        contact = base + "#contact"
+        add(dataset, DCAT + "contactPoint", iri(contact))
+        add(contact, RDF + "type", iri(VCARD + "Kind"))
+        if config.contact_name:
+            add(contact, VCARD + "fn", ox.Literal(config.contact_name))
+        if config.contact_email:
+            add(contact, VCARD + "hasEmail", iri("mailto:" + config.contact_email))
+    for item in files:
+        path = folder / item.name
+        node = f"{base}#distribution-{slug(item.name)}"
+        url = iri(base + item.name)
+        add(dataset, DCAT + "distribution", iri(node))
+        add(node, RDF + "type", iri(DCAT + "Distribution"))
+        add(node, DCT + "title", fr(item.title))
+        add(node, DCT + "description", fr(item.description))
+        add(node, AVAILABILITY, iri(STABLE))
+        add(STABLE, RDF + "type", iri(SKOS + "Concept"))
+        add(STABLE, SKOS + "prefLabel", en("stable"))
+        add(node, DCAT + "accessURL", url)
+        add(node, DCAT + "downloadURL", url)
+        add(node, DCAT + "mediaType", iri(IANA + item.media_type))
+        add(IANA + item.media_type, RDF + "type", iri(DCT + "MediaType"))
+        add(node, DCT + "format", iri(FILE_TYPE + item.file_type))
+        add(FILE_TYPE + item.file_type, RDF + "type", iri(DCT + "MediaTypeOrExtent"))
+        add(
+            node,
+            DCAT + "byteSize",
+            ox.Literal(str(path.stat().st_size), datatype=iri(XSD + "nonNegativeInteger")),
+        )
+        add(node, SPDX + "checksum", iri(node + "-sha256"))
+        add(node + "-sha256", RDF + "type", iri(SPDX + "Checksum"))
+        add(node + "-sha256", SPDX + "algorithm", iri(SPDX + "checksumAlgorithm_sha256"))
+        add(SPDX + "checksumAlgorithm_sha256", RDF + "type", iri(SPDX + "ChecksumAlgorithm"))
+        add(
+            node + "-sha256",
+            SPDX + "checksumValue",
+            ox.Literal(_sha256(path), datatype=iri(XSD + "hexBinary")),
+        )
+        add(node, DCT + "license", iri(licence))
+        if item.rdf:
+            add(node, DCT + "conformsTo", iri("https://w3id.org/cskg/def"))
+    if config.endpoint:
+        service = base + "#service-sparql"
+        add(catalog, DCAT + "service", iri(service))
+        add(service, RDF + "type", iri(DCAT + "DataService"))
+        add(service, DCT + "title", fr(f"Point d'accès SPARQL : {config.title_fr}"))
+        add(service, DCAT + "endpointURL", iri(config.endpoint))
+        add(service, DCAT + "servesDataset", iri(dataset))
+        add(service, DCT + "conformsTo", iri("https://www.w3.org/TR/sparql11-protocol/"))
+        add("https://www.w3.org/TR/sparql11-protocol/", RDF + "type", iri(DCT + "Standard"))
+        add(service, DCT + "license", iri(licence))
+    return sorted(set(out), key=str)
+
+
+@dataclass
+class CatalogueCheck:
+    violations: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_catalogue(triples: Iterable[ox.Triple]) -> CatalogueCheck:
+    """Validate with the official DCAT-AP 3.0.1 shapes: « Class property : message » each."""
+    from pyshacl import validate
+
+    from converter.validation import to_rdflib
+
+    shapes = rdflib.Graph()
+    for path in DCAT_AP_SHAPES:
+        shapes.parse(path)
+    data = to_rdflib(triples)
+    _, results, _ = validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
+    assert isinstance(results, rdflib.Graph)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    found: dict[tuple[bool, str], int] = {}
+    for result in results.objects(None, sh.result):
+        focus = results.value(result, sh.focusNode)
+        types = sorted(
+            str(t).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            for t in data.objects(focus, rdflib.RDF.type)
+        )
+        result_path = str(results.value(result, sh.resultPath) or "")
+        component = str(results.value(result, sh.sourceConstraintComponent) or "")
+        what = component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+        key = (
+            results.value(result, sh.resultSeverity) in (sh.Warning, sh.Info),
+            f"{'/'.join(types) or focus} {result_path} ({what})",
+        )
+        found[key] = found.get(key, 0) + 1
+    check = CatalogueCheck()
+    for (warning, text), count in sorted(found.items()):
+        (check.warnings if warning else check.violations).append(
+            text + (f" ×{count}" if count > 1 else "")
+        )
+    return check
+
+
+class CatalogueError(UsageError):
+    """The catalogue does not conform to DCAT-AP: it is not written."""
+
+
+RELEASE_FILES = (
+    Distributed(
+        "actions.ttl",
+        "text/turtle",
+        "RDF_TURTLE",
+        "Graphe des actions (Turtle)",
+        "Toutes les actions, structures, partenaires et territoires, en Turtle.",
+        rdf=True,
+    ),
+    Distributed(
+        "actions.nt",
+        "application/n-triples",
+        "RDF_N_TRIPLES",
+        "Graphe des actions (N-Triples)",
+        "Le même graphe, un triplet par ligne, pour le chargement en masse.",
+        rdf=True,
+    ),
+    Distributed(
+        "actions.jsonld",
+        "application/ld+json",
+        "JSON_LD",
+        "Graphe des actions (JSON-LD)",
+        "Le même graphe en JSON-LD, avec un contexte de préfixes.",
+        rdf=True,
+    ),
+    Distributed(
+        "actions.csv",
+        "text/csv",
+        "CSV",
+        "Tableau des actions (CSV)",
+        "Une ligne par action, avec les codes INSEE du département, de la région et de la commune.",
+    ),
+    Distributed(
+        "actions.csv-metadata.json",
+        "application/csvm+json",
+        "JSON",
+        "Description du tableau (CSV on the Web)",
+        "Colonnes, types et sens de actions.csv, lisibles par machine.",
+    ),
+    Distributed(
+        "cskg.ttl",
+        "text/turtle",
+        "RDF_TURTLE",
+        "Ontologie cskg (Turtle)",
+        "Classes et propriétés du graphe, libellées en français et en anglais.",
+        rdf=True,
+    ),
+    Distributed(
+        "void.ttl",
+        "text/turtle",
+        "RDF_TURTLE",
+        "Statistiques VoID",
+        "Nombre de triplets, de sujets, d'objets, par classe et par propriété.",
+        rdf=True,
+    ),
+    Distributed(
+        "ontologie.html",
+        "text/html",
+        "HTML",
+        "Documentation de l'ontologie",
+        "Page lisible de l'ontologie, produite par pyLODE.",
+    ),
+    Distributed(
+        "dictionnaire.html",
+        "text/html",
+        "HTML",
+        "Dictionnaire des données",
+        "Chaque colonne du tableau, chaque propriété et chaque concept des vocabulaires.",
+    ),
+)
