@@ -5,6 +5,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TOOLS  := $(VENV)/.tools
+# data.gouv.fr's harvester (udata), in its own virtualenv: its pins clash with ours.
+UDATA  := .venv-udata
+UDATA_STAMP := $(UDATA)/.installed
 EXAMPLE := data/actions_centres_sociaux.txt
 
 .PHONY: run test lint clean
@@ -26,7 +29,13 @@ $(TOOLS): $(STAMP)
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils >/dev/null; }
 	touch $(TOOLS)
 
-test: $(STAMP) $(TOOLS)
+$(UDATA_STAMP): tests/consumers/requirements.txt
+	test -x $(UDATA)/bin/python || $(PYTHON) -m venv $(UDATA)
+	$(UDATA)/bin/python -m pip install --quiet --upgrade pip
+	$(UDATA)/bin/python -m pip install --quiet -r tests/consumers/requirements.txt
+	touch $(UDATA_STAMP)
+
+test: $(STAMP) $(TOOLS) $(UDATA_STAMP)
 	$(BIN)/ruff check converter tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
@@ -36,4 +45,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .cskg output/.versions output/*.jsonl output/*.csv output/*.json output/*.ttl output/*.nt output/*.jsonld
+	rm -rf $(VENV) $(UDATA) .cskg output/.versions output/*.jsonl output/*.csv output/*.json output/*.ttl output/*.nt output/*.jsonld

@@ -180,6 +180,8 @@ def _json_object(
 ) -> Any:
     if isinstance(term, ox.NamedNode):
         return {"@id": compact_iri(term.value, prefixes)}
+    if isinstance(term, ox.BlankNode):
+        return {"@id": f"_:{term.value}"}
     if isinstance(term, ox.Literal):
         if term.language:
             return {"@value": term.value, "@language": term.language}
@@ -199,8 +201,9 @@ def _jsonld_body(triples: Statements, prefixes: dict[str, str]) -> bytes:
     nodes: list[str] = []
     statements: Iterable[ox.Triple | ox.Quad] = triples
     for subject, group in groupby(statements, key=lambda t: t.subject):
-        assert isinstance(subject, ox.NamedNode), "the mapping mints IRIs only"
-        node: dict[str, Any] = {"@id": compact_iri(subject.value, prefixes)}
+        assert isinstance(subject, ox.NamedNode | ox.BlankNode), "no quoted triples"
+        name = compact_iri(subject.value, prefixes) if isinstance(subject, ox.NamedNode) else None
+        node: dict[str, Any] = {"@id": name or f"_:{subject.value}"}
         values: dict[str, list[Any]] = {}
         for triple in group:
             if triple.predicate == RDF_TYPE and isinstance(triple.object, ox.NamedNode):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,23 +11,26 @@ import pyoxigraph as ox
 
 from converter.errors import missing_output
 from converter.files import json_bytes, write_atomically
-from converter.paths import ONTOLOGY_FILE, VOCABULARY_DIR
+from converter.paths import ONTOLOGY_FILE, QUERIES_DIR, VOCABULARY_DIR
 from converter.query import bind, load_query, local_store
 from converter.release.catalogue import (
     CATALOG_PREFIXES,
     RELEASE_FILES,
     CatalogueCheck,
     CatalogueError,
+    Coverage,
     Distributed,
+    ascii_turtle,
     catalogue,
     check_catalogue,
 )
 from converter.release.config import ReleaseConfig
 from converter.release.docs import dictionary_html, ontology_html
+from converter.release.geo import coverage
 from converter.release.tables import _french_label, csv_bytes, csv_rows, csvw_metadata
 from converter.release.void import void_graph
 from converter.serialise import jsonld_bytes, turtle_bytes
-from converter.vocab import CSKG
+from converter.vocab import CSKG, IGEO
 
 
 @dataclass
@@ -83,30 +88,51 @@ def release(data: Path, folder: Path, config: ReleaseConfig) -> Release:
         )
         for p in vocabularies
     ]
-    spatial = sorted(
-        {
-            t.object.value
-            for t in data_triples
-            if t.predicate.value == CSKG + "departement" and isinstance(t.object, ox.NamedNode)
-        }
-    )
-    keywords = sorted(
-        {
-            _french_label(store, t.object)
-            for t in data_triples
-            if t.predicate.value == CSKG + "theme"
-        }
-    )
-    years = start_years(store)
-    triples = catalogue(config, folder, files, spatial, years, keywords)
+    write("requetes.zip", queries_zip())
+    triples = catalogue(config, folder, files, coverage_of(store, data_triples))
     check = check_catalogue(triples)
     if check.violations:
         raise CatalogueError(
             "catalogue non conforme à DCAT-AP, non écrit : " + " ; ".join(check.violations)
         )
-    write("catalog.ttl", turtle_bytes(triples, prefixes=CATALOG_PREFIXES))
+    write("catalog.ttl", ascii_turtle(turtle_bytes(triples, prefixes=CATALOG_PREFIXES)))
     write("catalog.jsonld", jsonld_bytes(triples, prefixes=CATALOG_PREFIXES))
     return Release(folder, written, check)
+
+
+def queries_zip() -> bytes:
+    """The SPARQL query library in one zip, dated 1980-01-01 so that same queries, same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(QUERIES_DIR.glob("*.rq")):
+            entry = zipfile.ZipInfo(f"requetes/{path.name}", date_time=(1980, 1, 1, 0, 0, 0))
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, path.read_bytes(), zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def coverage_of(store: ox.Store, data: list[ox.Triple]) -> Coverage:
+    """The départements of the organising structures (INSEE IRIs and outlines), the period of
+    the start years and the themes, as the catalogue describes them."""
+    places = sorted(
+        {
+            t.object.value
+            for t in data
+            if t.predicate.value == CSKG + "departement" and isinstance(t.object, ox.NamedNode)
+        }
+    )
+    codes = {}
+    for place in places:
+        found = store.quads_for_pattern(
+            ox.NamedNode(place), ox.NamedNode(IGEO + "codeINSEE"), None
+        )
+        code = next((q.object for q in found if isinstance(q.object, ox.Literal)), None)
+        codes[place] = code.value if code else place.rsplit("/", 1)[-1]
+    shapes, whole = coverage(sorted(codes.values()))
+    keywords = sorted(
+        {_french_label(store, t.object) for t in data if t.predicate.value == CSKG + "theme"}
+    )
+    return Coverage(codes, shapes, whole, start_years(store), keywords)
 
 
 def start_years(store: ox.Store) -> list[int]:

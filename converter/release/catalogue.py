@@ -1,4 +1,10 @@
-"""The DCAT catalogue of the release and its check against the DCAT-AP 3.0.1 shapes."""
+"""The DCAT catalogue of the release and its check against the DCAT-AP 3.0.1 shapes.
+
+Written for two readers: the DCAT-AP 3.0.1 shapes (0 violation, or the catalogue is not
+written) and data.gouv.fr's harvester (udata's ``DcatBackend``, which takes ``dct:identifier``
+as the remote id and reads spatial coverage from geometry literals only). The README says which
+consumer reads which property.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ import rdflib
 from converter.errors import UsageError
 from converter.paths import RESOURCES
 from converter.release.config import ReleaseConfig
+from converter.release.geo import Shape
 from converter.release.tables import Term
 from converter.release.void import VOID
 from converter.text import slug
@@ -22,9 +29,17 @@ DCAT = "http://www.w3.org/ns/dcat#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 SPDX = "http://spdx.org/rdf/terms#"
-IANA = "http://www.iana.org/assignments/media-types/"
+LOCN = "http://www.w3.org/ns/locn#"
+GSP = "http://www.opengis.net/ont/geosparql#"
+ADMS = "http://www.w3.org/ns/adms#"
+# udata matches media types on the https form (``udata.rdf.IANAFORMAT``).
+IANA = "https://www.iana.org/assignments/media-types/"
+# The DCAT-AP vocabulary shapes (mdr-vocabularies.shape.ttl, ChecksumAlgorithmRestriction) want
+# the algorithm under https://spdx.org/rdf/terms (see the README on what udata does with it).
+SHA256 = "https://spdx.org/rdf/terms#checksumAlgorithm_sha256"
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+FREQUENCY = EU_AUTHORITY + "frequency/"
 FRENCH = EU_AUTHORITY + "language/FRA"
 DATA_THEME = EU_AUTHORITY + "data-theme"
 SOCIETY = EU_AUTHORITY + "data-theme/SOCI"
@@ -32,6 +47,7 @@ STABLE = EU_AUTHORITY + "planned-availability/STABLE"
 AVAILABILITY = "http://data.europa.eu/r5r/availability"
 PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
 LICENCE_TYPE = "http://purl.org/adms/licencetype/Attribution"
+ONTOLOGY = "https://w3id.org/cskg/def"
 # The split DCAT-AP 3.0.1 shapes, which are self-contained (see data/dcat-ap/README.md).
 DCAT_AP_SHAPES = tuple(
     RESOURCES / "data" / "dcat-ap" / name
@@ -44,6 +60,8 @@ CATALOG_PREFIXES = {
     "departement": "http://id.insee.fr/geo/departement/",
     "foaf": FOAF,
     "rdf": RDF,
+    "gsp": GSP,
+    "locn": LOCN,
     "spdx": SPDX,
     "vcard": VCARD,
     "void": VOID,
@@ -63,23 +81,30 @@ class Distributed:
     rdf: bool = False
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """What the catalogue says of the data: places, period, keywords."""
+
+    departements: dict[str, str]  # INSEE IRI → code
+    shapes: dict[str, Shape]  # by code
+    whole: Shape | None
+    years: list[int]
+    keywords: list[str]
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def catalogue(
-    config: ReleaseConfig,
-    folder: Path,
-    files: list[Distributed],
-    spatial: list[str],
-    years: list[int],
-    keywords: list[str],
+    config: ReleaseConfig, folder: Path, files: list[Distributed], coverage: Coverage
 ) -> list[ox.Triple]:
     base = config.base_url
     out: list[ox.Triple] = []
 
-    def add(s: str, p: str, o: Term) -> None:
-        out.append(ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o))
+    def add(s: str | ox.BlankNode, p: str, o: Term) -> None:
+        subject = s if isinstance(s, ox.BlankNode) else ox.NamedNode(s)
+        out.append(ox.Triple(subject, ox.NamedNode(p), o))
 
     def iri(value: str) -> ox.NamedNode:
         return ox.NamedNode(value)
@@ -90,12 +115,21 @@ def catalogue(
     def en(text: str) -> ox.Literal:
         return ox.Literal(text, language="en")
 
+    def typed(value: str, datatype: str) -> ox.Literal:
+        return ox.Literal(value, datatype=iri(datatype))
+
+    def identified(node: str, kind: str) -> None:
+        """Typed, and its IRI as its ``dct:identifier`` (udata's remote id: never changes)."""
+        add(node, RDF + "type", iri(kind))
+        add(node, DCT + "identifier", ox.Literal(node))
+
     catalog, dataset, publisher = (
         base + "#catalogue",
         base + "#jeu-de-donnees",
         config.publisher_iri or base + "#editeur",
     )
     licence = config.licence
+    modified = config.modified or config.issued
     for node in (catalog, dataset):  # what both describe alike
         add(node, DCT + "title", fr(config.title_fr))
         add(node, DCT + "title", en(config.title_en))
@@ -105,9 +139,10 @@ def catalogue(
         add(node, DCT + "license", iri(licence))
         add(node, DCT + "language", iri(FRENCH))
         if config.issued:
-            add(node, DCT + "issued", ox.Literal(config.issued, datatype=iri(XSD + "date")))
-            add(node, DCT + "modified", ox.Literal(config.issued, datatype=iri(XSD + "date")))
-    add(catalog, RDF + "type", iri(DCAT + "Catalog"))
+            add(node, DCT + "issued", typed(config.issued, XSD + "date"))
+        if modified:
+            add(node, DCT + "modified", typed(modified, XSD + "date"))
+    identified(catalog, DCAT + "Catalog")
     add(catalog, DCAT + "dataset", iri(dataset))
     add(catalog, FOAF + "homepage", iri(base))
     add(base, RDF + "type", iri(FOAF + "Document"))
@@ -128,22 +163,38 @@ def catalogue(
     add(SOCIETY, RDF + "type", iri(SKOS + "Concept"))
     add(SOCIETY, SKOS + "prefLabel", fr("Population et société"))
     add(SOCIETY, SKOS + "inScheme", iri(DATA_THEME))
-    add(dataset, RDF + "type", iri(DCAT + "Dataset"))
-    add(dataset, DCT + "conformsTo", iri("https://w3id.org/cskg/def"))
-    add("https://w3id.org/cskg/def", RDF + "type", iri(DCT + "Standard"))
+    identified(dataset, DCAT + "Dataset")
+    add(dataset, DCAT + "landingPage", iri(config.landing_page or base))
+    add(config.landing_page or base, RDF + "type", iri(FOAF + "Document"))
+    add(dataset, DCT + "accrualPeriodicity", iri(FREQUENCY + config.frequency))
+    add(FREQUENCY + config.frequency, RDF + "type", iri(DCT + "Frequency"))
+    add(dataset, DCT + "conformsTo", iri(ONTOLOGY))
+    add(ONTOLOGY, RDF + "type", iri(DCT + "Standard"))
     add(FRENCH, RDF + "type", iri(DCT + "LinguisticSystem"))
-    for keyword in keywords:
+    if config.version:
+        add(dataset, DCAT + "version", ox.Literal(config.version))
+    for keyword in coverage.keywords:
         add(dataset, DCAT + "keyword", fr(keyword))
-    for place in spatial:
+    places = [(place, coverage.shapes.get(code)) for place, code in coverage.departements.items()]
+    if coverage.whole:
+        whole = base + "#couverture-spatiale"
+        places.append((whole, coverage.whole))
+        add(whole, SKOS + "prefLabel", fr("Départements couverts par les actions"))
+        add(whole, LOCN + "geometry", typed(coverage.whole.geojson, GSP + "geoJSONLiteral"))
+    for place, shape in places:
         add(dataset, DCT + "spatial", iri(place))
         add(catalog, DCT + "spatial", iri(place))
         add(place, RDF + "type", iri(DCT + "Location"))
-    if years:
-        period = base + "#periode"
-        add(dataset, DCT + "temporal", iri(period))
+        if shape:
+            add(place, DCAT + "bbox", typed(shape.bbox_gml, GSP + "gmlLiteral"))
+            add(place, DCAT + "centroid", typed(shape.centroid_wkt, GSP + "wktLiteral"))
+    if coverage.years:
+        # A blank node: udata fetches a dct:temporal IRI instead of reading it in the graph.
+        period = ox.BlankNode("periode")
+        add(dataset, DCT + "temporal", period)
         add(period, RDF + "type", iri(DCT + "PeriodOfTime"))
-        add(period, DCAT + "startDate", ox.Literal(str(min(years)), datatype=iri(XSD + "gYear")))
-        add(period, DCAT + "endDate", ox.Literal(str(max(years)), datatype=iri(XSD + "gYear")))
+        add(period, DCAT + "startDate", typed(f"{min(coverage.years)}-01-01", XSD + "date"))
+        add(period, DCAT + "endDate", typed(f"{max(coverage.years)}-12-31", XSD + "date"))
     if config.contact_name or config.contact_email:
         contact = base + "#contact"
         add(dataset, DCAT + "contactPoint", iri(contact))
@@ -152,44 +203,40 @@ def catalogue(
             add(contact, VCARD + "fn", ox.Literal(config.contact_name))
         if config.contact_email:
             add(contact, VCARD + "hasEmail", iri("mailto:" + config.contact_email))
+    add(SHA256, RDF + "type", iri(SPDX + "ChecksumAlgorithm"))
+    add(STABLE, RDF + "type", iri(SKOS + "Concept"))
+    add(STABLE, SKOS + "prefLabel", en("stable"))
     for item in files:
         path = folder / item.name
         node = f"{base}#distribution-{slug(item.name)}"
         url = iri(base + item.name)
         add(dataset, DCAT + "distribution", iri(node))
-        add(node, RDF + "type", iri(DCAT + "Distribution"))
+        identified(node, DCAT + "Distribution")
         add(node, DCT + "title", fr(item.title))
         add(node, DCT + "description", fr(item.description))
         add(node, AVAILABILITY, iri(STABLE))
-        add(STABLE, RDF + "type", iri(SKOS + "Concept"))
-        add(STABLE, SKOS + "prefLabel", en("stable"))
         add(node, DCAT + "accessURL", url)
         add(node, DCAT + "downloadURL", url)
         add(node, DCAT + "mediaType", iri(IANA + item.media_type))
         add(IANA + item.media_type, RDF + "type", iri(DCT + "MediaType"))
         add(node, DCT + "format", iri(FILE_TYPE + item.file_type))
         add(FILE_TYPE + item.file_type, RDF + "type", iri(DCT + "MediaTypeOrExtent"))
-        add(
-            node,
-            DCAT + "byteSize",
-            ox.Literal(str(path.stat().st_size), datatype=iri(XSD + "nonNegativeInteger")),
-        )
+        add(node, DCAT + "byteSize", typed(str(path.stat().st_size), XSD + "nonNegativeInteger"))
         add(node, SPDX + "checksum", iri(node + "-sha256"))
         add(node + "-sha256", RDF + "type", iri(SPDX + "Checksum"))
-        add(node + "-sha256", SPDX + "algorithm", iri(SPDX + "checksumAlgorithm_sha256"))
-        add(SPDX + "checksumAlgorithm_sha256", RDF + "type", iri(SPDX + "ChecksumAlgorithm"))
-        add(
-            node + "-sha256",
-            SPDX + "checksumValue",
-            ox.Literal(_sha256(path), datatype=iri(XSD + "hexBinary")),
-        )
+        add(node + "-sha256", SPDX + "algorithm", iri(SHA256))
+        add(node + "-sha256", SPDX + "checksumValue", typed(_sha256(path), XSD + "hexBinary"))
         add(node, DCT + "license", iri(licence))
+        if config.issued:
+            add(node, DCT + "issued", typed(config.issued, XSD + "date"))
+        if modified:
+            add(node, DCT + "modified", typed(modified, XSD + "date"))
         if item.rdf:
-            add(node, DCT + "conformsTo", iri("https://w3id.org/cskg/def"))
+            add(node, DCT + "conformsTo", iri(ONTOLOGY))
     if config.endpoint:
         service = base + "#service-sparql"
         add(catalog, DCAT + "service", iri(service))
-        add(service, RDF + "type", iri(DCAT + "DataService"))
+        identified(service, DCAT + "DataService")
         add(service, DCT + "title", fr(f"Point d'accès SPARQL : {config.title_fr}"))
         add(service, DCAT + "endpointURL", iri(config.endpoint))
         add(service, DCAT + "servesDataset", iri(dataset))
@@ -197,6 +244,19 @@ def catalogue(
         add("https://www.w3.org/TR/sparql11-protocol/", RDF + "type", iri(DCT + "Standard"))
         add(service, DCT + "license", iri(licence))
     return sorted(set(out), key=str)
+
+
+def ascii_turtle(turtle: bytes) -> bytes:
+    """The same Turtle with every non-ASCII character escaped (``\\u00E9``).
+
+    udata reads the catalogue as ``requests``' ``response.text``: served as ``text/turtle``
+    without a charset, that is decoded as ISO-8859-1 and every accent comes out garbled. Pure
+    ASCII reads the same whatever the server says.
+    """
+    return "".join(
+        c if ord(c) < 128 else f"\\u{ord(c):04X}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08X}"
+        for c in turtle.decode("utf-8")
+    ).encode("ascii")
 
 
 @dataclass
@@ -313,5 +373,12 @@ RELEASE_FILES = (
         "HTML",
         "Dictionnaire des données",
         "Chaque colonne du tableau, chaque propriété et chaque concept des vocabulaires.",
+    ),
+    Distributed(
+        "requetes.zip",
+        "application/zip",
+        "ZIP",
+        "Requêtes SPARQL (zip)",
+        "Les requêtes de la bibliothèque cskg (fichiers .rq), à poser au graphe des actions.",
     ),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -29,32 +30,58 @@ class ReleaseConfig:
     licence: str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
     licence_title: str = "Licence Ouverte / Open Licence 2.0"
     endpoint: str = ""
+    landing_page: str = ""  # the dataset's page; empty: base_url
+    frequency: str = "IRREG"  # code of the EU frequency authority (udata reads it)
     issued: str = ""  # a date (AAAA-MM-JJ), "today", or empty: no date
+    modified: str = ""  # a date, "today", or empty: the issued date
+    version: str = ""  # dcat:version; empty: none
 
     def resolved(self) -> ReleaseConfig:
-        """With ``issued = "today"`` made a date (the only use of the clock) and checked.
+        """With ``today`` made a date (the only use of the clock) and every value checked.
 
-        :raises UsageError: a malformed date, base URL or IRI.
+        :raises UsageError: a malformed date, base URL, IRI or frequency code.
         """
-        issued = self.issued
-        if issued == "today":
-            issued = datetime.date.today().isoformat()
-        if issued:
-            try:
-                datetime.date.fromisoformat(issued)
-            except ValueError:
-                raise UsageError(
-                    f"date invalide « {issued} » (attendu AAAA-MM-JJ ou today)"
-                ) from None
+        dates = {}
+        for name in ("issued", "modified"):
+            value = getattr(self, name)
+            if value == "today":
+                value = datetime.date.today().isoformat()
+            if value:
+                try:
+                    datetime.date.fromisoformat(value)
+                except ValueError:
+                    raise UsageError(
+                        f"{name} : date invalide « {value} » (attendu AAAA-MM-JJ ou today)"
+                    ) from None
+            dates[name] = value
         base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
         for name, value in (
             ("base_url", base),
             ("licence", self.licence),
             ("endpoint", self.endpoint),
+            ("landing_page", self.landing_page),
         ):
             if value and not value.startswith(("http://", "https://")):
                 raise UsageError(f"{name} : URL http(s) attendue, pas « {value} »")
-        return replace(self, issued=issued, base_url=base)
+        if not re.fullmatch(r"[A-Z0-9_]+", self.frequency):
+            raise UsageError(
+                f"frequency : code de fréquence européen attendu (IRREG, ANNUAL, MONTHLY…), "
+                f"pas « {self.frequency} »"
+            )
+        return replace(self, base_url=base, **dates)
+
+
+# Values of the bundled release.toml that a real publication must change.
+EXAMPLE_MARKS = ("example.org", "example.com", "(exemple)")
+
+
+def example_values(config: ReleaseConfig) -> list[str]:
+    """The keys that still hold the example's values, each named for the publisher to fix."""
+    return [
+        f.name
+        for f in fields(config)
+        if any(mark in str(getattr(config, f.name)) for mark in EXAMPLE_MARKS)
+    ]
 
 
 def load_config(path: Path | None = None, **options: str | None) -> ReleaseConfig:
