@@ -172,13 +172,13 @@ def test_csv_has_one_row_per_action_and_the_insee_codes_of_the_graph(released: P
         code = graph.value(departement, rdflib.URIRef("http://rdf.insee.fr/def/geo#codeINSEE"))
         assert row["departement_code"] == str(code) and row["structure_iri"] == str(structure)
     allonnes = next(r for r in rows if r["structure"] == "CENTRE SOCIAL GISELE HALIMI ALLONNES")
-    assert (allonnes["commune_code"], allonnes["region_code"], allonnes["budget_euros"]) == (
+    assert (allonnes["commune_code"], allonnes["region_code"], allonnes["budget_eur"]) == (
         "72003",
         "52",
         "30500",
     )
     assert (
-        allonnes["thematiques"] == "Démocratie & citoyenneté | Solidarité | développement durable"
+        allonnes["themes"] == "Démocratie & citoyenneté | Solidarité | développement durable"
     )
 
 

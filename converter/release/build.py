@@ -27,7 +27,13 @@ from converter.release.catalogue import (
 from converter.release.config import ReleaseConfig
 from converter.release.docs import dictionary_html, ontology_html
 from converter.release.geo import coverage
-from converter.release.tables import _french_label, csv_bytes, csv_rows, csvw_metadata
+from converter.release.tables import (
+    _french_label,
+    csv_bytes,
+    csv_rows,
+    csvw_metadata,
+    table_schema,
+)
 from converter.release.void import void_graph
 from converter.serialise import jsonld_bytes, turtle_bytes
 from converter.vocab import CSKG, IGEO
@@ -62,6 +68,7 @@ def release(data: Path, folder: Path, config: ReleaseConfig) -> Release:
     rows = csv_rows(store)
     write("actions.csv", csv_bytes(rows))
     write("actions.csv-metadata.json", json_bytes(csvw_metadata(config)))
+    write("actions.schema.json", json_bytes(table_schema(config, rows)))
     write("cskg.ttl", ONTOLOGY_FILE.read_bytes())
     vocabularies = sorted(VOCABULARY_DIR.glob("*.ttl"))
     for path in vocabularies:
@@ -123,9 +130,7 @@ def coverage_of(store: ox.Store, data: list[ox.Triple]) -> Coverage:
     )
     codes = {}
     for place in places:
-        found = store.quads_for_pattern(
-            ox.NamedNode(place), ox.NamedNode(IGEO + "codeINSEE"), None
-        )
+        found = store.quads_for_pattern(ox.NamedNode(place), ox.NamedNode(IGEO + "codeINSEE"), None)
         code = next((q.object for q in found if isinstance(q.object, ox.Literal)), None)
         codes[place] = code.value if code else place.rsplit("/", 1)[-1]
     shapes, whole = coverage(sorted(codes.values()))

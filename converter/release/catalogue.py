@@ -345,6 +345,14 @@ RELEASE_FILES = (
         "Colonnes, types et sens de actions.csv, lisibles par machine.",
     ),
     Distributed(
+        "actions.schema.json",
+        "application/schema+json",
+        "JSON",
+        "Schéma du tableau (Table Schema)",
+        "Colonnes, types, contraintes et exemples de actions.csv, au format Table Schema "
+        "(celui de schema.data.gouv.fr).",
+    ),
+    Distributed(
         "cskg.ttl",
         "text/turtle",
         "RDF_TURTLE",

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from converter.model import FIELDS, FicheField, Kind
 from converter.release.config import ReleaseConfig
 from converter.vocab import CSKG, DCT, IGEO, PROV, RDF, SCHEMA, SKOS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-
-# --- the flat CSV: one declaration per column drives the file, its CSVW description and docs ---
 
 
 @dataclass(frozen=True)
@@ -25,6 +24,7 @@ class Column:
     path: tuple[str, ...] = ()  # property path from the action (full IRIs)
     label: bool = False  # write the French label of the value rather than the value
     many: bool = False  # several values, joined with " | "
+    field: str = ""  # the model.FIELDS entry (or "title") the column writes, if any
 
 
 def _p(*names: str) -> tuple[str, ...]:
@@ -39,249 +39,169 @@ def _p(*names: str) -> tuple[str, ...]:
     return tuple(prefixes[n.split(":")[0]] + n.split(":")[1] for n in names)
 
 
-CSV_COLUMNS: tuple[Column, ...] = (
-    Column("action", "action", "action", "anyURI", "IRI de l'action."),
-    Column("titre", "titre", "title", "string", "Titre de l'action.", _p("dct:title")),
-    Column(
-        "structure",
-        "structure",
-        "structure",
-        "string",
-        "Nom de la structure organisatrice.",
-        _p("cskg:organiser", "skos:prefLabel"),
+_DEPARTEMENT = _p("cskg:organiser", "cskg:departement")
+_REGION = _DEPARTEMENT + _p("igeo:subdivisionDirecteDe")
+_COMMUNE = _p("cskg:organiser", "cskg:commune")
+# Columns the graph adds to the fiche's fields (IRIs, INSEE codes, parsed numbers, source),
+# each written right after the fiche column it comes from ("" : first).
+_ENRICHED: dict[str, tuple[Column, ...]] = {
+    "": (Column("action", "action", "action", "anyURI", "IRI de l'action."),),
+    "structure": (
+        Column(
+            "structure_iri",
+            "IRI de la structure",
+            "structure IRI",
+            "anyURI",
+            "IRI de la structure organisatrice.",
+            _p("cskg:organiser"),
+        ),
     ),
-    Column(
-        "structure_iri",
-        "IRI de la structure",
-        "structure IRI",
-        "anyURI",
-        "IRI de la structure organisatrice.",
-        _p("cskg:organiser"),
+    "departement": (
+        Column(
+            "departement_code",
+            "code du département",
+            "département code",
+            "string",
+            "Code INSEE du département (COG), vide s'il n'est pas reconnu.",
+            _DEPARTEMENT + _p("igeo:codeINSEE"),
+        ),
+        Column(
+            "departement_name",
+            "département (nom INSEE)",
+            "département (INSEE name)",
+            "string",
+            "Nom INSEE du département.",
+            _DEPARTEMENT + _p("igeo:nom"),
+        ),
+        Column(
+            "region_code",
+            "code de la région",
+            "région code",
+            "string",
+            "Code INSEE de la région du département.",
+            _REGION + _p("igeo:codeINSEE"),
+        ),
+        Column(
+            "region_name",
+            "région",
+            "région",
+            "string",
+            "Nom INSEE de la région.",
+            _REGION + _p("igeo:nom"),
+        ),
+        Column(
+            "commune_code",
+            "code de la commune",
+            "commune code",
+            "string",
+            "Code INSEE de la commune reconnue dans le nom de la structure, vide sinon.",
+            _COMMUNE + _p("igeo:codeINSEE"),
+        ),
+        Column(
+            "commune_name",
+            "commune",
+            "commune",
+            "string",
+            "Nom INSEE de cette commune.",
+            _COMMUNE + _p("igeo:nom"),
+        ),
     ),
-    Column(
-        "departement_ecrit",
-        "département écrit",
-        "département as written",
-        "string",
-        "Département tel qu'écrit dans la fiche.",
-        _p("cskg:organiser", "cskg:departementLabel"),
+    "funding": (
+        Column(
+            "budget_eur",
+            "budget (€)",
+            "budget (EUR)",
+            "decimal",
+            "Budget total en euros, seulement quand la fiche le dit sans ambiguïté.",
+            _p("cskg:budget", "schema:value"),
+        ),
     ),
-    Column(
-        "departement_code",
-        "code du département",
-        "département code",
-        "string",
-        "Code INSEE du département (COG), vide s'il n'est pas reconnu.",
-        _p("cskg:organiser", "cskg:departement", "igeo:codeINSEE"),
+    "staffing": (
+        Column(
+            "staff_count",
+            "personnes mobilisées (nombre)",
+            "staff count",
+            "integer",
+            "Nombre de personnes, seulement quand la fiche le donne seul.",
+            _p("cskg:staffCount"),
+        ),
     ),
-    Column(
-        "departement",
-        "département",
-        "département",
-        "string",
-        "Nom INSEE du département.",
-        _p("cskg:organiser", "cskg:departement", "igeo:nom"),
+    "perspectives": (
+        Column(
+            "source_file",
+            "fichier source",
+            "source file",
+            "string",
+            "Fichier de fiches d'où vient l'action.",
+            _p("prov:wasDerivedFrom", "cskg:sourceFile"),
+        ),
+        Column(
+            "source_line",
+            "ligne source",
+            "source line",
+            "integer",
+            "Première ligne de la fiche dans ce fichier.",
+            _p("prov:wasDerivedFrom", "cskg:firstLine"),
+        ),
     ),
-    Column(
-        "region_code",
-        "code de la région",
-        "région code",
-        "string",
-        "Code INSEE de la région du département.",
-        _p("cskg:organiser", "cskg:departement", "igeo:subdivisionDirecteDe", "igeo:codeINSEE"),
-    ),
-    Column(
-        "region",
-        "région",
-        "région",
-        "string",
-        "Nom INSEE de la région.",
-        _p("cskg:organiser", "cskg:departement", "igeo:subdivisionDirecteDe", "igeo:nom"),
-    ),
-    Column(
-        "commune_code",
-        "code de la commune",
-        "commune code",
-        "string",
-        "Code INSEE de la commune reconnue dans le nom de la structure, vide sinon.",
-        _p("cskg:organiser", "cskg:commune", "igeo:codeINSEE"),
-    ),
-    Column(
-        "commune",
-        "commune",
-        "commune",
-        "string",
-        "Nom INSEE de cette commune.",
-        _p("cskg:organiser", "cskg:commune", "igeo:nom"),
-    ),
-    Column(
-        "statut",
-        "statut",
-        "status",
-        "string",
-        "Statut de l'action (libellé du vocabulaire).",
-        _p("cskg:status"),
-        label=True,
-    ),
-    Column(
-        "dimension",
-        "dimension",
-        "dimension",
-        "string",
-        "Dimension de l'action (libellé du vocabulaire).",
-        _p("cskg:dimension"),
-        label=True,
-    ),
-    Column(
-        "thematiques",
-        "thématiques",
-        "themes",
-        "string",
-        "Thématiques (mots clés), séparées par « | ».",
-        _p("cskg:theme"),
-        label=True,
-        many=True,
-    ),
-    Column(
-        "publics",
-        "publics",
-        "publics",
-        "string",
-        "Publics, séparés par « | ».",
-        _p("cskg:public"),
-        label=True,
-        many=True,
-    ),
-    Column(
-        "initiateurs",
-        "initiateurs",
-        "initiators",
-        "string",
-        "Qui est à l'initiative, séparés par « | ».",
-        _p("cskg:initiator"),
-        label=True,
-        many=True,
-    ),
-    Column(
-        "territoires",
-        "territoires concernés",
-        "territory scales",
-        "string",
-        "Échelles du territoire concerné, séparées par « | ».",
-        _p("cskg:territoryScale"),
-        label=True,
-        many=True,
-    ),
-    Column(
-        "partenaires",
-        "partenaires",
-        "partners",
-        "string",
-        "Noms des partenaires, séparés par « | ».",
-        _p("cskg:partner", "skos:prefLabel"),
-        many=True,
-    ),
-    Column(
-        "budget_euros",
-        "budget (€)",
-        "budget (EUR)",
-        "decimal",
-        "Budget total en euros, seulement quand la fiche le dit sans ambiguïté.",
-        _p("cskg:budget", "schema:value"),
-    ),
-    Column(
-        "personnes",
-        "personnes mobilisées",
-        "staff count",
-        "integer",
-        "Nombre de personnes, seulement quand la fiche le donne seul.",
-        _p("cskg:staffCount"),
-    ),
-    Column("resume", "résumé", "summary", "string", "Résumé, tel qu'écrit.", _p("cskg:summary")),
-    Column(
-        "experience",
-        "description de l'expérience",
-        "experience",
-        "string",
-        "Description de l'expérience, ses objectifs, ses acteurs et ses phases.",
-        _p("cskg:experienceDescription"),
-    ),
-    Column(
-        "description",
-        "description générale",
-        "general description",
-        "string",
-        "Description générale.",
-        _p("cskg:generalDescription"),
-    ),
-    Column(
-        "financement",
-        "ressources financières",
-        "funding",
-        "string",
-        "Ressources financières, telles qu'écrites.",
-        _p("cskg:fundingText"),
-    ),
-    Column(
-        "moyens_humains",
-        "personnes mobilisées (texte)",
-        "staffing",
-        "string",
-        "Personnes mobilisées, telles qu'écrites.",
-        _p("cskg:staffingText"),
-    ),
-    Column(
-        "resultat_territoire",
-        "résultat sur le territoire",
-        "results for the territory",
-        "string",
-        "Résultat sur le territoire.",
-        _p("cskg:resultForTerritory"),
-    ),
-    Column(
-        "resultat_centre",
-        "résultat pour le centre social",
-        "results for the centre",
-        "string",
-        "Résultat pour le centre social.",
-        _p("cskg:resultForCentre"),
-    ),
-    Column(
-        "resultat_habitants",
-        "résultat pour les habitants",
-        "results for the inhabitants",
-        "string",
-        "Résultat pour les habitants.",
-        _p("cskg:resultForInhabitants"),
-    ),
-    Column(
-        "limites", "limites", "limits", "string", "Suite de l'action : limites.", _p("cskg:limits")
-    ),
-    Column(
-        "perspectives",
-        "perspectives",
-        "perspectives",
-        "string",
-        "Suite de l'action : perspectives.",
-        _p("cskg:perspectives"),
-    ),
-    Column(
-        "source_fichier",
-        "fichier source",
-        "source file",
-        "string",
-        "Fichier de fiches d'où vient l'action.",
-        _p("prov:wasDerivedFrom", "cskg:sourceFile"),
-    ),
-    Column(
-        "source_ligne",
-        "ligne source",
-        "source line",
-        "integer",
-        "Première ligne de la fiche dans ce fichier.",
-        _p("prov:wasDerivedFrom", "cskg:firstLine"),
-    ),
-)
+}
+
+
+def _fiche_columns(f: FicheField) -> tuple[Column, ...]:
+    """The column(s) of one fiche field: its name, its French header, its predicate."""
+    predicate = _p(f.predicate)
+    if f.kind is Kind.ORGANISER:
+        return (
+            Column(
+                "structure",
+                f.header,
+                f.label_en,
+                "string",
+                "Nom de la structure organisatrice, tel qu'écrit dans la fiche.",
+                predicate + _p("skos:prefLabel"),
+                field=f.name,
+            ),
+            Column(
+                "departement",
+                "département (tel qu'écrit)",
+                "département (as written)",
+                "string",
+                "Département de la structure, tel qu'écrit dans la fiche.",
+                predicate + _p("cskg:departementLabel"),
+                field=f.name,
+            ),
+        )
+    many = f.kind is Kind.LIST
+    what = "libellés du vocabulaire" if f.scheme else "tels qu'écrits"
+    return (
+        Column(
+            f.name,
+            f.header,
+            f.label_en,
+            "string",
+            f"« {f.header} » : {what}" + (", séparés par « | »." if many else "."),
+            predicate,
+            label=True,
+            many=many,
+            field=f.name,
+        ),
+    )
+
+
+def _columns() -> tuple[Column, ...]:
+    title = Column(
+        "title", "titre", "title", "string", "Titre de l'action.", _p("dct:title"), field="title"
+    )
+    columns = [*_ENRICHED[""], title]
+    for f in FIELDS:
+        for column in _fiche_columns(f):
+            columns += [column, *_ENRICHED.get(column.name, ())]
+    return tuple(columns)
+
+
+# The columns of actions.csv, .xlsx and the actions table of actions.db: every field of
+# model.FIELDS (a test fails when one has none), and what the graph adds.
+CSV_COLUMNS: tuple[Column, ...] = _columns()
 
 
 def _follow(store: ox.Store, start: ox.NamedNode, path: tuple[str, ...]) -> list[Term]:
@@ -357,7 +277,7 @@ def csvw_metadata(config: ReleaseConfig) -> dict[str, object]:
         }
         if c.many:
             column["separator"] = " | "
-        if c.name in ("action", "titre", "structure"):
+        if c.name in ("action", "title", "structure"):
             column["required"] = True
         columns.append(column)
     return {
@@ -368,3 +288,54 @@ def csvw_metadata(config: ReleaseConfig) -> dict[str, object]:
         "dialect": {"header": True, "encoding": "utf-8", "lineTerminators": ["\r\n"]},
         "tableSchema": {"columns": columns, "primaryKey": "action"},
     }
+
+
+# Table Schema types of the CSVW datatypes.
+_TABLE_TYPES = {"anyURI": "string", "string": "string", "decimal": "number", "integer": "integer"}
+
+
+def table_schema(config: ReleaseConfig, rows: list[list[str]]) -> dict[str, object]:
+    """Table Schema of ``actions.csv``, as schema.data.gouv.fr writes them (validated with
+    frictionless in the tests): French descriptions, an example per column from the data."""
+    fields: list[dict[str, object]] = []
+    for index, c in enumerate(CSV_COLUMNS):
+        spec: dict[str, object] = {
+            "name": c.name,
+            "title": c.title_fr,
+            "description": f"{c.description} (en : {c.title_en})",
+            "type": _TABLE_TYPES[c.datatype],
+        }
+        if c.datatype == "anyURI":
+            spec["format"] = "uri"
+        example = next((row[index] for row in rows if row[index]), "")
+        if example:
+            spec["example"] = example if len(example) <= 200 else example[:199] + "…"
+        constraints: dict[str, object] = {}
+        if c.name in ("action", "title", "structure"):
+            constraints["required"] = True
+        if c.name == "action":
+            constraints["unique"] = True
+        if constraints:
+            spec["constraints"] = constraints
+        fields.append(spec)
+    schema: dict[str, object] = {
+        "$schema": "https://frictionlessdata.io/schemas/table-schema.json",
+        "name": "cskg-actions",
+        "title": config.title_fr,
+        "description": config.description_fr or config.title_fr,
+        "countryCode": "FR",
+        "homepage": config.landing_page or config.base_url,
+        "path": config.base_url + "actions.schema.json",
+        "licenses": [{"title": config.licence_title, "path": config.licence}],
+        "contributors": [{"title": config.publisher, "role": "author"}],
+        "missingValues": [""],
+        "fields": fields,
+        "primaryKey": ["action"],
+    }
+    if config.version:
+        schema["version"] = config.version
+    if config.issued:
+        schema["created"] = config.issued
+    if config.modified or config.issued:
+        schema["lastModified"] = config.modified or config.issued
+    return schema
