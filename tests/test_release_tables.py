@@ -8,10 +8,13 @@ import json
 from pathlib import Path
 
 import frictionless
+import openpyxl
+import sqlite_utils
 
 from converter.model import FIELDS, LIST_COLUMNS
 from converter.reader import read_text
 from converter.release import CSV_COLUMNS
+from converter.release.spreadsheet import workbook_bytes
 from tests.conftest import SEED
 from tests.test_release import converted, released
 
@@ -74,3 +77,94 @@ def test_table_schema_validates_the_csv_with_frictionless(released: Path, tmp_pa
         frictionless.Resource(path="actions.csv", basepath=str(tmp_path), schema=schema)
     )
     assert not broken.valid
+
+
+def _xlsx_rows(path: Path) -> dict[int, dict[str, str]]:
+    sheet = openpyxl.load_workbook(path)["actions"]
+    header, *lines = [[c.value for c in row] for row in sheet.iter_rows()]
+    rows = [
+        {
+            str(h): "" if v is None else str(v).removesuffix(".0")
+            for h, v in zip(header, line, strict=True)
+        }
+        for line in lines
+    ]
+    return {int(row["source_line"]): row for row in rows}
+
+
+def test_every_non_empty_field_of_every_fiche_is_in_the_xlsx(released: Path) -> None:
+    rows = _xlsx_rows(released / "actions.xlsx")
+    assert len(rows) == 25 and _missing(rows) == []
+    sheet = openpyxl.load_workbook(released / "actions.xlsx")["actions"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    # bulleted texts start with "-": text cells, quote-prefixed so that editing keeps them text
+    bullets = [c for c in cells if isinstance(c.value, str) and c.value.startswith("-")]
+    assert bullets and all(c.data_type == "s" and c.quotePrefix for c in bullets)
+
+
+def test_xlsx_cells_never_run_as_formulas(tmp_path: Path) -> None:
+    hostile = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "=1+1"]
+    row = [
+        hostile[i % len(hostile)] if c.datatype == "string" else ""
+        for i, c in enumerate(CSV_COLUMNS)
+    ]
+    data, cut = workbook_bytes([row], "t")
+    (tmp_path / "t.xlsx").write_bytes(data)
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["actions"]
+    written = [c for c in sheet[2] if c.value is not None]
+    assert written and cut == []
+    assert all(c.data_type == "s" and c.quotePrefix for c in written)
+    assert {c.value for c in written} == set(hostile)
+    # and without the guard, openpyxl would have written formulas (the test is real)
+    book = openpyxl.Workbook()
+    assert book.active is not None
+    book.active["A1"] = "=1+1"
+    assert book.active["A1"].data_type == "f"
+
+
+def test_sqlite_database_holds_every_field_with_foreign_keys_and_full_text(
+    released: Path,
+) -> None:
+    db = sqlite_utils.Database(released / "actions.db")
+    assert {"actions", "structures", "organisations", "concepts", "territories"} <= set(
+        db.table_names()
+    )
+    assert {"action_themes", "action_publics", "action_partners", "action_initiators"} <= set(
+        db.table_names()
+    )
+    csv_rows = _rows(released)
+    assert db["actions"].count == 25
+    assert db["structures"].count == len({r["structure_iri"] for r in csv_rows.values()})
+    assert {fk.other_table for fk in db["actions"].foreign_keys} == {"structures"}
+    assert {fk.other_table for fk in db["action_themes"].foreign_keys} == {"actions", "concepts"}
+    assert {fk.other_table for fk in db["structures"].foreign_keys} == {"territories"}
+    assert list(db.execute("PRAGMA foreign_key_check").fetchall()) == []
+    joined = db.execute(
+        "SELECT a.*, s.name AS structure, s.departement_written AS departement "
+        "FROM actions a JOIN structures s ON s.iri = a.structure_iri"
+    )
+    names = [d[0] for d in joined.description]
+    rows = {
+        int(row["source_line"]): row
+        for row in (
+            {
+                n: "" if v is None else str(v).removesuffix(".0")
+                for n, v in zip(names, values, strict=True)
+            }
+            for values in joined.fetchall()
+        )
+    }
+    assert _missing(rows) == []
+    # themes through the link table: CAFE DES PARENTS (line 210) is about « Parentalité »
+    themes = db.execute(
+        "SELECT c.label_fr FROM action_themes t JOIN concepts c ON c.iri = t.concept "
+        "JOIN actions a ON a.action = t.action WHERE a.title = 'CAFE DES PARENTS'"
+    ).fetchall()
+    assert ("Parentalité",) in themes
+    # full-text search, accents folded: « parentalite » finds it
+    found = db.execute(
+        "SELECT a.title FROM actions_fts f JOIN actions a ON a.rowid = f.rowid "
+        "WHERE actions_fts MATCH 'parentalite'"
+    ).fetchall()
+    assert ("CAFE DES PARENTS",) in found

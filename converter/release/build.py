@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,8 +25,10 @@ from converter.release.catalogue import (
     check_catalogue,
 )
 from converter.release.config import ReleaseConfig
+from converter.release.database import database_bytes
 from converter.release.docs import dictionary_html, ontology_html
 from converter.release.geo import coverage
+from converter.release.spreadsheet import workbook_bytes
 from converter.release.tables import (
     _french_label,
     csv_bytes,
@@ -44,6 +46,7 @@ class Release:
     folder: Path
     written: list[Path]
     check: CatalogueCheck
+    notes: list[str] = field(default_factory=list)  # warnings for the publisher, in French
 
 
 def release(data: Path, folder: Path, config: ReleaseConfig) -> Release:
@@ -69,6 +72,9 @@ def release(data: Path, folder: Path, config: ReleaseConfig) -> Release:
     write("actions.csv", csv_bytes(rows))
     write("actions.csv-metadata.json", json_bytes(csvw_metadata(config)))
     write("actions.schema.json", json_bytes(table_schema(config, rows)))
+    workbook, cut = workbook_bytes(rows, config.title_fr, config.modified or config.issued)
+    write("actions.xlsx", workbook)
+    write("actions.db", database_bytes(store, rows))
     write("cskg.ttl", ONTOLOGY_FILE.read_bytes())
     vocabularies = sorted(VOCABULARY_DIR.glob("*.ttl"))
     for path in vocabularies:
@@ -104,7 +110,8 @@ def release(data: Path, folder: Path, config: ReleaseConfig) -> Release:
         )
     write("catalog.ttl", ascii_turtle(turtle_bytes(triples, prefixes=CATALOG_PREFIXES)))
     write("catalog.jsonld", jsonld_bytes(triples, prefixes=CATALOG_PREFIXES))
-    return Release(folder, written, check)
+    notes = [f"cellule coupée à 32 767 caractères dans actions.xlsx : {c}" for c in cut]
+    return Release(folder, written, check, notes)
 
 
 def queries_zip() -> bytes:

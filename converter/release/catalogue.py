@@ -338,6 +338,21 @@ RELEASE_FILES = (
         "Une ligne par action, avec les codes INSEE du département, de la région et de la commune.",
     ),
     Distributed(
+        "actions.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "XLSX",
+        "Tableau des actions (Excel)",
+        "Les lignes de actions.csv dans un classeur, sans formule : chaque cellule reste du texte.",
+    ),
+    Distributed(
+        "actions.db",
+        "application/vnd.sqlite3",
+        "BIN",
+        "Base SQLite des actions",
+        "Actions, structures, organisations, concepts et territoires, tables de liens, clés "
+        "étrangères et recherche plein texte ; à ouvrir avec datasette ou sqlite3.",
+    ),
+    Distributed(
         "actions.csv-metadata.json",
         "application/csvm+json",
         "JSON",
