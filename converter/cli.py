@@ -44,7 +44,7 @@ from converter.query import (
     run_local,
     run_remote,
 )
-from converter.release import load_config
+from converter.release import example_values, load_config
 from converter.release import release as run_release
 from converter.serialise import compact_iri
 from converter.territory import load_cog
@@ -580,8 +580,17 @@ def release(
     issued: Annotated[
         str | None, typer.Option("--issued", help="Date de publication AAAA-MM-JJ, ou today.")
     ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="Publication précédente : écrit changements.md et .csv."),
+    ] = None,
+    release_version: Annotated[
+        str | None,
+        typer.Option("--release-version", help="Numéro de version (dcat:version)."),
+    ] = None,
 ) -> None:
-    """Prépare un dossier de publication : données, CSV, catalogue DCAT-AP, VoID, documentation.
+    """Prépare un dossier de publication : données, CSV, Excel, SQLite, catalogue DCAT-AP, VoID,
+    documentation.
 
     Le catalogue est validé avec les formes officielles DCAT-AP 3.0.1 et n'est pas écrit s'il
     n'est pas conforme. Statut de sortie : 0 publication écrite, 2 entrée, configuration ou
@@ -589,11 +598,26 @@ def release(
     """
     with _reported():
         settings = load_config(
-            config, base_url=base_url, endpoint=endpoint, licence=licence, issued=issued
+            config,
+            base_url=base_url,
+            endpoint=endpoint,
+            licence=licence,
+            issued=issued,
+            version=release_version,
         )
-        done = run_release(data or last_output(), output, settings)
+        done = run_release(data or last_output(), output, settings, previous)
+    for key in example_values(settings):
+        err.print(
+            f"avertissement : « {key} » garde la valeur de l'exemple "
+            f"(« {getattr(settings, key)} ») : à changer dans release.toml avant de publier",
+            markup=False,
+        )
     for warning in done.check.warnings[:SHOWN_DIAGNOSTICS]:
         err.print(f"avertissement DCAT-AP : {warning}", markup=False)
+    for note in done.notes:
+        err.print(f"avertissement : {note}", markup=False)
+    if done.changes is not None:
+        out.print(done.changes.summary(), markup=False)
     out.print(
         f"publication : {output} ({len(done.written)} fichiers), catalogue conforme à "
         f"DCAT-AP 3.0.1 (0 violation, {len(done.check.warnings)} avertissement(s))",

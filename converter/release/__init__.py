@@ -10,7 +10,15 @@ options, never from the clock unless asked. One module per job: ``config``, ``ta
 
 from converter.release.build import Release, release
 from converter.release.catalogue import CatalogueError
-from converter.release.config import ReleaseConfig, load_config
+from converter.release.config import ReleaseConfig, example_values, load_config
 from converter.release.tables import CSV_COLUMNS
 
-__all__ = ["CSV_COLUMNS", "CatalogueError", "Release", "ReleaseConfig", "load_config", "release"]
+__all__ = [
+    "CSV_COLUMNS",
+    "CatalogueError",
+    "Release",
+    "ReleaseConfig",
+    "example_values",
+    "load_config",
+    "release",
+]

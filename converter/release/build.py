@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +15,7 @@ from converter.paths import ONTOLOGY_FILE, QUERIES_DIR, VOCABULARY_DIR
 from converter.query import bind, load_query, local_store
 from converter.release.catalogue import (
     CATALOG_PREFIXES,
+    CHANGE_FILES,
     RELEASE_FILES,
     CatalogueCheck,
     CatalogueError,
@@ -24,12 +25,21 @@ from converter.release.catalogue import (
     catalogue,
     check_catalogue,
 )
+from converter.release.changes import (
+    Changes,
+    changes_csv,
+    changes_markdown,
+    compare,
+    next_version,
+    read_previous,
+)
 from converter.release.config import ReleaseConfig
 from converter.release.database import database_bytes
 from converter.release.docs import dictionary_html, ontology_html
 from converter.release.geo import coverage
 from converter.release.spreadsheet import workbook_bytes
 from converter.release.tables import (
+    CSV_COLUMNS,
     _french_label,
     csv_bytes,
     csv_rows,
@@ -47,14 +57,21 @@ class Release:
     written: list[Path]
     check: CatalogueCheck
     notes: list[str] = field(default_factory=list)  # warnings for the publisher, in French
+    changes: Changes | None = None
 
 
-def release(data: Path, folder: Path, config: ReleaseConfig) -> Release:
-    """Write the release folder from the convert output in ``data``.
+def release(
+    data: Path, folder: Path, config: ReleaseConfig, previous: Path | None = None
+) -> Release:
+    """Write the release folder from the convert output in ``data``, compared with the
+    release in ``previous`` when given.
 
-    :raises InputError: the output of ``cskg convert`` is missing or unreadable.
+    :raises InputError: the output of ``cskg convert`` or the previous release is missing or
+        unreadable.
     :raises CatalogueError: the catalogue does not conform to DCAT-AP (it is then not written).
     """
+    before = read_previous(previous) if previous is not None else None
+    config = replace(config, version=next_version(config.version, before, config.issued))
     graph_file = data / "actions.ttl"
     store = local_store([graph_file])
     written: list[Path] = []
@@ -70,6 +87,14 @@ def release(data: Path, folder: Path, config: ReleaseConfig) -> Release:
             raise missing_output(data / name) from None
     rows = csv_rows(store)
     write("actions.csv", csv_bytes(rows))
+    history = None
+    extra: list[Distributed] = []
+    if before is not None:
+        names = [c.name for c in CSV_COLUMNS]
+        history = compare(before, [dict(zip(names, row, strict=True)) for row in rows])
+        write("changements.md", changes_markdown(history, config.version))
+        write("changements.csv", changes_csv(history))
+        extra = list(CHANGE_FILES)
     write("actions.csv-metadata.json", json_bytes(csvw_metadata(config)))
     write("actions.schema.json", json_bytes(table_schema(config, rows)))
     workbook, cut = workbook_bytes(rows, config.title_fr, config.modified or config.issued)
@@ -90,19 +115,23 @@ def release(data: Path, folder: Path, config: ReleaseConfig) -> Release:
         "void.ttl",
         turtle_bytes(void_graph(store, data_triples, dataset, config), prefixes=CATALOG_PREFIXES),
     )
-    files = list(RELEASE_FILES) + [
-        Distributed(
-            f"vocabulaires/{p.name}",
-            "text/turtle",
-            "RDF_TURTLE",
-            f"Vocabulaire SKOS : {p.stem}",
-            "Concepts, libellés français et anglais, variantes et définitions.",
-            rdf=True,
-        )
-        for p in vocabularies
-    ]
+    files = (
+        list(RELEASE_FILES)
+        + extra
+        + [
+            Distributed(
+                f"vocabulaires/{p.name}",
+                "text/turtle",
+                "RDF_TURTLE",
+                f"Vocabulaire SKOS : {p.stem}",
+                "Concepts, libellés français et anglais, variantes et définitions.",
+                rdf=True,
+            )
+            for p in vocabularies
+        ]
+    )
     write("requetes.zip", queries_zip())
-    triples = catalogue(config, folder, files, coverage_of(store, data_triples))
+    triples = catalogue(config, folder, files, coverage_of(store, data_triples), history)
     check = check_catalogue(triples)
     if check.violations:
         raise CatalogueError(
@@ -111,7 +140,7 @@ def release(data: Path, folder: Path, config: ReleaseConfig) -> Release:
     write("catalog.ttl", ascii_turtle(turtle_bytes(triples, prefixes=CATALOG_PREFIXES)))
     write("catalog.jsonld", jsonld_bytes(triples, prefixes=CATALOG_PREFIXES))
     notes = [f"cellule coupée à 32 767 caractères dans actions.xlsx : {c}" for c in cut]
-    return Release(folder, written, check, notes)
+    return Release(folder, written, check, notes, history)
 
 
 def queries_zip() -> bytes:

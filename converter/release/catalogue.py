@@ -18,6 +18,7 @@ import rdflib
 
 from converter.errors import UsageError
 from converter.paths import RESOURCES
+from converter.release.changes import Changes
 from converter.release.config import ReleaseConfig
 from converter.release.geo import Shape
 from converter.release.tables import Term
@@ -54,6 +55,7 @@ DCAT_AP_SHAPES = tuple(
     for name in ("shapes.ttl", "range.ttl", "shapes_recommended.ttl")
 )
 CATALOG_PREFIXES = {
+    "adms": ADMS,
     "cskg": CSKG,
     "dcat": DCAT,
     "dct": DCT,
@@ -97,7 +99,11 @@ def _sha256(path: Path) -> str:
 
 
 def catalogue(
-    config: ReleaseConfig, folder: Path, files: list[Distributed], coverage: Coverage
+    config: ReleaseConfig,
+    folder: Path,
+    files: list[Distributed],
+    coverage: Coverage,
+    history: Changes | None = None,
 ) -> list[ox.Triple]:
     base = config.base_url
     out: list[ox.Triple] = []
@@ -173,6 +179,18 @@ def catalogue(
     add(FRENCH, RDF + "type", iri(DCT + "LinguisticSystem"))
     if config.version:
         add(dataset, DCAT + "version", ox.Literal(config.version))
+    if history is not None:
+        add(dataset, ADMS + "versionNotes", fr(history.summary()))
+        before = history.previous
+        if before.dataset and before.dataset != dataset:
+            add(dataset, DCAT + "previousVersion", iri(before.dataset))
+        elif before.version:
+            # same IRI (same base URL): the previous version is named by its version, and not
+            # typed dcat:Dataset so that no harvester takes it for a second dataset
+            earlier = f"{dataset}-version-{slug(before.version)}"
+            add(dataset, DCAT + "previousVersion", iri(earlier))
+            add(earlier, DCAT + "version", ox.Literal(before.version))
+            add(earlier, DCT + "isVersionOf", iri(dataset))
     for keyword in coverage.keywords:
         add(dataset, DCAT + "keyword", fr(keyword))
     places = [(place, coverage.shapes.get(code)) for place, code in coverage.departements.items()]
@@ -259,6 +277,26 @@ def ascii_turtle(turtle: bytes) -> bytes:
     ).encode("ascii")
 
 
+# Which key of release.toml (or option of cskg release) fills a property DCAT-AP asks for.
+FIXES = {
+    DCT + "issued": "clé issued de release.toml ou option --issued AAAA-MM-JJ",
+    DCT + "modified": "clé modified (ou issued) de release.toml ou option --issued",
+    DCAT + "contactPoint": "clés contact_name et contact_email de release.toml",
+    DCT + "publisher": "clés publisher et publisher_iri de release.toml",
+    DCT + "description": "clés description_fr et description_en de release.toml",
+    DCAT + "landingPage": "clé landing_page de release.toml",
+    DCT + "accrualPeriodicity": "clé frequency de release.toml",
+    DCAT + "version": "clé version de release.toml ou option --release-version",
+    DCT + "license": "clé licence de release.toml ou option --licence",
+    DCAT + "endpointURL": "clé endpoint de release.toml ou option --endpoint",
+}
+
+
+def fix_for(path: str) -> str:
+    """How the publisher fills ``path``, or why it cannot be filled."""
+    return FIXES.get(path, "pas de clé : voir le README (« Publication », avertissements)")
+
+
 @dataclass
 class CatalogueCheck:
     violations: list[str] = field(default_factory=list)
@@ -290,7 +328,7 @@ def check_catalogue(triples: Iterable[ox.Triple]) -> CatalogueCheck:
         what = component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
         key = (
             results.value(result, sh.resultSeverity) in (sh.Warning, sh.Info),
-            f"{'/'.join(types) or focus} {result_path} ({what})",
+            f"{'/'.join(types) or focus} {result_path} ({what}) → {fix_for(result_path)}",
         )
         found[key] = found.get(key, 0) + 1
     check = CatalogueCheck()
@@ -403,5 +441,24 @@ RELEASE_FILES = (
         "ZIP",
         "Requêtes SPARQL (zip)",
         "Les requêtes de la bibliothèque cskg (fichiers .rq), à poser au graphe des actions.",
+    ),
+)
+
+
+# Written with --previous only.
+CHANGE_FILES = (
+    Distributed(
+        "changements.md",
+        "text/markdown",
+        "TXT",
+        "Changements depuis la version précédente",
+        "Actions ajoutées, retirées et modifiées, lisibles par tous.",
+    ),
+    Distributed(
+        "changements.csv",
+        "text/csv",
+        "CSV",
+        "Changements depuis la version précédente (CSV)",
+        "Une ligne par action ajoutée, retirée ou modifiée, avec ses empreintes SHA-256.",
     ),
 )
