@@ -177,9 +177,7 @@ def test_csv_has_one_row_per_action_and_the_insee_codes_of_the_graph(released: P
         "52",
         "30500",
     )
-    assert (
-        allonnes["themes"] == "Démocratie & citoyenneté | Solidarité | développement durable"
-    )
+    assert allonnes["themes"] == "Démocratie & citoyenneté | Solidarité | développement durable"
 
 
 def test_csv_validates_against_its_csv_on_the_web_description(
@@ -312,3 +310,34 @@ def test_checksums_follow_the_dcat_ap_vocabulary_shape(released: Path) -> None:
             )
         )
     assert not validate(graph, shacl_graph=shapes, inference="none")[0]
+
+
+def test_lisezmoi_describes_the_dataset_for_its_page(released: Path) -> None:
+    text = (released / "LISEZMOI.md").read_text(encoding="utf-8")
+    # 25 fiches in the example, their structures in 18 départements, Guadeloupe among them
+    assert "25 actions" in text and "18 départements" in text and "Guadeloupe" in text
+    assert "de 2013 à 2021" in text
+    assert "Licence Ouverte / Open Licence 2.0" in text
+    assert "Insee, Code officiel géographique 2026" in text and "IGN Admin Express" in text
+    assert "datasette actions.db" in text and "requetes.zip" in text
+    assert "Point d'accès SPARQL : <https://example.org/sparql>" in text
+
+
+def test_example_values_are_named_until_changed(tmp_path: Path) -> None:
+    from converter.release import example_values
+
+    assert example_values(load_config(ROOT / "release.toml")) == [
+        "publisher",
+        "publisher_iri",
+        "contact_name",
+        "contact_email",
+        "base_url",
+    ]
+    real = tmp_path / "release.toml"
+    real.write_text(
+        '[publisher]\npublisher = "Fédération des centres sociaux de la Sarthe"\n'
+        'contact_email = "donnees@centres-sociaux-72.fr"\n'
+        '[distribution]\nbase_url = "https://donnees.centres-sociaux-72.fr/actions/"\n',
+        encoding="utf-8",
+    )
+    assert example_values(load_config(real)) == []

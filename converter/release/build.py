@@ -16,6 +16,7 @@ from converter.query import bind, load_query, local_store
 from converter.release.catalogue import (
     CATALOG_PREFIXES,
     CHANGE_FILES,
+    README_FILE,
     RELEASE_FILES,
     CatalogueCheck,
     CatalogueError,
@@ -35,7 +36,7 @@ from converter.release.changes import (
 )
 from converter.release.config import ReleaseConfig
 from converter.release.database import database_bytes
-from converter.release.docs import dictionary_html, ontology_html
+from converter.release.docs import dictionary_html, ontology_html, readme_markdown
 from converter.release.geo import coverage
 from converter.release.spreadsheet import workbook_bytes
 from converter.release.tables import (
@@ -131,7 +132,10 @@ def release(
         ]
     )
     write("requetes.zip", queries_zip())
-    triples = catalogue(config, folder, files, coverage_of(store, data_triples), history)
+    covered = coverage_of(store, data_triples)
+    write("LISEZMOI.md", readme_markdown(config, rows, covered, [p.name for p in written]))
+    files.append(README_FILE)
+    triples = catalogue(config, folder, files, covered, history)
     check = check_catalogue(triples)
     if check.violations:
         raise CatalogueError(

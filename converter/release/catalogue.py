@@ -462,3 +462,11 @@ CHANGE_FILES = (
         "Une ligne par action ajoutée, retirée ou modifiée, avec ses empreintes SHA-256.",
     ),
 )
+
+README_FILE = Distributed(
+    "LISEZMOI.md",
+    "text/markdown",
+    "TXT",
+    "Lisez-moi",
+    "Ce que sont les données, leurs sources, leur licence et comment les interroger.",
+)

@@ -9,6 +9,8 @@ import rdflib
 
 from converter.paths import ONTOLOGY_FILE
 from converter.query import library
+from converter.release.catalogue import Coverage
+from converter.release.config import ReleaseConfig
 from converter.release.tables import CSV_COLUMNS
 from converter.vocab import CSKG, vocabulary_files
 
@@ -129,3 +131,84 @@ def dictionary_html(store: ox.Store, rows: list[list[str]]) -> bytes:
         parts.append(f"<li><code>{e(query.name)}</code> : {e(query.question)}</li>")
     parts.append("</ul></body></html>\n")
     return "\n".join(parts).encode("utf-8")
+
+
+def readme_markdown(
+    config: ReleaseConfig, rows: list[list[str]], coverage: Coverage, files: list[str]
+) -> bytes:
+    """``LISEZMOI.md``: the text of the dataset's page (what, sources, licence, how to query)."""
+    names = [c.name for c in CSV_COLUMNS]
+    structures = {row[names.index("structure_iri")] for row in rows}
+    places = sorted(
+        {row[names.index("departement_name")] for row in rows if row[names.index("departement")]}
+        - {""}
+    )
+    years = coverage.years
+    period = f"de {min(years)} à {max(years)}" if years else "non indiquées"
+    lines = [
+        f"# {config.title_fr}",
+        "",
+        config.description_fr or config.title_fr,
+        "",
+        "## Ce que contient le jeu de données",
+        "",
+        f"- {len(rows)} actions menées par {len(structures)} structures (centres sociaux), "
+        f"dans {len(places)} départements : {', '.join(places)}.",
+        f"- Années de début des actions indiquées par les fiches : {period}.",
+        f"- Thématiques : {', '.join(coverage.keywords)}.",
+        "- Chaque action garde le texte de sa fiche (résumé, description, résultats, limites, "
+        "perspectives) ; statut, thématiques, publics, initiateurs et échelles de territoire sont "
+        "rattachés à des vocabulaires SKOS (libellés français et anglais).",
+        "",
+        "## Fichiers",
+        "",
+        "| fichier | pour quoi faire |",
+        "|---|---|",
+        *(f"| `{name}` | {what} |" for name, what in _FILE_USES if name in files),
+        "",
+        "Le catalogue `catalog.ttl` (DCAT-AP 3.0.1) décrit chaque fichier : taille, type, "
+        "empreinte SHA-256.",
+        "",
+        "## Sources",
+        "",
+        "- Les fiches d'actions des centres sociaux, telles qu'elles ont été écrites.",
+        "- Territoires : Insee, Code officiel géographique 2026 (codes et noms des communes, "
+        "départements et régions).",
+        "- Couverture spatiale du catalogue : contours IGN Admin Express, via france-geojson "
+        "(Grégoire David), simplifiés.",
+        "",
+        "## Licence et attribution",
+        "",
+        f"Données publiées sous {config.licence_title} ({config.licence}) par {config.publisher}.",
+        "Attribution à reprendre : « Source : "
+        f"{config.publisher}, {config.title_fr} ; Insee, Code officiel géographique 2026 ; "
+        "contours IGN Admin Express via france-geojson ».",
+        "",
+        "## Interroger les données",
+        "",
+        "- Tableur : ouvrir `actions.xlsx` (aucune cellule n'est une formule) ou `actions.csv` "
+        "(UTF-8, virgule ; colonnes décrites par `actions.schema.json`).",
+        "- SQL : `datasette actions.db` ouvre la base dans le navigateur (recherche plein texte "
+        'sur les textes des fiches) ; ou `sqlite3 actions.db "SELECT title, status FROM '
+        'actions"`.',
+        "- SPARQL : charger `actions.ttl` dans un triplestore (ou `cskg serve`) et poser les "
+        "requêtes de `requetes.zip`, par exemple `actions-par-departement.rq`.",
+    ]
+    if config.endpoint:
+        lines.append(f"- Point d'accès SPARQL : <{config.endpoint}>.")
+    lines += ["", "Chaque colonne et chaque propriété : `dictionnaire.html`.", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+_FILE_USES = (
+    ("actions.csv", "le tableau des actions, une ligne par action"),
+    ("actions.xlsx", "le même tableau, pour un tableur"),
+    ("actions.db", "base SQLite : actions, structures, organisations, concepts, territoires"),
+    ("actions.schema.json", "schéma du tableau (Table Schema)"),
+    ("actions.ttl", "le graphe RDF des actions (Turtle ; aussi `actions.nt`, `actions.jsonld`)"),
+    ("cskg.ttl", "l'ontologie ; `vocabulaires/` : les vocabulaires SKOS"),
+    ("requetes.zip", "les requêtes SPARQL de la bibliothèque cskg"),
+    ("dictionnaire.html", "le dictionnaire des données"),
+    ("ontologie.html", "la documentation de l'ontologie"),
+    ("changements.md", "ce qui a changé depuis la version précédente (aussi en CSV)"),
+)
