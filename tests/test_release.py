@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import html.parser
-import json
 from pathlib import Path
 
 import csvw
@@ -78,10 +77,9 @@ def test_catalogue_describes_the_dataset(released: Path) -> None:
         for geometry in (DCAT.bbox, DCAT.centroid):
             assert graph.value(rdflib.URIRef(place), geometry) is not None, (place, geometry)
     whole = rdflib.URIRef("https://example.org/cskg/#couverture-spatiale")
-    outline = json.loads(
-        str(graph.value(whole, rdflib.URIRef("http://www.w3.org/ns/locn#geometry")))
-    )
-    assert outline["type"] == "MultiPolygon"
+    outline = graph.value(whole, rdflib.URIRef("http://www.w3.org/ns/locn#geometry"))
+    assert isinstance(outline, rdflib.Literal) and str(outline).startswith("MULTIPOLYGON(((")
+    assert outline.datatype == rdflib.URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
     # Nord (59): centroid near Douai (3.2° E, 50.4° N); bounding box up to Bray-Dunes, 51.09° N
     nord = rdflib.URIRef("http://id.insee.fr/geo/departement/59")
     x, y = str(graph.value(nord, DCAT.centroid)).removeprefix("POINT(").rstrip(")").split()

@@ -198,7 +198,7 @@ def catalogue(
         whole = base + "#couverture-spatiale"
         places.append((whole, coverage.whole))
         add(whole, SKOS + "prefLabel", fr("Départements couverts par les actions"))
-        add(whole, LOCN + "geometry", typed(coverage.whole.geojson, GSP + "geoJSONLiteral"))
+        add(whole, LOCN + "geometry", typed(coverage.whole.outline_wkt, GSP + "wktLiteral"))
     for place, shape in places:
         add(dataset, DCT + "spatial", iri(place))
         add(catalog, DCT + "spatial", iri(place))

@@ -2,8 +2,9 @@
 
 data.gouv.fr (udata's ``spatial_from_rdf``) shows a coverage only from GeoJSON or WKT polygon
 literals of the ``dct:spatial`` nodes, and merges every polygon it finds: the outline is given
-as GeoJSON, the bounding box as GML so that udata does not draw a rectangle from Guadeloupe to
-Alsace, the centroid as a WKT point (udata ignores points). Outlines: ``data/geo/``.
+as WKT (which udata, ckanext-dcat and DCAT-AP all read; ckanext-dcat ignores
+``gsp:geoJSONLiteral``), the bounding box as GML so that udata does not draw a rectangle from
+Guadeloupe to Alsace, the centroid as a WKT point (udata ignores points). Outlines: ``data/geo/``.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class Shape:
 
     bbox_gml: str
     centroid_wkt: str
-    geojson: str
+    outline_wkt: str
 
 
 def _signed(ring: Ring) -> tuple[float, float, float]:
@@ -59,7 +60,7 @@ def _number(value: float) -> str:
 
 
 def shape(polygons: Polygons) -> Shape:
-    """Bounding box, area-weighted centroid and GeoJSON MultiPolygon of ``polygons``."""
+    """Bounding box, area-weighted centroid and WKT MultiPolygon of ``polygons``."""
     points = [p for polygon in polygons for ring in polygon for p in ring]
     west, east = min(p[0] for p in points), max(p[0] for p in points)
     south, north = min(p[1] for p in points), max(p[1] for p in points)
@@ -75,8 +76,20 @@ def shape(polygons: Polygons) -> Shape:
         f"<gml:lowerCorner>{_number(west)} {_number(south)}</gml:lowerCorner>"
         f"<gml:upperCorner>{_number(east)} {_number(north)}</gml:upperCorner></gml:Envelope>"
     )
-    geojson = json.dumps({"type": "MultiPolygon", "coordinates": polygons}, separators=(",", ":"))
-    return Shape(gml, f"POINT({_number(cx)} {_number(cy)})", geojson)
+    wkt = (
+        "MULTIPOLYGON("
+        + ",".join(
+            "("
+            + ",".join(
+                "(" + ",".join(f"{_number(x)} {_number(y)}" for x, y in ring) + ")"
+                for ring in polygon
+            )
+            + ")"
+            for polygon in polygons
+        )
+        + ")"
+    )
+    return Shape(gml, f"POINT({_number(cx)} {_number(cy)})", wkt)
 
 
 def coverage(codes: list[str]) -> tuple[dict[str, Shape], Shape | None]:
