@@ -8,6 +8,9 @@ TOOLS  := $(VENV)/.tools
 # data.gouv.fr's harvester (udata), in its own virtualenv: its pins clash with ours.
 UDATA  := .venv-udata
 UDATA_STAMP := $(UDATA)/.installed
+# CKAN's DCAT reader (ckanext-dcat), in its own virtualenv too.
+CKAN   := .venv-ckan
+CKAN_STAMP := $(CKAN)/.installed
 EXAMPLE := data/actions_centres_sociaux.txt
 
 .PHONY: run test lint clean
@@ -35,7 +38,13 @@ $(UDATA_STAMP): tests/consumers/requirements.txt
 	$(UDATA)/bin/python -m pip install --quiet -r tests/consumers/requirements.txt
 	touch $(UDATA_STAMP)
 
-test: $(STAMP) $(TOOLS) $(UDATA_STAMP)
+$(CKAN_STAMP): tests/consumers/requirements-ckan.txt
+	test -x $(CKAN)/bin/python || $(PYTHON) -m venv $(CKAN)
+	$(CKAN)/bin/python -m pip install --quiet --upgrade pip
+	$(CKAN)/bin/python -m pip install --quiet -r tests/consumers/requirements-ckan.txt
+	touch $(CKAN_STAMP)
+
+test: $(STAMP) $(TOOLS) $(UDATA_STAMP) $(CKAN_STAMP)
 	$(BIN)/ruff check converter tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
@@ -45,4 +54,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) $(UDATA) .cskg output/.versions output/*.jsonl output/*.csv output/*.json output/*.ttl output/*.nt output/*.jsonld
+	rm -rf $(VENV) $(UDATA) $(CKAN) .cskg output/.versions output/*.jsonl output/*.csv output/*.json output/*.ttl output/*.nt output/*.jsonld

@@ -199,13 +199,15 @@ def catalogue(
         places.append((whole, coverage.whole))
         add(whole, SKOS + "prefLabel", fr("Départements couverts par les actions"))
         add(whole, LOCN + "geometry", typed(coverage.whole.outline_wkt, GSP + "wktLiteral"))
+        add(whole, DCAT + "centroid", typed(coverage.whole.centroid_wkt, GSP + "wktLiteral"))
     for place, shape in places:
         add(dataset, DCT + "spatial", iri(place))
         add(catalog, DCT + "spatial", iri(place))
         add(place, RDF + "type", iri(DCT + "Location"))
-        if shape:
+        if shape:  # see geo.py for the encodings each consumer reads
             add(place, DCAT + "bbox", typed(shape.bbox_gml, GSP + "gmlLiteral"))
-            add(place, DCAT + "centroid", typed(shape.centroid_wkt, GSP + "wktLiteral"))
+            if shape is not coverage.whole:
+                add(place, DCAT + "centroid", typed(shape.centroid_gml, GSP + "gmlLiteral"))
     if coverage.years:
         # A blank node: udata fetches a dct:temporal IRI instead of reading it in the graph.
         period = ox.BlankNode("periode")

@@ -4,7 +4,9 @@ data.gouv.fr (udata's ``spatial_from_rdf``) shows a coverage only from GeoJSON o
 literals of the ``dct:spatial`` nodes, and merges every polygon it finds: the outline is given
 as WKT (which udata, ckanext-dcat and DCAT-AP all read; ckanext-dcat ignores
 ``gsp:geoJSONLiteral``), the bounding box as GML so that udata does not draw a rectangle from
-Guadeloupe to Alsace, the centroid as a WKT point (udata ignores points). Outlines: ``data/geo/``.
+Guadeloupe to Alsace, the centroid of the whole coverage as a WKT point (udata ignores points;
+ckanext-dcat keeps the first WKT centroid it meets, so the départements' centroids are GML).
+Outlines: ``data/geo/``.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Shape:
 
     bbox_gml: str
     centroid_wkt: str
+    centroid_gml: str
     outline_wkt: str
 
 
@@ -89,7 +92,11 @@ def shape(polygons: Polygons) -> Shape:
         )
         + ")"
     )
-    return Shape(gml, f"POINT({_number(cx)} {_number(cy)})", wkt)
+    point = (
+        f'<gml:Point xmlns:gml="http://www.opengis.net/gml/3.2" srsName="{CRS84}">'
+        f"<gml:pos>{_number(cx)} {_number(cy)}</gml:pos></gml:Point>"
+    )
+    return Shape(gml, f"POINT({_number(cx)} {_number(cy)})", point, wkt)
 
 
 def coverage(codes: list[str]) -> tuple[dict[str, Shape], Shape | None]:
