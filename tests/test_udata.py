@@ -62,6 +62,7 @@ def _dataset(harvested: dict[str, object]) -> dict[str, object]:
 
 
 def test_udata_harvests_the_release_as_done(harvested: dict[str, object]) -> None:
+    assert harvested["network_refused"] is True  # udata read the graph, fetched nothing
     assert harvested["status"] == "done", harvested
     assert harvested["items"] == [
         {"errors": [], "remote_id": BASE + "#jeu-de-donnees", "status": "done"}

@@ -4,8 +4,10 @@ Data files (Turtle, N-Triples, JSON-LD, a flat CSV with its CSV on the Web descr
 ontology and vocabularies, documentation (pyLODE page of the ontology, data dictionary), VoID
 statistics, and a DCAT catalogue that must conform to the official DCAT-AP 3.0.1 shapes before
 it is written. Same input and options, same bytes: dates come from the configuration or the
-options, never from the clock unless asked. One module per job: ``config``, ``tables``,
-``void``, ``catalogue`` (and its checks), ``docs``; ``build`` puts them together.
+options, never from the clock unless asked. One module per job: ``config``, ``tables`` (CSV,
+CSVW, Table Schema), ``spreadsheet`` (xlsx), ``database`` (SQLite), ``void``, ``geo`` (spatial
+coverage), ``catalogue`` (and its checks), ``changes`` (``--previous``), ``docs``; ``build``
+puts them together.
 """
 
 from converter.release.build import Release, release

@@ -41,10 +41,10 @@ from converter.release.geo import coverage
 from converter.release.spreadsheet import workbook_bytes
 from converter.release.tables import (
     CSV_COLUMNS,
-    _french_label,
     csv_bytes,
     csv_rows,
     csvw_metadata,
+    french_label,
     table_schema,
 )
 from converter.release.void import void_graph
@@ -175,7 +175,7 @@ def coverage_of(store: ox.Store, data: list[ox.Triple]) -> Coverage:
         codes[place] = code.value if code else place.rsplit("/", 1)[-1]
     shapes, whole = coverage(sorted(codes.values()))
     keywords = sorted(
-        {_french_label(store, t.object) for t in data if t.predicate.value == CSKG + "theme"}
+        {french_label(store, t.object) for t in data if t.predicate.value == CSKG + "theme"}
     )
     return Coverage(codes, shapes, whole, start_years(store), keywords)
 

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import sqlite_utils
 
 from converter.model import FIELDS, Kind
-from converter.release.tables import CSV_COLUMNS, Term, _follow, _french_label, actions_of
+from converter.release.tables import CSV_COLUMNS, Term, _follow, actions_of, french_label
 from converter.vocab import CSKG, IGEO, RDF, SKOS
 
 # Columns of the actions table that the territories and structures tables hold.
@@ -96,7 +96,7 @@ def _build(db: sqlite_utils.Database, store: ox.Store, rows: list[list[str]]) ->
                         territories[region] = _territory(store, ox.NamedNode(region), "region")
             structures[structure.value] = {
                 "iri": structure.value,
-                "name": _french_label(store, structure),
+                "name": french_label(store, structure),
                 "departement_written": _one(store, structure, CSKG + "departementLabel") or None,
                 "departement": departement[0].value if departement else None,  # type: ignore[union-attr]
                 "commune": commune[0].value if commune else None,  # type: ignore[union-attr]
@@ -115,14 +115,14 @@ def _build(db: sqlite_utils.Database, store: ox.Store, rows: list[list[str]]) ->
                         "iri": item.value,
                         "scheme": _one(store, item, SKOS + "inScheme") or f.scheme,
                         "notation": _one(store, item, SKOS + "notation") or None,
-                        "label_fr": _label(store, item, "fr") or _french_label(store, item),
+                        "label_fr": _label(store, item, "fr") or french_label(store, item),
                         "label_en": _label(store, item, "en") or None,
                     }
                     link["concept"] = item.value
                 elif isinstance(item, ox.NamedNode):
                     organisations[item.value] = {
                         "iri": item.value,
-                        "name": _french_label(store, item),
+                        "name": french_label(store, item),
                         "types": " | ".join(
                             sorted(
                                 q.object.value.rsplit("#", 1)[-1]

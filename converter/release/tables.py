@@ -216,7 +216,7 @@ def _follow(store: ox.Store, start: ox.NamedNode, path: tuple[str, ...]) -> list
     return nodes
 
 
-def _french_label(store: ox.Store, node: Term) -> str:
+def french_label(store: ox.Store, node: Term) -> str:
     """The French label of a concept or an organisation, else its own value."""
     labels = []
     if isinstance(node, ox.NamedNode):
@@ -246,7 +246,7 @@ def csv_rows(store: ox.Store) -> list[list[str]]:
             found = _follow(store, action, column.path)
             texts = sorted(
                 {
-                    _french_label(store, n) if column.label else str(getattr(n, "value", n))
+                    french_label(store, n) if column.label else str(getattr(n, "value", n))
                     for n in found
                 }
             )

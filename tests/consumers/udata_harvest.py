@@ -35,8 +35,18 @@ def refuse_network() -> None:
     socket.socket.connect = connect  # type: ignore[method-assign]
 
 
+def _network_refused() -> bool:
+    """Whether a connection to a public address (TEST-NET-1) is refused by ``refuse_network``."""
+    try:
+        socket.create_connection(("192.0.2.1", 80), timeout=1).close()
+    except OSError as error:
+        return "network refused" in str(error)
+    return False
+
+
 def main(catalog: Path, url: str, licences: Path) -> dict[str, object]:
     refuse_network()
+    refused = _network_refused()
     import mongomock
     import requests_mock
     from udata import settings
@@ -117,6 +127,7 @@ def main(catalog: Path, url: str, licences: Path) -> dict[str, object]:
                 }
             )
         return {
+            "network_refused": refused,
             "status": job.status,
             "errors": [error.message for error in job.errors],
             "items": items,
