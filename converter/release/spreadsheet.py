@@ -13,7 +13,10 @@ import io
 import zipfile
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.xml.functions import tostring
 
 from converter.release.tables import CSV_COLUMNS
@@ -21,6 +24,13 @@ from converter.release.tables import CSV_COLUMNS
 FORMULA_STARTS = ("=", "+", "-", "@")
 EXCEL_CELL_LIMIT = 32_767
 EPOCH = datetime.datetime(1980, 1, 1)
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+
+
+def _bold(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.font = Font(bold=True)
+    return cell
 
 
 def _fixed_zip(data: bytes, replaced: dict[str, bytes]) -> bytes:
@@ -39,39 +49,37 @@ def _fixed_zip(data: bytes, replaced: dict[str, bytes]) -> bytes:
 
 def workbook_bytes(rows: list[list[str]], title: str, date: str = "") -> tuple[bytes, list[str]]:
     """The workbook, and the cells cut at Excel's limit of 32,767 characters (« ligne colonne »)."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "actions"
-    sheet.append([c.name for c in CSV_COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book = Workbook(write_only=True)  # streamed: 100,000 rows stay small in memory
+    sheet = book.create_sheet("actions")
+    sheet.freeze_panes = "C2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(CSV_COLUMNS))}{len(rows) + 1}"
+    sheet.append([_bold(sheet, c.name) for c in CSV_COLUMNS])
     cut: list[str] = []
     for number, row in enumerate(rows, start=2):
-        for column, (spec, value) in enumerate(zip(CSV_COLUMNS, row, strict=True), start=1):
+        cells: list[WriteOnlyCell | None] = []
+        for spec, value in zip(CSV_COLUMNS, row, strict=True):
             if not value:
+                cells.append(None)
                 continue
-            cell = sheet.cell(row=number, column=column)
             if spec.datatype in ("integer", "decimal"):
-                cell.value = int(value) if spec.datatype == "integer" else float(value)
+                number_value = int(value) if spec.datatype == "integer" else float(value)
+                cells.append(WriteOnlyCell(sheet, value=number_value))
                 continue
             if len(value) > EXCEL_CELL_LIMIT:
                 cut.append(f"ligne {number} colonne {spec.name}")
                 value = value[: EXCEL_CELL_LIMIT - 1] + "…"
-            cell.value = value
+            cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"  # never a formula, whatever the text starts with
             if value.startswith(FORMULA_STARTS):
                 cell.quotePrefix = True
             if "\n" in value:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "C2"
-    sheet.auto_filter.ref = sheet.dimensions
+                cell.alignment = WRAPPED
+            cells.append(cell)
+        sheet.append(cells)
     columns = book.create_sheet("colonnes")
-    columns.append(["colonne", "titre", "title", "type", "sens"])
+    columns.append([_bold(columns, name) for name in ("colonne", "titre", "title", "type", "sens")])
     for spec in CSV_COLUMNS:
         columns.append([spec.name, spec.title_fr, spec.title_en, spec.datatype, spec.description])
-    for cell in columns[1]:
-        cell.font = Font(bold=True)
     when = datetime.datetime.fromisoformat(date) if date else EPOCH
     book.properties.title = title
     book.properties.creator = "cskg"
