@@ -106,6 +106,9 @@ def test_same_release_twice_has_no_change_and_the_same_bytes(
     release(second.parent / "converted-2", same, config, second)
     with (same / "changements.csv").open(encoding="utf-8", newline="") as stream:
         assert list(csv.DictReader(stream)) == []
+    # released again into the same folder without --previous: no stale changelog is left
+    release(second.parent / "converted-2", same, config)
+    assert not (same / "changements.csv").exists() and not (same / "changements.md").exists()
 
 
 def test_cli_previous_and_its_errors(releases: tuple[Path, Path], tmp_path: Path) -> None:

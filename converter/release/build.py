@@ -96,6 +96,9 @@ def release(
         write("changements.md", changes_markdown(history, config.version))
         write("changements.csv", changes_csv(history))
         extra = list(CHANGE_FILES)
+    else:  # a changelog left by an earlier run into this folder would describe another release
+        for stale in CHANGE_FILES:
+            (folder / stale.name).unlink(missing_ok=True)
     write("actions.csv-metadata.json", json_bytes(csvw_metadata(config)))
     write("actions.schema.json", json_bytes(table_schema(config, rows)))
     workbook, cut = workbook_bytes(rows, config.title_fr, config.modified or config.issued)
