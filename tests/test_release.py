@@ -340,3 +340,18 @@ def test_example_values_are_named_until_changed(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert example_values(load_config(real)) == []
+
+
+def test_each_dcat_ap_warning_names_its_fix(converted: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "release.toml"
+    bare.write_text('[publisher]\npublisher = "Centre social"\n', encoding="utf-8")
+    done = release(converted, tmp_path / "r", load_config(bare))
+    assert done.check.violations == []
+    by_property = {w.split(" ")[1]: w for w in done.check.warnings}
+    assert set(by_property) == {
+        "http://purl.org/dc/terms/issued",
+        "http://purl.org/dc/terms/modified",
+        "http://www.w3.org/ns/dcat#contactPoint",
+    }
+    assert "option --issued" in by_property["http://purl.org/dc/terms/issued"]
+    assert "contact_name et contact_email" in by_property["http://www.w3.org/ns/dcat#contactPoint"]
