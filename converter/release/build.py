@@ -35,10 +35,8 @@ from converter.release.changes import (
     read_previous,
 )
 from converter.release.config import ReleaseConfig
-from converter.release.database import database_bytes
 from converter.release.docs import dictionary_html, ontology_html, readme_markdown
 from converter.release.geo import coverage
-from converter.release.spreadsheet import workbook_bytes
 from converter.release.tables import (
     CSV_COLUMNS,
     csv_bytes,
@@ -71,6 +69,10 @@ def release(
         unreadable.
     :raises CatalogueError: the catalogue does not conform to DCAT-AP (it is then not written).
     """
+    # openpyxl and sqlite-utils are imported here, not at every start of the cskg command
+    from converter.release.database import database_bytes
+    from converter.release.spreadsheet import workbook_bytes
+
     before = read_previous(previous) if previous is not None else None
     config = replace(config, version=next_version(config.version, before, config.issued))
     graph_file = data / "actions.ttl"
