@@ -5,6 +5,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TOOLS  := $(VENV)/.tools
+# data.gouv.fr's harvester (udata), in its own virtualenv: its pins clash with ours.
+UDATA  := .venv-udata
+UDATA_STAMP := $(UDATA)/.installed
+# CKAN's DCAT reader (ckanext-dcat), in its own virtualenv too.
+CKAN   := .venv-ckan
+CKAN_STAMP := $(CKAN)/.installed
 EXAMPLE := data/actions_centres_sociaux.txt
 
 .PHONY: run test lint clean
@@ -29,7 +35,19 @@ $(TOOLS): $(STAMP)
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 	touch $(TOOLS)
 
-test: $(STAMP) $(TOOLS)
+$(UDATA_STAMP): tests/consumers/requirements.txt
+	test -x $(UDATA)/bin/python || $(PYTHON) -m venv $(UDATA)
+	$(UDATA)/bin/python -m pip install --quiet --upgrade pip
+	$(UDATA)/bin/python -m pip install --quiet -r tests/consumers/requirements.txt
+	touch $(UDATA_STAMP)
+
+$(CKAN_STAMP): tests/consumers/requirements-ckan.txt
+	test -x $(CKAN)/bin/python || $(PYTHON) -m venv $(CKAN)
+	$(CKAN)/bin/python -m pip install --quiet --upgrade pip
+	$(CKAN)/bin/python -m pip install --quiet -r tests/consumers/requirements-ckan.txt
+	touch $(CKAN_STAMP)
+
+test: $(STAMP) $(TOOLS) $(UDATA_STAMP) $(CKAN_STAMP)
 	$(BIN)/ruff check converter tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
@@ -39,4 +57,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .cskg output/.versions output/*.jsonl output/*.csv output/*.json output/*.ttl output/*.nt output/*.jsonld
+	rm -rf $(VENV) $(UDATA) $(CKAN) .cskg output/.versions output/*.jsonl output/*.csv output/*.json output/*.ttl output/*.nt output/*.jsonld

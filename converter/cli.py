@@ -51,7 +51,7 @@ from converter.query import (
     run_remote,
     solutions,
 )
-from converter.release import load_config
+from converter.release import example_values, load_config
 from converter.release import release as run_release
 from converter.remote import DEFAULT_GRAPH, check_endpoint_url, credentials_for
 from converter.serialise import compact_iri
@@ -651,16 +651,16 @@ def serve(
     except KeyboardInterrupt:
         out.print("chargement interrompu, serveur arrêté", markup=False)
         raise typer.Exit(EXIT_OK) from None
-    if store is None:
-        seconds = time.perf_counter() - start
-        where = f"en mémoire : {len(files)} fichiers en {seconds:.1f} s"
-    else:
-        where = f"{store} ({len(files)} fichiers)"
-    out.print(f"magasin {'réutilisé' if reused else 'chargé'} {where}", markup=False)
-    out.print(f"point d'accès SPARQL : {server.query_url}", markup=False)
-    out.print(f"page de requêtes : {server.base}/", markup=False)
-    out.print("Ctrl-C pour arrêter", markup=False)
-    try:
+    try:  # from here on, Ctrl-C or SIGTERM at any moment stops the server cleanly
+        if store is None:
+            seconds = time.perf_counter() - start
+            where = f"en mémoire : {len(files)} fichiers en {seconds:.1f} s"
+        else:
+            where = f"{store} ({len(files)} fichiers)"
+        out.print(f"magasin {'réutilisé' if reused else 'chargé'} {where}", markup=False)
+        out.print(f"point d'accès SPARQL : {server.query_url}", markup=False)
+        out.print(f"page de requêtes : {server.base}/", markup=False)
+        out.print("Ctrl-C pour arrêter", markup=False)
         server.process.wait()
     except KeyboardInterrupt:
         pass
@@ -763,8 +763,17 @@ def release(
     issued: Annotated[
         str | None, typer.Option("--issued", help="Date de publication AAAA-MM-JJ, ou today.")
     ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="Publication précédente : écrit changements.md et .csv."),
+    ] = None,
+    release_version: Annotated[
+        str | None,
+        typer.Option("--release-version", help="Numéro de version (dcat:version)."),
+    ] = None,
 ) -> None:
-    """Prépare un dossier de publication : données, CSV, catalogue DCAT-AP, VoID, documentation.
+    """Prépare un dossier de publication : données, CSV, Excel, SQLite, catalogue DCAT-AP, VoID,
+    documentation.
 
     Le catalogue est validé avec les formes officielles DCAT-AP 3.0.1 et n'est pas écrit s'il
     n'est pas conforme. Statut de sortie : 0 publication écrite, 2 entrée, configuration ou
@@ -772,13 +781,28 @@ def release(
     """
     with _reported():
         settings = load_config(
-            config, base_url=base_url, endpoint=endpoint, licence=licence, issued=issued
+            config,
+            base_url=base_url,
+            endpoint=endpoint,
+            licence=licence,
+            issued=issued,
+            version=release_version,
         )
         choice = choose_data(data)
         _reading(choice)
-        done = run_release(choice.folder, output, settings)
+        done = run_release(choice.folder, output, settings, previous)
+    for key in example_values(settings):
+        err.print(
+            f"avertissement : « {key} » garde la valeur de l'exemple "
+            f"(« {getattr(settings, key)} ») : à changer dans release.toml avant de publier",
+            markup=False,
+        )
     for warning in done.check.warnings[:SHOWN_DIAGNOSTICS]:
         err.print(f"avertissement DCAT-AP : {warning}", markup=False)
+    for note in done.notes:
+        err.print(f"avertissement : {note}", markup=False)
+    if done.changes is not None:
+        out.print(done.changes.summary(), markup=False)
     out.print(
         f"publication : {output} ({len(done.written)} fichiers), catalogue conforme à "
         f"DCAT-AP 3.0.1 (0 violation, {len(done.check.warnings)} avertissement(s))",

@@ -6,6 +6,7 @@ and an exit status (see the README's table of exit codes).
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,3 +84,39 @@ class NothingConverted(CskgError):
 
 class RemoteError(CskgError):
     """A SPARQL endpoint cannot be reached, refuses the request or answers with an error."""
+
+
+# What the system's errors mean, said in French (their own text is English).
+_ERRNO_FR = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.ENOSPC: "plus de place sur le disque",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EEXIST: "existe déjà",
+    errno.ENAMETOOLONG: "nom trop long",
+    errno.EMFILE: "trop de fichiers ouverts",
+    errno.EIO: "erreur d'entrée-sortie",
+}
+
+
+def reason(error: BaseException) -> str:
+    """Why ``error`` happened, in French: system errors by their code, undecodable text by
+    its position; other errors keep their own text.
+
+    >>> reason(IsADirectoryError(21, "Is a directory")), reason(OSError(28, "No space left"))
+    ("c'est un dossier, pas un fichier", 'plus de place sur le disque')
+    >>> try:
+    ...     b"caf\\xe9".decode("utf-8")
+    ... except UnicodeDecodeError as error:
+    ...     print(reason(error))
+    pas en UTF-8 (octet 0xe9 en position 3)
+    """
+    if isinstance(error, UnicodeDecodeError):
+        return f"pas en UTF-8 (octet 0x{error.object[error.start]:02x} en position {error.start})"
+    if isinstance(error, OSError) and error.errno is not None:
+        known = _ERRNO_FR.get(error.errno)
+        return known or f"erreur système {errno.errorcode.get(error.errno, error.errno)}"
+    return str(error)

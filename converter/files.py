@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from converter.errors import OutputError
+from converter.errors import OutputError, reason
 
 
 def json_bytes(value: object) -> bytes:
@@ -50,7 +50,7 @@ def write_atomically(path: str | Path, data: bytes) -> None:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as error:
-        raise OutputError(f"écriture impossible ({error.strerror})", path=str(target)) from None
+        raise OutputError(f"écriture impossible ({reason(error)})", path=str(target)) from None
 
 
 class OutputSet:
@@ -83,7 +83,7 @@ class OutputSet:
             self.staging = Path(tempfile.mkdtemp(dir=self.versions, prefix="v-"))
             os.chmod(self.staging, 0o777 & ~UMASK)
         except OSError as error:
-            raise OutputError(f"écriture impossible ({error.strerror})", path=str(folder)) from None
+            raise OutputError(f"écriture impossible ({reason(error)})", path=str(folder)) from None
 
     def path(self, name: str) -> Path:
         return self.staging / name
@@ -120,7 +120,7 @@ class OutputSet:
             self._prune(keep=self.staging.name)
         except OSError as error:
             raise OutputError(
-                f"écriture impossible ({error.strerror})", path=str(self.folder)
+                f"écriture impossible ({reason(error)})", path=str(self.folder)
             ) from None
         finally:
             self.lock.close()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from converter.errors import InputError, RemoteError, UsageError
+from converter.errors import InputError, RemoteError, UsageError, reason
 from converter.paths import ONTOLOGY_FILE, QUERIES_DIR
 from converter.serialise import reading_rdf
 from converter.territory import load_cog
@@ -135,7 +135,7 @@ def _read(path: Path) -> LibraryQuery:
     except UnicodeDecodeError:
         raise InputError("requête illisible (pas en UTF-8)", path=str(path)) from None
     except OSError as error:
-        raise InputError(f"requête illisible ({error.strerror})", path=str(path)) from None
+        raise InputError(f"requête illisible ({reason(error)})", path=str(path)) from None
     return _parse(path.stem, path, text)
 
 

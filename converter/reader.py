@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from converter import tabular
-from converter.errors import InputError
+from converter.errors import InputError, reason
 from converter.model import (
     BANNER,
     FICHE_START,
@@ -203,7 +203,7 @@ def _blocks(path: str | Path, decoder: _LineDecoder) -> Iterator[list[str]]:
     except IsADirectoryError:
         raise InputError("c'est un dossier, pas un fichier", path=name) from None
     except OSError as error:
-        raise InputError(f"lecture impossible ({error.strerror})", path=name) from None
+        raise InputError(f"lecture impossible ({reason(error)})", path=name) from None
 
 
 def iter_text(path: str | Path, *, batch: int = BATCH) -> Iterator[ParseResult]:

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from converter.errors import InputError, OutputError, UsageError, missing_output
+from converter.errors import InputError, OutputError, UsageError, missing_output, reason
 from converter.files import UMASK
 from converter.vocab import INSEE_GEO, PREFIXES, RDF, RDF_TYPE, SCHEMES, VOCAB, XSD
 
@@ -181,6 +181,8 @@ def _json_object(
 ) -> Any:
     if isinstance(term, ox.NamedNode):
         return {"@id": compact_iri(term.value, prefixes)}
+    if isinstance(term, ox.BlankNode):
+        return {"@id": f"_:{term.value}"}
     if isinstance(term, ox.Literal):
         if term.language:
             return {"@value": term.value, "@language": term.language}
@@ -200,8 +202,9 @@ def _jsonld_body(triples: Statements, prefixes: dict[str, str]) -> bytes:
     nodes: list[str] = []
     statements: Iterable[ox.Triple | ox.Quad] = triples
     for subject, group in groupby(statements, key=lambda t: t.subject):
-        assert isinstance(subject, ox.NamedNode), "the mapping mints IRIs only"
-        node: dict[str, Any] = {"@id": compact_iri(subject.value, prefixes)}
+        assert isinstance(subject, ox.NamedNode | ox.BlankNode), "no quoted triples"
+        name = compact_iri(subject.value, prefixes) if isinstance(subject, ox.NamedNode) else None
+        node: dict[str, Any] = {"@id": name or f"_:{subject.value}"}
         values: dict[str, list[Any]] = {}
         for triple in group:
             if triple.predicate == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
@@ -339,7 +342,7 @@ def reading_rdf(path: Path) -> Iterator[ox.RdfFormat]:
             line=line,
         ) from None
     except OSError as error:
-        raise InputError(f"lecture impossible ({error.strerror})", path=str(path)) from None
+        raise InputError(f"lecture impossible ({reason(error)})", path=str(path)) from None
     except ValueError as error:
         raise InputError(f"{fmt.name} invalide ({error})", path=str(path)) from None
 
@@ -371,7 +374,7 @@ class GraphWriter:
                 stream.write(fmt.head(prefixes))
         except OSError as error:
             self.abort()
-            raise OutputError(f"écriture impossible ({error.strerror})", path=str(folder)) from None
+            raise OutputError(f"écriture impossible ({reason(error)})", path=str(folder)) from None
 
     def write(self, ntriples: bytes, ready: dict[str, bytes] | None = None) -> None:
         """Append the triples of ``ntriples`` (in writing order: grouped by subject);
@@ -395,7 +398,7 @@ class GraphWriter:
                 stream.write(fmt.body(triples, self.prefixes))
         except OSError as error:
             self.abort()
-            raise OutputError(f"écriture impossible ({error.strerror})") from None
+            raise OutputError(f"écriture impossible ({reason(error)})") from None
 
     def close(self) -> list[Path]:
         """Finish every file and rename it into place; returns the paths written."""
@@ -410,7 +413,7 @@ class GraphWriter:
                 os.replace(temporary, target)
         except OSError as error:
             self.abort()
-            raise OutputError(f"écriture impossible ({error.strerror})") from None
+            raise OutputError(f"écriture impossible ({reason(error)})") from None
         return [target for _, target, _, _ in self.targets]
 
     def abort(self) -> None:

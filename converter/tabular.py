@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from converter.errors import InputError
+from converter.errors import InputError, reason
 from converter.files import write_atomically
 from converter.model import COLUMNS, LIST_COLUMNS, Diagnostic, ParseResult, Record, Source
 
@@ -112,7 +112,7 @@ def _open_text(path: str | Path) -> str:
     except UnicodeDecodeError as error:
         raise InputError(f"pas en UTF-8 (octet {error.start})", path=name) from None
     except OSError as error:
-        raise InputError(f"lecture impossible ({error.strerror})", path=name) from None
+        raise InputError(f"lecture impossible ({reason(error)})", path=name) from None
 
 
 def _build(

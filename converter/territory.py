@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from converter.errors import InputError
+from converter.errors import InputError, reason
 from converter.paths import COG_DIR
 from converter.text import fold
 from converter.vocab import INSEE_GEO
@@ -221,7 +221,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
     except FileNotFoundError:
         raise InputError("table du COG introuvable", path=str(path)) from None
     except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise InputError(f"table du COG illisible ({error})", path=str(path)) from None
+        raise InputError(f"table du COG illisible ({reason(error)})", path=str(path)) from None
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from converter.errors import InputError
+from converter.errors import InputError, reason
 from converter.paths import VOCABULARY_DIR
 from converter.text import fold
 
@@ -104,7 +104,7 @@ def load_vocabularies(folder: Path = VOCABULARY_DIR) -> Vocabularies:
         try:
             store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
         except (OSError, SyntaxError) as error:
-            raise InputError(f"vocabulaire illisible ({error})", path=str(path)) from None
+            raise InputError(f"vocabulaire illisible ({reason(error)})", path=str(path)) from None
     concepts: dict[str, dict[str, ox.NamedNode]] = {name: {} for name in SCHEMES}
     query = """
         SELECT ?scheme ?concept ?label WHERE {

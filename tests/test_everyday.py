@@ -257,3 +257,22 @@ def test_the_readme_exit_status_table_lists_every_status_the_program_uses() -> N
     listed = {int(line.split("|")[1]) for line in table.splitlines() if line[2:3].isdigit()}
     used = {cli.EXIT_OK, cli.EXIT_REJECTED, cli.EXIT_UNUSABLE, cli.EXIT_INTERNAL, cli.EXIT_NOTHING}
     assert listed == used == {0, 1, 2, 3, 4}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["convert", str(SEED), "-o", "{file}/sortie"], "écriture impossible (un élément du chemin n'est pas un dossier)"),
+        (["release", "--config", "{folder}"], "configuration illisible (c'est un dossier, pas un fichier)"),
+        (["release", "--config", "{folder}/absent.toml"], "configuration illisible (fichier ou dossier introuvable)"),
+    ],
+)
+def test_system_errors_are_said_in_french(tmp_path: Path, args: list[str], message: str) -> None:
+    """Issue 12, point 7: no « [Errno 21] Is a directory », no « Not a directory »."""
+    file = tmp_path / "fichier.txt"
+    file.write_text("x", encoding="utf-8")
+    filled = [a.format(file=file, folder=tmp_path) for a in args]
+    result = runner.invoke(app, filled)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr, result.stderr
+    assert "Errno" not in result.stderr and "directory" not in result.stderr

@@ -71,13 +71,36 @@ def test_catalogue_describes_the_dataset(released: Path) -> None:
         "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
     )
     spatial = {str(s) for s in graph.objects(dataset, rdflib.DCTERMS.spatial)}
-    assert len(spatial) == 18 and "http://id.insee.fr/geo/departement/971" in spatial
+    # the 18 départements of the fiches' structures, and the whole coverage
+    assert len(spatial) == 19 and "http://id.insee.fr/geo/departement/971" in spatial
+    for place in spatial:
+        for geometry in (DCAT.bbox, DCAT.centroid):
+            assert graph.value(rdflib.URIRef(place), geometry) is not None, (place, geometry)
+    whole = rdflib.URIRef("https://example.org/cskg/#couverture-spatiale")
+    outline = graph.value(whole, rdflib.URIRef("http://www.w3.org/ns/locn#geometry"))
+    assert isinstance(outline, rdflib.Literal) and str(outline).startswith("MULTIPOLYGON(((")
+    assert outline.datatype == rdflib.URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
+    # Nord (59): centroid near Douai (3.2° E, 50.4° N); bounding box up to Bray-Dunes, 51.09° N
+    nord = rdflib.URIRef("http://id.insee.fr/geo/departement/59")
+    point = str(graph.value(nord, DCAT.centroid))
+    x, y = point.split("<gml:pos>")[1].split("</gml:pos>")[0].split()
+    assert abs(float(x) - 3.2) < 0.2 and abs(float(y) - 50.45) < 0.15
+    assert "51.089" in str(graph.value(nord, DCAT.bbox))
     keywords = {str(k) for k in graph.objects(dataset, DCAT.keyword)}
     assert len(keywords) == 14 and "Parentalité" in keywords
     period = graph.value(dataset, rdflib.DCTERMS.temporal)
+    assert isinstance(period, rdflib.BNode)  # read in the graph, never fetched
     # earliest and latest start years the fiches state (CAFE SOLIDAIRE: « devrait débuter en 2021 »)
     start, end = graph.value(period, DCAT.startDate), graph.value(period, DCAT.endDate)
-    assert (str(start), str(end)) == ("2013", "2021")
+    assert (start, end) == (
+        rdflib.Literal("2013-01-01", datatype=rdflib.XSD.date),
+        rdflib.Literal("2021-12-31", datatype=rdflib.XSD.date),
+    )
+    assert str(graph.value(dataset, rdflib.DCTERMS.identifier)) == str(dataset)
+    assert graph.value(dataset, DCAT.landingPage) == rdflib.URIRef("https://example.org/cskg/")
+    assert graph.value(dataset, rdflib.DCTERMS.accrualPeriodicity) == rdflib.URIRef(
+        "http://publications.europa.eu/resource/authority/frequency/IRREG"
+    )
     assert str(graph.value(dataset, rdflib.DCTERMS.issued)) == "2026-11-25"
     (service,) = graph.subjects(rdflib.RDF.type, DCAT.DataService)
     assert str(graph.value(service, DCAT.endpointURL)) == "https://example.org/sparql"
@@ -99,7 +122,16 @@ def test_every_distribution_size_and_checksum_match_its_file(released: Path) -> 
         data = (released / name).read_bytes()
         assert int(graph.value(node, DCAT.byteSize)) == len(data), name  # type: ignore[arg-type]
         checksum = graph.value(node, SPDX.checksum)
-        assert str(graph.value(checksum, SPDX.checksumValue)) == hashlib.sha256(data).hexdigest()
+        value = graph.value(checksum, SPDX.checksumValue)
+        assert isinstance(value, rdflib.Literal) and value.datatype == rdflib.XSD.hexBinary
+        assert str(value) == hashlib.sha256(data).hexdigest()
+        assert graph.value(checksum, SPDX.algorithm) == rdflib.URIRef(
+            "https://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+        )
+        assert str(graph.value(node, rdflib.DCTERMS.identifier)) == str(node)
+        assert str(graph.value(node, DCAT.mediaType)).startswith(
+            "https://www.iana.org/assignments/media-types/"
+        )
         assert (
             graph.value(node, DCAT.mediaType) is not None
             and graph.value(node, DCAT.accessURL) is not None
@@ -139,14 +171,12 @@ def test_csv_has_one_row_per_action_and_the_insee_codes_of_the_graph(released: P
         code = graph.value(departement, rdflib.URIRef("http://rdf.insee.fr/def/geo#codeINSEE"))
         assert row["departement_code"] == str(code) and row["structure_iri"] == str(structure)
     allonnes = next(r for r in rows if r["structure"] == "CENTRE SOCIAL GISELE HALIMI ALLONNES")
-    assert (allonnes["commune_code"], allonnes["region_code"], allonnes["budget_euros"]) == (
+    assert (allonnes["commune_code"], allonnes["region_code"], allonnes["budget_eur"]) == (
         "72003",
         "52",
         "30500",
     )
-    assert (
-        allonnes["thematiques"] == "Démocratie & citoyenneté | Solidarité | développement durable"
-    )
+    assert allonnes["themes"] == "Démocratie & citoyenneté | Solidarité | développement durable"
 
 
 def test_csv_validates_against_its_csv_on_the_web_description(
@@ -224,7 +254,7 @@ def test_no_date_unless_given(converted: Path, tmp_path: Path) -> None:
 def test_a_catalogue_that_does_not_conform_is_not_written(
     converted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import converter.release as module
+    import converter.release.build as module
 
     original = module.catalogue
 
@@ -249,3 +279,79 @@ def test_cli_release_and_bad_options(converted: Path, tmp_path: Path) -> None:
         app, ["release", "--data", str(tmp_path / "absent"), "-o", str(tmp_path / "x")]
     )
     assert missing.exit_code == 2 and "introuvable" in missing.stderr
+
+
+def test_checksums_follow_the_dcat_ap_vocabulary_shape(released: Path) -> None:
+    """The one rule of mdr-vocabularies.shape.ttl that needs no EU code list: the algorithm."""
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    mdr = rdflib.Graph().parse(ROOT / "data" / "dcat-ap" / "mdr-vocabularies.shape.ttl")
+    checksum_shape = next(s for s in mdr.subjects(sh.targetClass, SPDX.Checksum))
+    shapes = rdflib.Graph()
+    todo = [checksum_shape]
+    while todo:  # the shape, its property shape and the node shape it points to
+        node = todo.pop()
+        for p, o in mdr.predicate_objects(node):
+            shapes.add((node, p, o))
+            if p in (sh.property, sh.node):
+                todo.append(o)
+    assert (None, sh.pattern, rdflib.Literal("^https://spdx.org/rdf/terms")) in shapes
+    conforms, _, text = validate(_catalog(released), shacl_graph=shapes, inference="none")
+    assert conforms, text
+    # the check is real: the http:// algorithm IRI of SPDX 2.3 breaks it
+    graph = _catalog(released)
+    for s, o in list(graph.subject_objects(SPDX.algorithm)):
+        graph.set((s, SPDX.algorithm, rdflib.URIRef(str(o).replace("https:", "http:"))))
+        graph.add(
+            (
+                rdflib.URIRef(str(o).replace("https:", "http:")),
+                rdflib.RDF.type,
+                SPDX.ChecksumAlgorithm,
+            )
+        )
+    assert not validate(graph, shacl_graph=shapes, inference="none")[0]
+
+
+def test_lisezmoi_describes_the_dataset_for_its_page(released: Path) -> None:
+    text = (released / "LISEZMOI.md").read_text(encoding="utf-8")
+    # 25 fiches in the example, their structures in 18 départements, Guadeloupe among them
+    assert "25 actions" in text and "18 départements" in text and "Guadeloupe" in text
+    assert "de 2013 à 2021" in text
+    assert "Licence Ouverte / Open Licence 2.0" in text
+    assert "Insee, Code officiel géographique 2026" in text and "IGN Admin Express" in text
+    assert "datasette actions.db" in text and "requetes.zip" in text
+    assert "Point d'accès SPARQL : <https://example.org/sparql>" in text
+
+
+def test_example_values_are_named_until_changed(tmp_path: Path) -> None:
+    from converter.release import example_values
+
+    assert example_values(load_config(ROOT / "release.toml")) == [
+        "publisher",
+        "publisher_iri",
+        "contact_name",
+        "contact_email",
+        "base_url",
+    ]
+    real = tmp_path / "release.toml"
+    real.write_text(
+        '[publisher]\npublisher = "Fédération des centres sociaux de la Sarthe"\n'
+        'contact_email = "donnees@centres-sociaux-72.fr"\n'
+        '[distribution]\nbase_url = "https://donnees.centres-sociaux-72.fr/actions/"\n',
+        encoding="utf-8",
+    )
+    assert example_values(load_config(real)) == []
+
+
+def test_each_dcat_ap_warning_names_its_fix(converted: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "release.toml"
+    bare.write_text('[publisher]\npublisher = "Centre social"\n', encoding="utf-8")
+    done = release(converted, tmp_path / "r", load_config(bare))
+    assert done.check.violations == []
+    by_property = {w.split(" ")[1]: w for w in done.check.warnings}
+    assert set(by_property) == {
+        "http://purl.org/dc/terms/issued",
+        "http://purl.org/dc/terms/modified",
+        "http://www.w3.org/ns/dcat#contactPoint",
+    }
+    assert "option --issued" in by_property["http://purl.org/dc/terms/issued"]
+    assert "contact_name et contact_email" in by_property["http://www.w3.org/ns/dcat#contactPoint"]

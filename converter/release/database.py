@@ -1,0 +1,184 @@
+"""``actions.db``: the release as an SQLite database that ``datasette`` browses at once.
+
+Built with sqlite-utils: ``actions`` (the columns of ``actions.csv``), ``structures``,
+``organisations``, ``concepts``, ``territories``, one link table per multi-valued fiche field,
+foreign keys between them, and full-text search on the texts of the actions.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+import sqlite_utils
+
+from converter.model import FIELDS, Kind
+from converter.release.tables import CSV_COLUMNS, Term, _follow, actions_of, french_label
+from converter.vocab import CSKG, IGEO, RDF, SKOS
+
+# Columns of the actions table that the territories and structures tables hold.
+_ELSEWHERE = {
+    "structure",
+    "departement",
+    "departement_code",
+    "departement_name",
+    "region_code",
+    "region_name",
+    "commune_code",
+    "commune_name",
+}
+_TEXTS = ["title"] + [f.name for f in FIELDS if f.kind is Kind.TEXT]
+
+
+def _one(store: ox.Store, node: Term, predicate: str) -> str:
+    if not isinstance(node, ox.NamedNode):
+        return ""
+    found = sorted(
+        q.object.value
+        for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None)
+        if isinstance(q.object, ox.NamedNode | ox.Literal)
+    )
+    return found[0] if found else ""
+
+
+def _label(store: ox.Store, node: Term, language: str) -> str:
+    if not isinstance(node, ox.NamedNode):
+        return ""
+    labels = sorted(
+        q.object.value
+        for q in store.quads_for_pattern(node, ox.NamedNode(SKOS + "prefLabel"), None)
+        if isinstance(q.object, ox.Literal) and q.object.language == language
+    )
+    return labels[0] if labels else ""
+
+
+def _territory(store: ox.Store, node: ox.NamedNode, kind: str) -> dict[str, object]:
+    parent = _one(store, node, IGEO + "subdivisionDirecteDe")
+    return {
+        "iri": node.value,
+        "kind": kind,
+        "code": _one(store, node, IGEO + "codeINSEE"),
+        "name": _one(store, node, IGEO + "nom"),
+        "parent": parent or None,
+    }
+
+
+def database_bytes(store: ox.Store, rows: list[list[str]]) -> bytes:
+    """The database file, built in a temporary folder (same data, same bytes)."""
+    with tempfile.TemporaryDirectory(prefix="cskg-db-") as folder:
+        path = Path(folder) / "actions.db"
+        db = sqlite_utils.Database(path)
+        # a scratch file read back at the end: no need to wait for the disk at each insert
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("PRAGMA journal_mode = MEMORY")
+        _build(db, store, rows)
+        db.close()
+        return path.read_bytes()
+
+
+def _build(db: sqlite_utils.Database, store: ox.Store, rows: list[list[str]]) -> None:
+    territories: dict[str, dict[str, object]] = {}
+    structures: dict[str, dict[str, object]] = {}
+    organisations: dict[str, dict[str, object]] = {}
+    concepts: dict[str, dict[str, object]] = {}
+    links: dict[str, list[dict[str, object]]] = {}
+    actions = []
+    names = [c.name for c in CSV_COLUMNS]
+    for node, row in zip(actions_of(store), rows, strict=True):
+        values = dict(zip(names, row, strict=True))
+        assert values["action"] == node.value
+        for structure in _follow(store, node, (CSKG + "organiser",)):
+            assert isinstance(structure, ox.NamedNode)
+            departement = _follow(store, structure, (CSKG + "departement",))
+            commune = _follow(store, structure, (CSKG + "commune",))
+            for place, kind in ((departement, "departement"), (commune, "commune")):
+                for item in place:
+                    assert isinstance(item, ox.NamedNode)
+                    territories[item.value] = _territory(store, item, kind)
+                    # what lies above: a département's région, a commune's arrondissement
+                    parent = _one(store, item, IGEO + "subdivisionDirecteDe")
+                    above = {"departement": "region", "commune": "arrondissement"}[kind]
+                    if parent:
+                        territories[parent] = _territory(store, ox.NamedNode(parent), above)
+            structures[structure.value] = {
+                "iri": structure.value,
+                "name": french_label(store, structure),
+                "departement_written": _one(store, structure, CSKG + "departementLabel") or None,
+                "departement": departement[0].value if departement else None,  # type: ignore[union-attr]
+                "commune": commune[0].value if commune else None,  # type: ignore[union-attr]
+            }
+        actions.append(
+            {k: (v or None) for k, v in values.items() if k not in _ELSEWHERE}
+            | {"structure_iri": values["structure_iri"] or None}
+        )
+        for f in FIELDS:
+            if f.kind is not Kind.LIST:
+                continue
+            for item in _follow(store, node, (CSKG + f.predicate.split(":")[1],)):
+                link: dict[str, object] = {"action": node.value}
+                if f.scheme and isinstance(item, ox.NamedNode):
+                    concepts[item.value] = {
+                        "iri": item.value,
+                        "scheme": _one(store, item, SKOS + "inScheme") or f.scheme,
+                        "notation": _one(store, item, SKOS + "notation") or None,
+                        "label_fr": _label(store, item, "fr") or french_label(store, item),
+                        "label_en": _label(store, item, "en") or None,
+                    }
+                    link["concept"] = item.value
+                elif isinstance(item, ox.NamedNode):
+                    organisations[item.value] = {
+                        "iri": item.value,
+                        "name": french_label(store, item),
+                        "types": " | ".join(
+                            sorted(
+                                q.object.value.rsplit("#", 1)[-1]
+                                for q in store.quads_for_pattern(
+                                    item, ox.NamedNode(RDF + "type"), None
+                                )
+                                if isinstance(q.object, ox.NamedNode)
+                            )
+                        ),
+                    }
+                    link["organisation"] = item.value
+                else:
+                    link["value"] = getattr(item, "value", str(item))
+                links.setdefault(f.name, []).append(link)
+    db["territories"].insert_all(  # type: ignore[union-attr]
+        sorted(territories.values(), key=lambda t: str(t["iri"])),
+        pk="iri",
+        foreign_keys=[("parent", "territories", "iri")],
+    )
+    db["structures"].insert_all(  # type: ignore[union-attr]
+        sorted(structures.values(), key=lambda s: str(s["iri"])),
+        pk="iri",
+        foreign_keys=[("departement", "territories", "iri"), ("commune", "territories", "iri")],
+    )
+    db["organisations"].insert_all(  # type: ignore[union-attr]
+        sorted(organisations.values(), key=lambda o: str(o["iri"])), pk="iri"
+    )
+    db["concepts"].insert_all(  # type: ignore[union-attr]
+        sorted(concepts.values(), key=lambda c: str(c["iri"])), pk="iri"
+    )
+    types = {c.name: {"integer": int, "decimal": float}.get(c.datatype, str) for c in CSV_COLUMNS}
+    db["actions"].insert_all(  # type: ignore[union-attr]
+        [
+            {k: types[k](v) if v is not None and types[k] is not str else v for k, v in a.items()}
+            for a in actions
+        ],
+        pk="action",
+        columns={k: types[k] for k in actions[0]} if actions else None,
+        foreign_keys=[("structure_iri", "structures", "iri")],
+    )
+    for name, rows_of in sorted(links.items()):
+        target = next(k for k in ("concept", "organisation", "value") if k in rows_of[0])
+        keys = [("action", "actions", "action")]
+        if target != "value":
+            keys.append((target, f"{target}s", "iri"))
+        db[f"action_{name}"].insert_all(  # type: ignore[union-attr]
+            sorted(rows_of, key=lambda r: (str(r["action"]), str(r[target]))),
+            pk=("action", target),
+            foreign_keys=keys,
+        )
+    db["actions"].enable_fts(_TEXTS, tokenize="unicode61 remove_diacritics 2")  # type: ignore[union-attr]
+    db.vacuum()

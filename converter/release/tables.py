@@ -1,0 +1,341 @@
+"""The release tables: ``actions.csv`` and its CSV on the Web description."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from converter.model import FIELDS, FicheField, Kind
+from converter.release.config import ReleaseConfig
+from converter.vocab import CSKG, DCT, IGEO, PROV, RDF, SCHEMA, SKOS
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    title_fr: str
+    title_en: str
+    datatype: str  # a CSVW datatype
+    description: str
+    path: tuple[str, ...] = ()  # property path from the action (full IRIs)
+    label: bool = False  # write the French label of the value rather than the value
+    many: bool = False  # several values, joined with " | "
+    field: str = ""  # the model.FIELDS entry (or "title") the column writes, if any
+
+
+def _p(*names: str) -> tuple[str, ...]:
+    prefixes = {
+        "cskg": CSKG,
+        "dct": DCT,
+        "igeo": IGEO,
+        "prov": PROV,
+        "schema": SCHEMA,
+        "skos": SKOS,
+    }
+    return tuple(prefixes[n.split(":")[0]] + n.split(":")[1] for n in names)
+
+
+_DEPARTEMENT = _p("cskg:organiser", "cskg:departement")
+_REGION = _DEPARTEMENT + _p("igeo:subdivisionDirecteDe")
+_COMMUNE = _p("cskg:organiser", "cskg:commune")
+# Columns the graph adds to the fiche's fields (IRIs, INSEE codes, parsed numbers, source),
+# each written right after the fiche column it comes from ("" : first).
+_ENRICHED: dict[str, tuple[Column, ...]] = {
+    "": (Column("action", "action", "action", "anyURI", "IRI de l'action."),),
+    "structure": (
+        Column(
+            "structure_iri",
+            "IRI de la structure",
+            "structure IRI",
+            "anyURI",
+            "IRI de la structure organisatrice.",
+            _p("cskg:organiser"),
+        ),
+    ),
+    "departement": (
+        Column(
+            "departement_code",
+            "code du département",
+            "département code",
+            "string",
+            "Code INSEE du département (COG), vide s'il n'est pas reconnu.",
+            _DEPARTEMENT + _p("igeo:codeINSEE"),
+        ),
+        Column(
+            "departement_name",
+            "département (nom INSEE)",
+            "département (INSEE name)",
+            "string",
+            "Nom INSEE du département.",
+            _DEPARTEMENT + _p("igeo:nom"),
+        ),
+        Column(
+            "region_code",
+            "code de la région",
+            "région code",
+            "string",
+            "Code INSEE de la région du département.",
+            _REGION + _p("igeo:codeINSEE"),
+        ),
+        Column(
+            "region_name",
+            "région",
+            "région",
+            "string",
+            "Nom INSEE de la région.",
+            _REGION + _p("igeo:nom"),
+        ),
+        Column(
+            "commune_code",
+            "code de la commune",
+            "commune code",
+            "string",
+            "Code INSEE de la commune reconnue dans le nom de la structure, vide sinon.",
+            _COMMUNE + _p("igeo:codeINSEE"),
+        ),
+        Column(
+            "commune_name",
+            "commune",
+            "commune",
+            "string",
+            "Nom INSEE de cette commune.",
+            _COMMUNE + _p("igeo:nom"),
+        ),
+    ),
+    "funding": (
+        Column(
+            "budget_eur",
+            "budget (€)",
+            "budget (EUR)",
+            "decimal",
+            "Budget total en euros, seulement quand la fiche le dit sans ambiguïté.",
+            _p("cskg:budget", "schema:value"),
+        ),
+    ),
+    "staffing": (
+        Column(
+            "staff_count",
+            "personnes mobilisées (nombre)",
+            "staff count",
+            "integer",
+            "Nombre de personnes, seulement quand la fiche le donne seul.",
+            _p("cskg:staffCount"),
+        ),
+    ),
+    "perspectives": (
+        Column(
+            "source_file",
+            "fichier source",
+            "source file",
+            "string",
+            "Fichier de fiches d'où vient l'action.",
+            _p("dct:source", "cskg:sourceFile"),
+        ),
+        Column(
+            "source_line",
+            "ligne source",
+            "source line",
+            "integer",
+            "Première ligne de la fiche dans ce fichier.",
+            _p("dct:source", "cskg:firstLine"),
+        ),
+    ),
+}
+
+
+def _fiche_columns(f: FicheField) -> tuple[Column, ...]:
+    """The column(s) of one fiche field: its name, its French header, its predicate."""
+    predicate = _p(f.predicate)
+    if f.kind is Kind.ORGANISER:
+        return (
+            Column(
+                "structure",
+                f.header,
+                f.label_en,
+                "string",
+                "Nom de la structure organisatrice, tel qu'écrit dans la fiche.",
+                predicate + _p("skos:prefLabel"),
+                field=f.name,
+            ),
+            Column(
+                "departement",
+                "département (tel qu'écrit)",
+                "département (as written)",
+                "string",
+                "Département de la structure, tel qu'écrit dans la fiche.",
+                predicate + _p("cskg:departementLabel"),
+                field=f.name,
+            ),
+        )
+    many = f.kind is Kind.LIST
+    what = "libellés du vocabulaire" if f.scheme else "tels qu'écrits"
+    return (
+        Column(
+            f.name,
+            f.header,
+            f.label_en,
+            "string",
+            f"« {f.header} » : {what}" + (", séparés par « | »." if many else "."),
+            predicate,
+            label=True,
+            many=many,
+            field=f.name,
+        ),
+    )
+
+
+def _columns() -> tuple[Column, ...]:
+    title = Column(
+        "title", "titre", "title", "string", "Titre de l'action.", _p("dct:title"), field="title"
+    )
+    columns = [*_ENRICHED[""], title]
+    for f in FIELDS:
+        for column in _fiche_columns(f):
+            columns += [column, *_ENRICHED.get(column.name, ())]
+    return tuple(columns)
+
+
+# The columns of actions.csv, .xlsx and the actions table of actions.db: every field of
+# model.FIELDS (a test fails when one has none), and what the graph adds.
+CSV_COLUMNS: tuple[Column, ...] = _columns()
+
+
+def _follow(store: ox.Store, start: ox.NamedNode, path: tuple[str, ...]) -> list[Term]:
+    nodes: list[Term] = [start]
+    for predicate in path:
+        nodes = [
+            quad.object
+            for node in nodes
+            if isinstance(node, ox.NamedNode)
+            for quad in store.quads_for_pattern(node, ox.NamedNode(predicate), None)
+        ]
+    return nodes
+
+
+def french_label(store: ox.Store, node: Term) -> str:
+    """The French label of a concept or an organisation, else its own value."""
+    labels = []
+    if isinstance(node, ox.NamedNode):
+        labels = [
+            q.object.value
+            for q in store.quads_for_pattern(node, ox.NamedNode(SKOS + "prefLabel"), None)
+            if isinstance(q.object, ox.Literal) and q.object.language in ("fr", None)
+        ]
+    return sorted(labels)[0] if labels else str(getattr(node, "value", node))
+
+
+def actions_of(store: ox.Store) -> list[ox.NamedNode]:
+    typed = store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(CSKG + "Action"))
+    return sorted(
+        (q.subject for q in typed if isinstance(q.subject, ox.NamedNode)), key=lambda n: n.value
+    )
+
+
+def csv_rows(store: ox.Store) -> list[list[str]]:
+    rows = []
+    for action in actions_of(store):
+        row = []
+        for column in CSV_COLUMNS:
+            if not column.path:
+                row.append(action.value)
+                continue
+            found = _follow(store, action, column.path)
+            texts = sorted(
+                {
+                    french_label(store, n) if column.label else str(getattr(n, "value", n))
+                    for n in found
+                }
+            )
+            row.append(" | ".join(texts) if column.many else (texts[0] if texts else ""))
+        rows.append(row)
+    return rows
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(c.name for c in CSV_COLUMNS)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def csvw_metadata(config: ReleaseConfig) -> dict[str, object]:
+    """CSV on the Web description of ``actions.csv``."""
+    columns = []
+    for c in CSV_COLUMNS:
+        column: dict[str, object] = {
+            "name": c.name,
+            "titles": {"fr": c.title_fr, "en": c.title_en},
+            "datatype": c.datatype,
+            "dc:description": c.description,
+        }
+        if c.many:
+            column["separator"] = " | "
+        if c.name in ("action", "title", "structure"):
+            column["required"] = True
+        columns.append(column)
+    return {
+        "@context": ["http://www.w3.org/ns/csvw", {"@language": "fr"}],
+        "url": "actions.csv",
+        "dc:title": config.title_fr,
+        "dc:license": {"@id": config.licence},
+        "dialect": {"header": True, "encoding": "utf-8", "lineTerminators": ["\r\n"]},
+        "tableSchema": {"columns": columns, "primaryKey": "action"},
+    }
+
+
+# Table Schema types of the CSVW datatypes.
+_TABLE_TYPES = {"anyURI": "string", "string": "string", "decimal": "number", "integer": "integer"}
+
+
+def table_schema(config: ReleaseConfig, rows: list[list[str]]) -> dict[str, object]:
+    """Table Schema of ``actions.csv``, as schema.data.gouv.fr writes them (validated with
+    frictionless in the tests): French descriptions, an example per column from the data."""
+    fields: list[dict[str, object]] = []
+    for index, c in enumerate(CSV_COLUMNS):
+        spec: dict[str, object] = {
+            "name": c.name,
+            "title": c.title_fr,
+            "description": f"{c.description} (en : {c.title_en})",
+            "type": _TABLE_TYPES[c.datatype],
+        }
+        if c.datatype == "anyURI":
+            spec["format"] = "uri"
+        example = next((row[index] for row in rows if row[index]), "")
+        if example:
+            spec["example"] = example if len(example) <= 200 else example[:199] + "…"
+        constraints: dict[str, object] = {}
+        if c.name in ("action", "title", "structure"):
+            constraints["required"] = True
+        if c.name == "action":
+            constraints["unique"] = True
+        if constraints:
+            spec["constraints"] = constraints
+        fields.append(spec)
+    schema: dict[str, object] = {
+        "$schema": "https://frictionlessdata.io/schemas/table-schema.json",
+        "name": "cskg-actions",
+        "title": config.title_fr,
+        "description": config.description_fr or config.title_fr,
+        "countryCode": "FR",
+        "homepage": config.landing_page or config.base_url,
+        "path": config.base_url + "actions.schema.json",
+        "licenses": [{"title": config.licence_title, "path": config.licence}],
+        "contributors": [{"title": config.publisher, "role": "author"}],
+        "missingValues": [""],
+        "fields": fields,
+        "primaryKey": ["action"],
+    }
+    if config.version:
+        schema["version"] = config.version
+    if config.issued:
+        schema["created"] = config.issued
+    if config.modified or config.issued:
+        schema["lastModified"] = config.modified or config.issued
+    return schema
