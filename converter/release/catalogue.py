@@ -23,6 +23,7 @@ from converter.release.config import ReleaseConfig
 from converter.release.geo import Shape
 from converter.release.tables import Term
 from converter.release.void import VOID
+from converter.serialise import FORMATS
 from converter.text import slug
 from converter.vocab import CSKG, DCT, RDF, SKOS, XSD
 
@@ -347,24 +348,24 @@ class CatalogueError(UsageError):
 
 RELEASE_FILES = (
     Distributed(
-        "actions.ttl",
-        "text/turtle",
+        f"actions{FORMATS['turtle'].suffix}",
+        FORMATS["turtle"].media_type,
         "RDF_TURTLE",
         "Graphe des actions (Turtle)",
         "Toutes les actions, structures, partenaires et territoires, en Turtle.",
         rdf=True,
     ),
     Distributed(
-        "actions.nt",
-        "application/n-triples",
+        f"actions{FORMATS['ntriples'].suffix}",
+        FORMATS["ntriples"].media_type,
         "RDF_N_TRIPLES",
         "Graphe des actions (N-Triples)",
         "Le même graphe, un triplet par ligne, pour le chargement en masse.",
         rdf=True,
     ),
     Distributed(
-        "actions.jsonld",
-        "application/ld+json",
+        f"actions{FORMATS['jsonld'].suffix}",
+        FORMATS["jsonld"].media_type,
         "JSON_LD",
         "Graphe des actions (JSON-LD)",
         "Le même graphe en JSON-LD, avec un contexte de préfixes.",

@@ -6,6 +6,7 @@ import pyoxigraph as ox
 
 from converter.release.config import ReleaseConfig
 from converter.release.tables import Term, actions_of
+from converter.serialise import FORMATS
 from converter.text import slug
 from converter.vocab import CSKG, DCT, IGEO, PROV, RDF, SCHEMA, SKOS, XSD
 
@@ -53,7 +54,7 @@ def void_graph(
     first = actions_of(store)[:1]
     if first:
         add(node, VOID + "uriSpace", ox.Literal(first[0].value.split("action/")[0]))
-    for name in ("actions.nt", "actions.ttl"):
+    for name in (f"actions{FORMATS[f].suffix}" for f in ("ntriples", "turtle")):
         add(node, VOID + "dataDump", ox.NamedNode(config.base_url + name))
     for namespace in (CSKG, DCT, SKOS, PROV, SCHEMA, IGEO, "http://www.w3.org/ns/org#"):
         add(node, VOID + "vocabulary", ox.NamedNode(namespace))
