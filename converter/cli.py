@@ -516,14 +516,12 @@ def query(
             "--graph",
             metavar="IRI",
             help="Graphe nommé interrogé sur le point d'accès (celui que cskg publish "
-            "remplit) ; \"\" pour le graphe par défaut du serveur.",
+            'remplit) ; "" pour le graphe par défaut du serveur.',
         ),
     ] = DEFAULT_GRAPH,
     param: Annotated[
         list[str] | None,
-        typer.Option(
-            "--param", metavar="NOM=VALEUR", help="Valeur d'un paramètre de la requête."
-        ),
+        typer.Option("--param", metavar="NOM=VALEUR", help="Valeur d'un paramètre de la requête."),
     ] = None,
     fmt: Annotated[
         ResultFormat, typer.Option("--format", help="Sortie : table, csv, tsv ou json.")
@@ -742,34 +740,57 @@ def publish(
 @command()
 def release(
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Dossier de la publication.")
+        Path,
+        typer.Option("-o", "--output", metavar="DOSSIER", help="Dossier de la publication."),
     ] = Path("output") / "release",
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="Sortie de cskg convert à publier (défaut : dernier convert)."),
+        typer.Option(
+            "--data",
+            metavar="DOSSIER",
+            show_default=False,
+            help="Dossier de sortie de cskg convert ; défaut : celle du dernier cskg convert "
+            "lancé depuis ce dossier, sinon ./output.",
+        ),
     ] = None,
     config: Annotated[
         Path | None,
-        typer.Option("--config", help="Fichier de configuration (défaut : release.toml)."),
+        typer.Option(
+            "--config", metavar="FICHIER", help="Fichier de configuration (défaut : release.toml)."
+        ),
     ] = None,
     base_url: Annotated[
-        str | None, typer.Option("--base-url", help="URL où les fichiers seront téléchargeables.")
+        str | None,
+        typer.Option(
+            "--base-url", metavar="URL", help="URL où les fichiers seront téléchargeables."
+        ),
     ] = None,
     endpoint: Annotated[
         str | None,
-        typer.Option("--endpoint", help="URL du point d'accès SPARQL (ajoute un DataService)."),
+        typer.Option(
+            "--endpoint", metavar="URL", help="URL du point d'accès SPARQL (ajoute un DataService)."
+        ),
     ] = None,
-    licence: Annotated[str | None, typer.Option("--licence", help="IRI de la licence.")] = None,
+    licence: Annotated[
+        str | None, typer.Option("--licence", metavar="IRI", help="IRI de la licence.")
+    ] = None,
     issued: Annotated[
-        str | None, typer.Option("--issued", help="Date de publication AAAA-MM-JJ, ou today.")
+        str | None,
+        typer.Option("--issued", metavar="DATE", help="Date de publication AAAA-MM-JJ, ou today."),
     ] = None,
     previous: Annotated[
         Path | None,
-        typer.Option("--previous", help="Publication précédente : écrit changements.md et .csv."),
+        typer.Option(
+            "--previous",
+            metavar="DOSSIER",
+            help="Publication précédente : écrit changements.md et .csv.",
+        ),
     ] = None,
     release_version: Annotated[
         str | None,
-        typer.Option("--release-version", help="Numéro de version (dcat:version)."),
+        typer.Option(
+            "--release-version", metavar="VERSION", help="Numéro de version (dcat:version)."
+        ),
     ] = None,
 ) -> None:
     """Prépare un dossier de publication : données, CSV, Excel, SQLite, catalogue DCAT-AP, VoID,

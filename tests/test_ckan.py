@@ -8,37 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.consumers import run_consumer
 from tests.test_udata import BASE, released
 
 __all__ = ["released"]
-CKAN_PYTHON = ROOT / ".venv-ckan" / "bin" / "python"
 
 
 @pytest.fixture(scope="module")
 def parsed(released: Path) -> dict[str, object]:
-    if not CKAN_PYTHON.exists():
-        pytest.fail(
-            f"ckanext-dcat absent ({CKAN_PYTHON}) : lancer « make test », qui crée .venv-ckan "
-            "(tests/consumers/requirements-ckan.txt)"
-        )
-    done = subprocess.run(
-        [
-            str(CKAN_PYTHON),
-            str(ROOT / "tests" / "consumers" / "ckan_parse.py"),
-            str(released / "catalog.ttl"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
+    (dataset,) = run_consumer(
+        ".venv-ckan", "requirements-ckan.txt", "ckan_parse.py", str(released / "catalog.ttl")
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    (dataset,) = json.loads(done.stdout)
     assert isinstance(dataset, dict)
     return dataset
 

@@ -8,8 +8,6 @@ script prints what udata stored. Expected values come from the fiches and the ou
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,8 +15,8 @@ import pytest
 from converter.convert import convert
 from converter.release import load_config, release
 from tests.conftest import ROOT, SEED
+from tests.consumers import run_consumer
 
-UDATA_PYTHON = ROOT / ".venv-udata" / "bin" / "python"
 BASE = "https://example.org/cskg/"
 
 
@@ -33,25 +31,14 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def harvested(released: Path) -> dict[str, object]:
-    if not UDATA_PYTHON.exists():
-        pytest.fail(
-            f"udata absent ({UDATA_PYTHON}) : lancer « make test », qui crée .venv-udata "
-            "(tests/consumers/requirements.txt)"
-        )
-    done = subprocess.run(
-        [
-            str(UDATA_PYTHON),
-            str(ROOT / "tests" / "consumers" / "udata_harvest.py"),
-            str(released / "catalog.ttl"),
-            BASE + "catalog.ttl",
-            str(ROOT / "tests" / "consumers" / "licences.json"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
+    result: dict[str, object] = run_consumer(
+        ".venv-udata",
+        "requirements.txt",
+        "udata_harvest.py",
+        str(released / "catalog.ttl"),
+        BASE + "catalog.ttl",
+        str(ROOT / "tests" / "consumers" / "licences.json"),
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result: dict[str, object] = json.loads(done.stdout)
     return result
 
 
