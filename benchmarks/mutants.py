@@ -41,13 +41,15 @@ MODULES: dict[str, list[str]] = {
 RESOURCES = ["data", "ontology", "shapes", "queries"]
 
 
-# mutmut forks each mutant's worker from a process that already ran the tests once: a cached
-# result computed by the unmutated code would hide the mutant. Each worker's test session
-# starts with the project's caches empty, as a new process does.
+# mutmut runs the tests once to record which test calls which function, then runs for each
+# mutant only the tests that called its function. A cache or a fixture shared between tests
+# would credit its work to the first test only (and, as mutmut forks its workers from that
+# process, a cached result of the unmutated code would hide the mutant). So while recording,
+# every test starts with empty caches and its own fixtures; then each worker's test session
+# starts with empty caches, as a new process does.
 COLD_CACHES = """
 
-@pytest.fixture(autouse=True, scope="session")
-def _mutmut_cold_caches() -> None:
+def _mutmut_clear_caches() -> None:
     import converter.reader
     import converter.territory
     import converter.text
@@ -59,6 +61,38 @@ def _mutmut_cold_caches() -> None:
         converter.reader._near_key,
     ):
         cached.cache_clear()
+
+
+def _mutmut_recording() -> bool:
+    return os.environ.get("MUTANT_UNDER_TEST") == "stats"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _mutmut_cold_caches() -> None:
+    # only the caches the mutated function feeds: the COG index for the COG loaders, fold's
+    # (and the reader's header look-ups built on it) for text.py; methods of Cog and the
+    # reader work on warm caches built by the unmutated code, as they do in a real run
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    if mutant.startswith("converter.text.") or mutant.startswith("converter.territory.x__"):
+        _mutmut_clear_caches()
+
+
+@pytest.fixture(autouse=True)
+def _mutmut_cold_caches_while_recording() -> None:
+    if _mutmut_recording():
+        _mutmut_clear_caches()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    from _pytest.scope import Scope
+
+    if not _mutmut_recording():
+        return
+    for item in items:
+        for definitions in item._fixtureinfo.name2fixturedefs.values():  # type: ignore[attr-defined]
+            for definition in definitions:
+                if definition.func.__module__.startswith("tests."):
+                    definition._scope = Scope.Function
 """
 
 
@@ -108,39 +142,47 @@ def _mutmut(folder: Path, *args: str, timeout: float | None = None) -> str:
     return done.stdout
 
 
-def run(module: str, jobs: int, timeout: float, show: bool) -> dict[str, object]:
+def run(
+    module: str, jobs: int, timeout: float, show: bool, recheck: list[str] | None
+) -> dict[str, object]:
+    """Mutate ``module``; with ``recheck`` (survivors of an earlier full run), run those only."""
     folder = prepare(module)
     start = time.monotonic()
     interrupted = False
     try:
-        log = _mutmut(folder, "run", "--max-children", str(jobs), timeout=timeout)
+        command = ["run", "--max-children", str(jobs), *(recheck or [])]
+        log = _mutmut(folder, *command, timeout=timeout)
     except subprocess.TimeoutExpired as expired:
         interrupted = True
         log = expired.stdout if isinstance(expired.stdout, str) else ""
     seconds = time.monotonic() - start
     (folder / "mutmut-run.log").write_text(log, encoding="utf-8")
-    _mutmut(folder, "export-cicd-stats")
-    stats_file = folder / "mutants" / "mutmut-cicd-stats.json"
-    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-    lines = _mutmut(folder, "results").splitlines()
-    survivors = [
-        line.strip().split(":")[0] for line in lines if line.strip().endswith(": survived")
-    ]
-    not_killed = [line.strip() for line in lines if ": " in line]
+    status = {}
+    for line in _mutmut(folder, "results", "--all", "true").splitlines():
+        name, _, verdict = line.strip().partition(": ")
+        if verdict:
+            status[name] = verdict
+    if recheck is not None:  # the others were killed by the earlier run's tests, still here
+        status = {
+            name: status.get(name, "killed") if name in recheck else "killed" for name in status
+        }
+    counts = {v: sum(1 for x in status.values() if x == v) for v in sorted(set(status.values()))}
+    not_killed = [f"{name}: {v}" for name, v in status.items() if v != "killed"]
     if show:
-        for name in survivors:
-            print(_mutmut(folder, "show", name))
-    total = int(stats.get("total", 0))
-    skipped = int(stats.get("skipped", 0))
-    caught = int(stats.get("killed", 0)) + int(stats.get("timeout", 0))
-    counted = total - skipped
+        for line in not_killed:
+            if line.endswith(": survived"):
+                print(_mutmut(folder, "show", line.split(":")[0]))
+    checked = sum(n for v, n in counts.items() if v not in ("not checked", "skipped"))
+    caught = counts.get("killed", 0) + counts.get("timeout", 0)
     return {
         "module": module,
         "tests": MODULES[module],
         "seconds": round(seconds, 1),
         "interrupted": interrupted,
-        "stats": stats,
-        "score": round(100 * caught / counted, 1) if counted else None,
+        "rechecked": len(recheck) if recheck is not None else None,
+        "counts": counts,
+        "total": len(status),
+        "score": round(100 * caught / checked, 1) if checked else None,
         "not_killed": not_killed,
     }
 
@@ -149,8 +191,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("modules", nargs="*", help=f"among {', '.join(MODULES)} (default: all)")
     parser.add_argument("--jobs", type=int, default=2, help="mutmut workers (default 2)")
-    parser.add_argument("--timeout", type=float, default=900, help="seconds per module")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per module")
     parser.add_argument("--show", action="store_true", help="print each survivor's diff")
+    parser.add_argument(
+        "--recheck",
+        type=Path,
+        help="summary.json of an earlier full run: test again only the mutants it left alive",
+    )
     options = parser.parse_args()
     modules = options.modules or list(MODULES)
     unknown = [m for m in modules if m not in MODULES]
@@ -161,20 +208,27 @@ def main() -> None:
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, mutmut {version('mutmut')}, "
         f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, {options.jobs} worker(s)"
     )
+    earlier = {}
+    if options.recheck is not None:
+        for result in json.loads(options.recheck.read_text(encoding="utf-8")):
+            earlier[result["module"]] = [line.split(":")[0] for line in result["not_killed"]]
     results = []
     for module in modules:
-        result = run(module, options.jobs, options.timeout, options.show)
+        result = run(module, options.jobs, options.timeout, options.show, earlier.get(module))
         results.append(result)
-        stats = result["stats"]
-        assert isinstance(stats, dict)
+        counts = result["counts"]
+        assert isinstance(counts, dict)
         print(
-            f"{module:<10} score {result['score']}%  killed {stats.get('killed')}"
-            f"  survived {stats.get('survived')}  no tests {stats.get('no_tests')}"
-            f"  timeout {stats.get('timeout')}  total {stats.get('total')}"
-            f"  ({result['seconds']} s{', INTERRUPTED' if result['interrupted'] else ''})"
+            f"{module:<10} score {result['score']}%  total {result['total']}  "
+            + "  ".join(f"{verdict} {n}" for verdict, n in counts.items())
+            + f"  ({result['seconds']} s{', INTERRUPTED' if result['interrupted'] else ''})"
         )
         for line in result["not_killed"]:  # type: ignore[attr-defined]
-            print("    " + line)
+            if not line.endswith("not checked"):
+                print("    " + line)
+        if not counts.get("killed"):
+            print(f"    no mutant killed: see {BUILD / module / 'mutmut-run.log'}")
+    BUILD.mkdir(parents=True, exist_ok=True)
     (BUILD / "summary.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
 
 
