@@ -59,7 +59,8 @@ def test_cp1252_file_is_detected_and_reported(tmp_path: Path) -> None:
     assert result.records[0].title == "Fête à l’école – été"
     assert result.records[0].summary == "Œuvre « commune » : 30 €"
     (warning,) = _warnings(result)
-    assert "Windows-1252" in warning.message
+    # every line is Windows-1252 (most are ASCII): not a mix of encodings
+    assert warning.message.startswith("fichier lu en Windows-1252 (il n'est pas en UTF-8)")
     assert warning.file == str(path) and warning.line == 2
 
 
@@ -87,8 +88,25 @@ def test_nul_bytes_are_refused_as_binary_with_file_and_line(tmp_path: Path) -> N
 
 
 def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="introuvable"):
+    with pytest.raises(InputError) as caught:
         read_text(tmp_path / "absent.txt")
+    assert caught.value.message == "fichier introuvable"
+    assert caught.value.path == str(tmp_path / "absent.txt")
+
+
+def test_an_unreadable_path_is_an_input_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "f.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_text(tmp_path / "f.txt" / "inside.txt")  # a file is no folder
+    assert caught.value.message.startswith("lecture impossible (")
+    assert caught.value.path == str(tmp_path / "f.txt" / "inside.txt")
+
+
+def test_a_folder_is_an_input_error_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        read_text(tmp_path)
+    assert caught.value.message == "c'est un dossier, pas un fichier"
+    assert caught.value.path == str(tmp_path)
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
@@ -369,3 +387,50 @@ def test_decoding_in_chunks_gives_the_lines_of_a_line_by_line_decoding(
     lines += decoder.feed(b"", final=True)
     assert lines == expected
     assert decoder.lines == len(expected) and decoder.legacy == legacy
+
+
+def test_read_inputs_reads_dumps_and_tables_by_suffix_whatever_its_case(tmp_path: Path) -> None:
+    from converter.reader import read_inputs
+    from converter.tabular import write_csv, write_jsonl
+
+    seed = read_text(SEED)
+    write_csv(seed.records[:2], tmp_path / "a.CSV")
+    write_jsonl(seed.records[2:5], tmp_path / "b.JSONL")
+    result = read_inputs([tmp_path / "a.CSV", SEED, tmp_path / "b.JSONL"])
+    assert result.records == seed.records[:2] + seed.records + seed.records[2:5]
+    assert result.fiches_found == 2 + 25 + 3 and result.rejected == []
+    assert [r.source.file for r in result.records[:3]] == [str(SEED)] * 3  # the CSV keeps it
+
+
+def test_iter_inputs_cuts_a_dump_into_batches_of_the_size_asked() -> None:
+    from converter.reader import iter_inputs
+
+    batches = list(iter_inputs([SEED], batch=10))
+    assert len(batches) > 1 and all(b.fiches_found >= 1 for b in batches)
+    assert sum(b.fiches_found for b in batches) == 25
+    assert [r for b in batches for r in b.records] == read_text(SEED).records
+
+
+def test_parse_text_names_its_input_texte_by_default() -> None:
+    result = parse_text("Actions\n\n- Structure organisatrice\n- CS Z - Lot\n")
+    assert [d.file for d in result.rejected] == ["<texte>"]
+
+
+def test_warnings_name_their_section_or_none() -> None:
+    result = parse_text(fiche(body="- Public\nfamilles\n"))
+    by_message = {w.message.split(" ")[0]: w for w in result.warnings}
+    assert by_message["ligne"].field == "Public"  # « ligne sans tiret dans une liste »
+    assert by_message["rubriques"].field == ""  # the fiche as a whole
+
+
+def test_a_single_valued_section_with_two_values_renders_both_as_items() -> None:
+    from converter.reader import render
+
+    result = parse_text(fiche(body="- Terminée\n"))  # the status section gets a second value
+    (record,) = result.records
+    assert record.status == "En cours\nTerminée"
+    assert any("2 valeurs" in w.message for w in result.warnings)
+    lines = render([record], banner=False).split("\n")
+    assert lines[0] == "Actions"  # no banner asked
+    status = lines.index("- Statut de l'action")
+    assert lines[status + 1 : status + 3] == ["- En cours", "- Terminée"]
