@@ -429,8 +429,52 @@ def test_a_single_valued_section_with_two_values_renders_both_as_items() -> None
     result = parse_text(fiche(body="- Terminée\n"))  # the status section gets a second value
     (record,) = result.records
     assert record.status == "En cours\nTerminée"
-    assert any("2 valeurs" in w.message for w in result.warnings)
+    (two,) = [w for w in result.warnings if "valeurs" in w.message]
+    # at the first value, line 7 (1 Actions, 2 title, 3-4 organiser, 5 files, 6 status header)
+    assert str(two) == "<texte>:7: Statut de l'action : 2 valeurs pour une rubrique à valeur unique"
     lines = render([record], banner=False).split("\n")
     assert lines[0] == "Actions"  # no banner asked
     status = lines.index("- Statut de l'action")
     assert lines[status + 1 : status + 3] == ["- En cours", "- Terminée"]
+
+
+def test_each_diagnostic_says_file_line_section_and_what_in_full() -> None:
+    text = (
+        "Actions\n\n- Structure organisatrice\n- CS Z - Lot\n"  # lines 1-4: no title
+        "Actions\nT2\n- Structure organisatrice\n-\n- Statut de l'action\n- En cours\n"  # 5-10
+        "Actions\nT3\n- Structure organisatrice\n- CS X - Sarthe\n- Résumé\nUn.\n- Public\n"
+        "familles\n- Résumé\nDeux.\n- Résultat pour le centre socail\n"  # lines 11-21
+    )
+    result = parse_text(text, file="f.txt")
+    assert [str(d) for d in result.rejected] == [
+        "f.txt:1: Titre : fiche sans titre rejetée : fiche sans titre : la ligne qui suit "
+        "« Actions » est vide ou est une rubrique",
+        "f.txt:7: Structure organisatrice : fiche « T2 » rejetée : fiche sans structure "
+        "organisatrice",
+    ]
+    assert [str(d) for d in _warnings(result)] == [
+        "f.txt:19: Résumé : rubrique répétée (déjà ligne 15) : contenus réunis",
+        "f.txt:21: Résumé : ressemble à la rubrique « Résultat pour le centre social » sans en "
+        "être une : gardée comme contenu",
+        "f.txt:18: Public : ligne sans tiret dans une liste : gardée comme élément",
+    ]
+    missing = [w for w in result.warnings if w not in _warnings(result)]
+    assert [(w.line, w.field) for w in missing] == [(4, ""), (10, ""), (21, "")]  # last lines
+    for warning in missing:
+        assert warning.message.startswith("rubriques absentes : « ")
+        assert warning.message.endswith("» (fiche tronquée ?)")
+    assert "« Statut de l'action », « Dimension »" in missing[0].message
+    assert "Statut" not in missing[1].message and "« Dimension »" in missing[1].message
+    assert "Résumé" not in missing[2].message and "« Public »" not in missing[2].message
+
+
+def test_blank_lines_inside_a_list_do_not_end_it() -> None:
+    (record,) = parse_text(fiche(body="- Public\n- familles\n\n- jeunes\n\n- seniors\n")).records
+    assert record.publics == ("familles", "jeunes", "seniors")
+
+
+def test_a_fiche_opening_on_its_status_lacks_its_organiser_from_its_first_line() -> None:
+    result = parse_text("Préambule\nActions\nT\n- Statut de l'action\n- En cours\n", file="f.txt")
+    (rejected,) = result.rejected
+    assert (rejected.line, rejected.field) == (2, "Structure organisatrice")
+    assert rejected.message == "fiche « T » rejetée : fiche sans structure organisatrice"
