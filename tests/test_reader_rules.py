@@ -228,7 +228,9 @@ def test_organiser_without_departement_keeps_the_name_and_warns() -> None:
     (record,) = result.records
     assert (record.structure, record.departement) == ("CENTRE SOCIAL SANS DEPARTEMENT", "")
     (warning,) = _warnings(result)
-    assert warning.line == 4 and "département" in warning.message
+    assert str(warning) == (
+        "<texte>:4: Structure organisatrice : pas de département (attendu « NOM - Département »)"
+    )
 
 
 def test_line_that_looks_like_an_unknown_header_is_content_with_a_warning() -> None:
@@ -478,3 +480,21 @@ def test_a_fiche_opening_on_its_status_lacks_its_organiser_from_its_first_line()
     (rejected,) = result.rejected
     assert (rejected.line, rejected.field) == (2, "Structure organisatrice")
     assert rejected.message == "fiche « T » rejetée : fiche sans structure organisatrice"
+
+
+def test_extra_organiser_lines_are_ignored_and_named() -> None:
+    body = "- CS B - Lot\n- CS C\n"  # after the organiser line 4: lines 5 and 6 of the section
+    text = "Actions\nT\n- Structure organisatrice\n- CS A - Sarthe\n" + body
+    result = parse_text(text)
+    (record,) = result.records
+    assert (record.structure, record.departement) == ("CS A", "Sarthe")
+    (extra,) = [w for w in result.warnings if "en trop" in w.message]
+    assert str(extra) == (
+        "<texte>:3: Structure organisatrice : lignes en trop ignorées : « CS B - Lot / CS C »"
+    )
+
+
+def test_free_text_loses_its_blank_edges_only() -> None:
+    body = "- Résumé\n\n\nPremière ligne\n\nDeuxième ligne\n\n- Public\n- familles\n"
+    (record,) = parse_text(fiche(body=body)).records
+    assert record.summary == "Première ligne\n\nDeuxième ligne"
