@@ -498,3 +498,29 @@ def test_free_text_loses_its_blank_edges_only() -> None:
     body = "- Résumé\n\n\nPremière ligne\n\nDeuxième ligne\n\n- Public\n- familles\n"
     (record,) = parse_text(fiche(body=body)).records
     assert record.summary == "Première ligne\n\nDeuxième ligne"
+
+
+def test_text_without_fiche_or_before_the_first_one_is_reported_in_full() -> None:
+    assert [str(w) for w in parse_text("quelques lignes\nsans fiche\n").warnings] == [
+        "<texte>:1: 2 ligne(s) hors de toute fiche, ignorée(s) : « quelques lignes »",
+        "<texte>:1: aucune fiche trouvée (une fiche commence par une ligne « Actions »)",
+    ]
+    assert [str(w) for w in parse_text("\n \n").warnings] == [
+        "<texte>:1: aucune fiche : le fichier est vide"
+    ]
+    long = "Export de la base des actions des centres sociaux, fait le 3 mars 2020 à 10 h"
+    result = parse_text(f"\n\n{long}\n\nsuite\nLes actions des centres sociaux\n" + fiche())
+    assert [str(w) for w in _warnings(result)] == [
+        f"<texte>:3: 2 ligne(s) hors de toute fiche, ignorée(s) : « {long[:60]} »"
+    ]  # the banner is no stray line; the text is cut at 60 characters
+
+
+def test_a_dump_read_in_small_chunks_comes_in_batches_of_the_size_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import converter.reader as reader
+
+    monkeypatch.setattr(reader, "CHUNK", 64)
+    assert [b.fiches_found for b in reader.iter_text(SEED, batch=1000)] == [25]
+    sizes = [b.fiches_found for b in reader.iter_text(SEED, batch=10)]
+    assert sum(sizes) == 25 and all(10 <= s <= 11 for s in sizes[:-1]) and sizes[-1] <= 11
