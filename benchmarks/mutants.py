@@ -143,10 +143,23 @@ def _mutmut(folder: Path, *args: str, timeout: float | None = None) -> str:
 
 
 def run(
-    module: str, jobs: int, timeout: float, show: bool, recheck: list[str] | None
+    module: str,
+    jobs: int,
+    timeout: float,
+    show: bool,
+    recheck: list[str] | None,
+    stats_from: Path | None = None,
 ) -> dict[str, object]:
-    """Mutate ``module``; with ``recheck`` (survivors of an earlier full run), run those only."""
+    """Mutate ``module``; with ``recheck`` (survivors of an earlier full run), run those only.
+
+    ``stats_from``: the earlier run's folder, whose record of which test calls which function is
+    reused (mutmut records only the tests added since).
+    """
     folder = prepare(module)
+    earlier_stats = stats_from / module / "mutants" / "mutmut-stats.json" if stats_from else None
+    if earlier_stats is not None and earlier_stats.exists():
+        (folder / "mutants").mkdir()
+        shutil.copy2(earlier_stats, folder / "mutants" / "mutmut-stats.json")
     start = time.monotonic()
     interrupted = False
     try:
@@ -198,6 +211,11 @@ def main() -> None:
         type=Path,
         help="summary.json of an earlier full run: test again only the mutants it left alive",
     )
+    parser.add_argument(
+        "--stats-from",
+        type=Path,
+        help="with --recheck: the earlier run's folder (default: beside its summary.json)",
+    )
     options = parser.parse_args()
     modules = options.modules or list(MODULES)
     unknown = [m for m in modules if m not in MODULES]
@@ -214,7 +232,10 @@ def main() -> None:
             earlier[result["module"]] = [line.split(":")[0] for line in result["not_killed"]]
     results = []
     for module in modules:
-        result = run(module, options.jobs, options.timeout, options.show, earlier.get(module))
+        stats_from = options.stats_from or (options.recheck.parent if options.recheck else None)
+        result = run(
+            module, options.jobs, options.timeout, options.show, earlier.get(module), stats_from
+        )
         results.append(result)
         counts = result["counts"]
         assert isinstance(counts, dict)
