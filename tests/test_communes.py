@@ -213,3 +213,33 @@ def test_other_movements_are_not_mergers(former: str, departement: str) -> None:
     cog = load_cog()
     match = cog.find_commune(f"Centre social de {former}", cog.departements[departement])
     assert match.note == "aucun nom de commune du département dans le nom"
+
+
+@pytest.mark.parametrize(
+    ("name", "departement", "code", "note"),
+    [
+        # Cordieux (01120) is a commune associée of Montluel (01262)
+        (
+            "Centre social de Cordieux",
+            "01",
+            "01262",
+            "commune reconnue dans le nom : « Cordieux » "
+            "(« Cordieux » est commune déléguée ou associée de Montluel)",
+        ),
+        # a name in capitals with the ligature, as structures are written: Œuilly (02565)
+        ("FOYER RURAL D'ŒUILLY", "02", "02565", "commune reconnue dans le nom : « ŒUILLY »"),
+        # an arrondissement municipal (ARM) is neither a commune nor a commune déléguée
+        (
+            "Centre social Marseille 13e Arrondissement",
+            "13",
+            "13055",
+            "commune reconnue dans le nom : « Marseille »",
+        ),
+    ],
+)
+def test_communes_associees_ligatures_and_arrondissements(
+    name: str, departement: str, code: str, note: str
+) -> None:
+    cog = load_cog()
+    match = cog.find_commune(name, cog.departements[departement])
+    assert match.commune is not None and (match.commune.code, match.note) == (code, note)

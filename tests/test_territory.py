@@ -66,6 +66,7 @@ def test_seed_departement_resolves_to_its_code_and_region(
         ("971", "971"),
         ("1", "01"),
         ("Côtes d'Armor", "22"),
+        ("valdoise", "95"),  # labels compare as fold compares them: without separators
     ],
 )
 def test_label_variants_and_codes_resolve(label: str, code: str) -> None:
