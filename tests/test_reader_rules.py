@@ -524,3 +524,60 @@ def test_a_dump_read_in_small_chunks_comes_in_batches_of_the_size_asked(
     assert [b.fiches_found for b in reader.iter_text(SEED, batch=1000)] == [25]
     sizes = [b.fiches_found for b in reader.iter_text(SEED, batch=10)]
     assert sum(sizes) == 25 and all(10 <= s <= 11 for s in sizes[:-1]) and sizes[-1] <= 11
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32"])
+def test_wide_encodings_read_in_small_chunks_give_the_same_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, codec: str
+) -> None:
+    import converter.reader as reader
+
+    monkeypatch.setattr(reader, "CHUNK", 3)  # cuts the byte-order mark and every character
+    text = fiche(title="Fête", body="- Résumé\nUn été « chaud »\n- Public\n- familles\n")
+    records = read_text(_write(tmp_path, text.encode(codec))).records
+    assert records == parse_text(text).records and records[0].title == "Fête"
+
+
+def test_bad_utf16_is_refused_naming_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "Actions\n".encode("utf-16") + b"\x00\xd8")  # a lone surrogate
+    with pytest.raises(InputError) as caught:
+        read_text(path)
+    assert caught.value.message.startswith("UTF-16 illisible (")
+    assert caught.value.path == str(path)
+
+
+def test_leading_blanks_of_a_line_are_kept_in_every_encoding(tmp_path: Path) -> None:
+    text = fiche(body="- Résumé\n\tindenté\n  et encore\n")
+    assert parse_text(text).records[0].summary == "\tindenté\n  et encore"
+    path = _write(tmp_path, text.encode("utf-16"))
+    assert read_text(path).records[0].summary == "\tindenté\n  et encore"
+
+
+def test_the_first_nul_byte_is_named_with_its_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, b"Actions\nx\x00\ny\n\x00\n")
+    with pytest.raises(InputError) as caught:
+        read_text(path)
+    assert caught.value.message == "octet nul : fichier binaire, pas un texte de fiches"
+    assert caught.value.line == 2
+
+
+@pytest.mark.parametrize(("count", "more"), [(8, ""), (9, " …")])
+def test_windows_1252_lines_are_listed_up_to_eight(tmp_path: Path, count: int, more: str) -> None:
+    # lines 1 to 4 of the fiche are ASCII; each line after is « é » in Windows-1252
+    text = "Actions\nT\n- Structure organisatrice\n- CS X - Lot\n- Résumé\n" + "é\n" * (count - 1)
+    (warning,) = read_text(_write(tmp_path, text.encode("cp1252"))).warnings[-1:]
+    lines = ", ".join(str(n) for n in range(5, 5 + min(count, 8)))
+    assert warning.message == (
+        f"fichier lu en Windows-1252 (il n'est pas en UTF-8) : lignes {lines}{more}"
+    )
+
+
+def test_an_ascii_chunk_does_not_make_a_windows_1252_file_a_mix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import converter.reader as reader
+
+    monkeypatch.setattr(reader, "CHUNK", 16)  # the first chunks are ASCII, valid UTF-8
+    text = fiche(body="- Résumé\nÉté\n")
+    (warning,) = _warnings(read_text(_write(tmp_path, text.encode("cp1252"))))
+    assert warning.message.startswith("fichier lu en Windows-1252 (il n'est pas en UTF-8)")
