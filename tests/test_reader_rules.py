@@ -476,9 +476,10 @@ def test_blank_lines_inside_a_list_do_not_end_it() -> None:
 
 
 def test_a_fiche_opening_on_its_status_lacks_its_organiser_from_its_first_line() -> None:
-    result = parse_text("Préambule\nActions\nT\n- Statut de l'action\n- En cours\n", file="f.txt")
+    second = "Actions\nT\n- Statut de l'action\n- En cours\n"  # lines 8 to 11
+    result = parse_text(fiche(title="A") + second, file="f.txt")
     (rejected,) = result.rejected
-    assert (rejected.line, rejected.field) == (2, "Structure organisatrice")
+    assert (rejected.line, rejected.field) == (8, "Structure organisatrice")
     assert rejected.message == "fiche « T » rejetée : fiche sans structure organisatrice"
 
 
@@ -492,6 +493,8 @@ def test_extra_organiser_lines_are_ignored_and_named() -> None:
     assert str(extra) == (
         "<texte>:3: Structure organisatrice : lignes en trop ignorées : « CS B - Lot / CS C »"
     )
+    (one,) = [w for w in parse_text(text[: -len("- CS C\n")]).warnings if "en trop" in w.message]
+    assert one.message == "lignes en trop ignorées : « CS B - Lot »"
 
 
 def test_free_text_loses_its_blank_edges_only() -> None:
