@@ -183,6 +183,7 @@ MERGED = [
     ("32", "2025-01-01", "Filain", "02", "Pargny-et-Filain (02589)"),
     ("33", "1973-01-01", "Bouvent", "01", "Oyonnax (01283)"),
     ("34", "2026-01-01", "Rignat", "01", "Bohas-Meyriat-Rignat (01245)"),
+    ("31", "1965-02-15", "Vésenex-Crassy", "01", "Divonne-les-Bains (01143)"),
     # went into Couvains (61136), since then itself a commune déléguée: no current commune
     ("31", "2002-01-01", "Marnefer", "61", "code 61136"),
 ]
@@ -226,8 +227,8 @@ def test_other_movements_are_not_mergers(former: str, departement: str) -> None:
             "commune reconnue dans le nom : « Cordieux » "
             "(« Cordieux » est commune déléguée ou associée de Montluel)",
         ),
-        # a name in capitals with the ligature, as structures are written: Œuilly (02565)
-        ("FOYER RURAL D'ŒUILLY", "02", "02565", "commune reconnue dans le nom : « ŒUILLY »"),
+        # a name in capitals, as structures are written, with the ligature: Bonnœil (14087)
+        ("FOYER DE BONNŒIL", "14", "14087", "commune reconnue dans le nom : « BONNŒIL »"),
         # an arrondissement municipal (ARM) is neither a commune nor a commune déléguée
         (
             "Centre social Marseille 13e Arrondissement",
