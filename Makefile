@@ -13,7 +13,7 @@ CKAN   := .venv-ckan
 CKAN_STAMP := $(CKAN)/.installed
 EXAMPLE := data/actions_centres_sociaux.txt
 
-.PHONY: run test lint clean
+.PHONY: run test lint clean mutants
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,5 +56,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check converter tests
 	$(BIN)/mypy
 
+# Mutation testing of the pure modules with mutmut (issue 12): a tool of its own venv, apart from
+# .venv, so that it never slows or changes `make test`. MUTANTS_ARGS: modules, --jobs, --timeout.
+MUTANTS_VENV := .venv-mutants
+MUTMUT := mutmut==3.8.1
+$(MUTANTS_VENV)/.installed: pyproject.toml
+	test -x $(MUTANTS_VENV)/bin/python || $(PYTHON) -m venv $(MUTANTS_VENV)
+	$(MUTANTS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MUTANTS_VENV)/bin/python -m pip install --quiet -e '.[test]' '$(MUTMUT)'
+	touch $@
+
+mutants: $(MUTANTS_VENV)/.installed
+	$(MUTANTS_VENV)/bin/python benchmarks/mutants.py $(MUTANTS_ARGS)
+
 clean:
-	rm -rf $(VENV) $(UDATA) $(CKAN) .cskg output/.versions output/*.jsonl output/*.csv output/*.json output/*.ttl output/*.nt output/*.jsonld
+	rm -rf $(VENV) $(UDATA) $(CKAN) $(MUTANTS_VENV) build/mutants .cskg output/.versions output/*.jsonl output/*.csv output/*.json output/*.ttl output/*.nt output/*.jsonld

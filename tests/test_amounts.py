@@ -6,7 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from converter.amounts import Contribution, read_budget, read_contributions, read_staff_count
+from converter.amounts import (
+    Contribution,
+    amounts,
+    read_budget,
+    read_contributions,
+    read_staff_count,
+)
+from tests.conftest import SEED
 
 
 @pytest.mark.parametrize(
@@ -42,6 +49,7 @@ def test_unambiguous_total_is_read(text: str, total: str) -> None:
         "Dépenses : 10.000 €\nRecettes : 2 000 €",
         "entre 10 000 et 12 000 €",
         "12 000 / 15 000 €",
+        "2 ou 3 k€",  # a range from the text's first character
         "Attribution de 0.5 ETP sur 2 ans (2019 et 2020) par la CAF 46.",
         "",
     ],
@@ -70,6 +78,40 @@ def test_account_lines_are_not_funders() -> None:
         "Total subventions : 200 €\nCAF : 5 000 € et 2 000 €"
     )
     assert read_contributions(text) == []
+
+
+def test_a_final_full_stop_does_not_hide_a_contribution() -> None:
+    assert read_contributions("Mairie de Toulouse : 6 000 €.\nCAF : 4 500 €") == [
+        Contribution("Mairie de Toulouse", Decimal("6000")),
+        Contribution("CAF", Decimal("4500")),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        ": 300 €",  # no funder named
+        "2019 : 4 000 €",  # a year, not a funder
+        "1er versement : 2 000 €",  # a period, not a funder
+        "Partenaires : CAF, Mairie",  # no amount
+        "CAF : environ 3 000 €",  # more than the amount after the colon
+        "Mairie : 5 000 € par an",
+        "Agglomération de Chaumont :1000 € et CGET : 1000 €",  # seed line 1384: two amounts
+    ],
+)
+def test_a_line_is_a_contribution_only_when_it_is_funder_colon_amount(line: str) -> None:
+    assert read_contributions(line) == []
+
+
+def test_amounts_after_a_currency_sign_without_number_are_still_read() -> None:
+    """Seed line 301 is a budget table flattened to one line, its empty cells written « - € »;
+    its last row (checked by hand) is TOTAUX, then the totals of the funders' columns."""
+    line = SEED.read_text(encoding="utf-8").split("\n")[300]
+    assert "TOTAUX 27 552,00 €" in line and line.count("- €") == 6
+    found = amounts(line)
+    assert len(found) == line.count("€") - line.count("- €")  # every sign after a number
+    totals = ("27552.00", "500.00", "1052.00", "7000.00", "9000.00", "6000.00", "4000.00")
+    assert found[-7:] == [Decimal(t) for t in totals]
 
 
 def test_long_digit_runs_are_read_in_linear_time() -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from converter.convert import convert
-from converter.territory import load_cog
+from converter.territory import Cog, CommuneMatch, load_cog
+from converter.text import fold
 from tests.conftest import SEED
 
 # Checked by hand against the COG 2026 (data/cog/v_commune_2026.csv): the commune each seed
@@ -129,3 +131,116 @@ def test_cog_directory_option_reads_another_edition(tmp_path: Path) -> None:
         )
     cog = load_cog(tmp_path)
     assert cog.year == 2027 and len(cog.communes) == 34875 and cog.former == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "departement", "code", "inner"),
+    [
+        # Martigues (13056) ends the name of Châteauneuf-les-Martigues (13026)
+        ("Centre social de Châteauneuf-les-Martigues", "13", "13026", "Martigues"),
+        # Anglars (46004) starts the name of Anglars-Juillac (46005)
+        ("Foyer rural d'Anglars-Juillac", "46", "46005", "Anglars"),
+    ],
+)
+def test_a_commune_named_inside_a_longer_name_is_not_a_second_match(
+    name: str, departement: str, code: str, inner: str
+) -> None:
+    cog = load_cog()
+    match = cog.find_commune(name, cog.departements[departement])
+    assert match.commune is not None and match.commune.code == code
+    assert [c.code for c in match.candidates] == [code]
+    alone = cog.find_commune(f"Centre social {inner}", cog.departements[departement])
+    assert alone.commune is not None and alone.commune.name == inner
+
+
+def test_notes_say_which_commune_was_recognised_and_how() -> None:
+    cog = load_cog()
+    dechy = cog.find_commune("CS HENRI MARTEL DECHY", cog.departements["59"])
+    assert dechy.note == "commune reconnue dans le nom : « DECHY »"  # a commune: nothing more
+    sousceyrac = cog.find_commune("Foyer rural de Sousceyrac", cog.departements["46"])
+    assert sousceyrac.note.startswith("commune reconnue dans le nom : « Sousceyrac » (")
+    assert "« Sousceyrac » est commune déléguée ou associée de Sousceyrac-en-Quercy" in (
+        sousceyrac.note
+    )
+    name = "ASSOCIATION SEGALA LIMARGUE CENTRE SOCIAL LEYME-LACAPELLE MARIVAL"
+    both = cog.find_commune(name, cog.departements["46"])
+    assert both.commune is None and both.evidence == "LEYME; LACAPELLE MARIVAL"
+    assert both.note == "plusieurs communes dans le nom : Leyme (46170), Lacapelle-Marival (46143)"
+    none = cog.find_commune("CENTRE SOCIAL IMAGINE", cog.departements["46"])
+    assert none == CommuneMatch(None, note="aucun nom de commune du département dans le nom")
+
+
+def test_a_departement_without_communes_matches_nothing() -> None:
+    lot = load_cog().departements["46"]
+    bare = Cog(2026, Path("."), departements={"46": lot})  # a COG without its commune table
+    assert bare.find_commune("Centre social de Leyme", lot).commune is None
+
+
+# Rows of data/cog/mouvements-communes.csv, checked by hand: (MOD, date, former name and code,
+# département, the commune it went into as the note names it).
+MERGED = [
+    ("31", "2007-06-29", "Guitalens", "81", "Guitalens-L'Albarède (81132)"),
+    ("32", "2025-01-01", "Filain", "02", "Pargny-et-Filain (02589)"),
+    ("33", "1973-01-01", "Bouvent", "01", "Oyonnax (01283)"),
+    ("34", "2026-01-01", "Rignat", "01", "Bohas-Meyriat-Rignat (01245)"),
+    ("31", "1965-02-15", "Vésenex-Crassy", "01", "Divonne-les-Bains (01143)"),
+    # went into Couvains (61136), since then itself a commune déléguée: no current commune
+    ("31", "2002-01-01", "Marnefer", "61", "code 61136"),
+]
+
+
+@pytest.mark.parametrize(("mod", "date", "former", "departement", "into"), MERGED)
+def test_each_kind_of_merger_notes_the_former_commune(
+    mod: str, date: str, former: str, departement: str, into: str
+) -> None:
+    cog = load_cog()
+    match = cog.find_commune(f"Centre social de {former}", cog.departements[departement])
+    assert (match.commune, match.candidates) == (None, ())
+    assert match.evidence.split() == [fold(w) for w in re.findall(r"[^\W_]+", former)]
+    assert match.note == (
+        f"« {former} » est une ancienne commune, fusionnée le {date} dans {into} : "
+        "pas de lien, la commune actuelle n'est pas nommée"
+    )
+
+
+@pytest.mark.parametrize(
+    ("former", "departement"),
+    [
+        ("Hocmont", "08"),  # MOD 30, 1968: a commune suppressed, not merged
+        ("Saline", "14"),  # MOD 21, 2019: a commune nouvelle split back into its communes
+    ],
+)
+def test_other_movements_are_not_mergers(former: str, departement: str) -> None:
+    cog = load_cog()
+    match = cog.find_commune(f"Centre social de {former}", cog.departements[departement])
+    assert match.note == "aucun nom de commune du département dans le nom"
+
+
+@pytest.mark.parametrize(
+    ("name", "departement", "code", "note"),
+    [
+        # Cordieux (01120) is a commune associée of Montluel (01262)
+        (
+            "Centre social de Cordieux",
+            "01",
+            "01262",
+            "commune reconnue dans le nom : « Cordieux » "
+            "(« Cordieux » est commune déléguée ou associée de Montluel)",
+        ),
+        # a name in capitals, as structures are written, with the ligature: Bonnœil (14087)
+        ("FOYER DE BONNŒIL", "14", "14087", "commune reconnue dans le nom : « BONNŒIL »"),
+        # an arrondissement municipal (ARM) is neither a commune nor a commune déléguée
+        (
+            "Centre social Marseille 13e Arrondissement",
+            "13",
+            "13055",
+            "commune reconnue dans le nom : « Marseille »",
+        ),
+    ],
+)
+def test_communes_associees_ligatures_and_arrondissements(
+    name: str, departement: str, code: str, note: str
+) -> None:
+    cog = load_cog()
+    match = cog.find_commune(name, cog.departements[departement])
+    assert match.commune is not None and (match.commune.code, match.note) == (code, note)

@@ -59,7 +59,8 @@ def test_cp1252_file_is_detected_and_reported(tmp_path: Path) -> None:
     assert result.records[0].title == "Fête à l’école – été"
     assert result.records[0].summary == "Œuvre « commune » : 30 €"
     (warning,) = _warnings(result)
-    assert "Windows-1252" in warning.message
+    # every line is Windows-1252 (most are ASCII): not a mix of encodings
+    assert warning.message.startswith("fichier lu en Windows-1252 (il n'est pas en UTF-8)")
     assert warning.file == str(path) and warning.line == 2
 
 
@@ -87,8 +88,25 @@ def test_nul_bytes_are_refused_as_binary_with_file_and_line(tmp_path: Path) -> N
 
 
 def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="introuvable"):
+    with pytest.raises(InputError) as caught:
         read_text(tmp_path / "absent.txt")
+    assert caught.value.message == "fichier introuvable"
+    assert caught.value.path == str(tmp_path / "absent.txt")
+
+
+def test_an_unreadable_path_is_an_input_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "f.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_text(tmp_path / "f.txt" / "inside.txt")  # a file is no folder
+    assert caught.value.message.startswith("lecture impossible (")
+    assert caught.value.path == str(tmp_path / "f.txt" / "inside.txt")
+
+
+def test_a_folder_is_an_input_error_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        read_text(tmp_path)
+    assert caught.value.message == "c'est un dossier, pas un fichier"
+    assert caught.value.path == str(tmp_path)
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
@@ -210,7 +228,9 @@ def test_organiser_without_departement_keeps_the_name_and_warns() -> None:
     (record,) = result.records
     assert (record.structure, record.departement) == ("CENTRE SOCIAL SANS DEPARTEMENT", "")
     (warning,) = _warnings(result)
-    assert warning.line == 4 and "département" in warning.message
+    assert str(warning) == (
+        "<texte>:4: Structure organisatrice : pas de département (attendu « NOM - Département »)"
+    )
 
 
 def test_line_that_looks_like_an_unknown_header_is_content_with_a_warning() -> None:
@@ -369,3 +389,198 @@ def test_decoding_in_chunks_gives_the_lines_of_a_line_by_line_decoding(
     lines += decoder.feed(b"", final=True)
     assert lines == expected
     assert decoder.lines == len(expected) and decoder.legacy == legacy
+
+
+def test_read_inputs_reads_dumps_and_tables_by_suffix_whatever_its_case(tmp_path: Path) -> None:
+    from converter.reader import read_inputs
+    from converter.tabular import write_csv, write_jsonl
+
+    seed = read_text(SEED)
+    write_csv(seed.records[:2], tmp_path / "a.CSV")
+    write_jsonl(seed.records[2:5], tmp_path / "b.JSONL")
+    result = read_inputs([tmp_path / "a.CSV", SEED, tmp_path / "b.JSONL"])
+    assert result.records == seed.records[:2] + seed.records + seed.records[2:5]
+    assert result.fiches_found == 2 + 25 + 3 and result.rejected == []
+    assert [r.source.file for r in result.records[:3]] == [str(SEED)] * 3  # the CSV keeps it
+
+
+def test_iter_inputs_cuts_a_dump_into_batches_of_the_size_asked() -> None:
+    from converter.reader import iter_inputs
+
+    batches = list(iter_inputs([SEED], batch=10))
+    assert len(batches) > 1 and all(b.fiches_found >= 1 for b in batches)
+    assert sum(b.fiches_found for b in batches) == 25
+    assert [r for b in batches for r in b.records] == read_text(SEED).records
+
+
+def test_parse_text_names_its_input_texte_by_default() -> None:
+    result = parse_text("Actions\n\n- Structure organisatrice\n- CS Z - Lot\n")
+    assert [d.file for d in result.rejected] == ["<texte>"]
+
+
+def test_warnings_name_their_section_or_none() -> None:
+    result = parse_text(fiche(body="- Public\nfamilles\n"))
+    by_message = {w.message.split(" ")[0]: w for w in result.warnings}
+    assert by_message["ligne"].field == "Public"  # « ligne sans tiret dans une liste »
+    assert by_message["rubriques"].field == ""  # the fiche as a whole
+
+
+def test_a_single_valued_section_with_two_values_renders_both_as_items() -> None:
+    from converter.reader import render
+
+    result = parse_text(fiche(body="- Terminée\n"))  # the status section gets a second value
+    (record,) = result.records
+    assert record.status == "En cours\nTerminée"
+    (two,) = [w for w in result.warnings if "valeurs" in w.message]
+    # at the first value, line 7 (1 Actions, 2 title, 3-4 organiser, 5 files, 6 status header)
+    assert str(two) == "<texte>:7: Statut de l'action : 2 valeurs pour une rubrique à valeur unique"
+    lines = render([record], banner=False).split("\n")
+    assert lines[0] == "Actions"  # no banner asked
+    status = lines.index("- Statut de l'action")
+    assert lines[status + 1 : status + 3] == ["- En cours", "- Terminée"]
+
+
+def test_each_diagnostic_says_file_line_section_and_what_in_full() -> None:
+    text = (
+        "Actions\n\n- Structure organisatrice\n- CS Z - Lot\n"  # lines 1-4: no title
+        "Actions\nT2\n- Structure organisatrice\n-\n- Statut de l'action\n- En cours\n"  # 5-10
+        "Actions\nT3\n- Structure organisatrice\n- CS X - Sarthe\n- Résumé\nUn.\n- Public\n"
+        "familles\n- Résumé\nDeux.\n- Résultat pour le centre socail\n"  # lines 11-21
+    )
+    result = parse_text(text, file="f.txt")
+    assert [str(d) for d in result.rejected] == [
+        "f.txt:1: Titre : fiche sans titre rejetée : fiche sans titre : la ligne qui suit "
+        "« Actions » est vide ou est une rubrique",
+        "f.txt:7: Structure organisatrice : fiche « T2 » rejetée : fiche sans structure "
+        "organisatrice",
+    ]
+    assert [str(d) for d in _warnings(result)] == [
+        "f.txt:19: Résumé : rubrique répétée (déjà ligne 15) : contenus réunis",
+        "f.txt:21: Résumé : ressemble à la rubrique « Résultat pour le centre social » sans en "
+        "être une : gardée comme contenu",
+        "f.txt:18: Public : ligne sans tiret dans une liste : gardée comme élément",
+    ]
+    missing = [w for w in result.warnings if w not in _warnings(result)]
+    assert [(w.line, w.field) for w in missing] == [(4, ""), (10, ""), (21, "")]  # last lines
+    for warning in missing:
+        assert warning.message.startswith("rubriques absentes : « ")
+        assert warning.message.endswith("» (fiche tronquée ?)")
+    assert "« Statut de l'action », « Dimension »" in missing[0].message
+    assert "Statut" not in missing[1].message and "« Dimension »" in missing[1].message
+    assert "Résumé" not in missing[2].message and "« Public »" not in missing[2].message
+
+
+def test_blank_lines_inside_a_list_do_not_end_it() -> None:
+    (record,) = parse_text(fiche(body="- Public\n- familles\n\n- jeunes\n\n- seniors\n")).records
+    assert record.publics == ("familles", "jeunes", "seniors")
+
+
+def test_a_fiche_opening_on_its_status_lacks_its_organiser_from_its_first_line() -> None:
+    second = "Actions\nT\n- Statut de l'action\n- En cours\n"  # lines 8 to 11
+    result = parse_text(fiche(title="A") + second, file="f.txt")
+    (rejected,) = result.rejected
+    assert (rejected.line, rejected.field) == (8, "Structure organisatrice")
+    assert rejected.message == "fiche « T » rejetée : fiche sans structure organisatrice"
+
+
+def test_extra_organiser_lines_are_ignored_and_named() -> None:
+    body = "- CS B - Lot\n- CS C\n"  # after the organiser line 4: lines 5 and 6 of the section
+    text = "Actions\nT\n- Structure organisatrice\n- CS A - Sarthe\n" + body
+    result = parse_text(text)
+    (record,) = result.records
+    assert (record.structure, record.departement) == ("CS A", "Sarthe")
+    (extra,) = [w for w in result.warnings if "en trop" in w.message]
+    assert str(extra) == (
+        "<texte>:3: Structure organisatrice : lignes en trop ignorées : « CS B - Lot / CS C »"
+    )
+    (one,) = [w for w in parse_text(text[: -len("- CS C\n")]).warnings if "en trop" in w.message]
+    assert one.message == "lignes en trop ignorées : « CS B - Lot »"
+
+
+def test_free_text_loses_its_blank_edges_only() -> None:
+    body = "- Résumé\n\n\nPremière ligne\n\nDeuxième ligne\n\n- Public\n- familles\n"
+    (record,) = parse_text(fiche(body=body)).records
+    assert record.summary == "Première ligne\n\nDeuxième ligne"
+
+
+def test_text_without_fiche_or_before_the_first_one_is_reported_in_full() -> None:
+    assert [str(w) for w in parse_text("quelques lignes\nsans fiche\n").warnings] == [
+        "<texte>:1: 2 ligne(s) hors de toute fiche, ignorée(s) : « quelques lignes »",
+        "<texte>:1: aucune fiche trouvée (une fiche commence par une ligne « Actions »)",
+    ]
+    assert [str(w) for w in parse_text("\n \n").warnings] == [
+        "<texte>:1: aucune fiche : le fichier est vide"
+    ]
+    long = "Export de la base des actions des centres sociaux, fait le 3 mars 2020 à 10 h"
+    result = parse_text(f"\n\n{long}\n\nsuite\nLes actions des centres sociaux\n" + fiche())
+    assert [str(w) for w in _warnings(result)] == [
+        f"<texte>:3: 2 ligne(s) hors de toute fiche, ignorée(s) : « {long[:60]} »"
+    ]  # the banner is no stray line; the text is cut at 60 characters
+
+
+def test_a_dump_read_in_small_chunks_comes_in_batches_of_the_size_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import converter.reader as reader
+
+    monkeypatch.setattr(reader, "CHUNK", 64)
+    assert [b.fiches_found for b in reader.iter_text(SEED, batch=1000)] == [25]
+    sizes = [b.fiches_found for b in reader.iter_text(SEED, batch=10)]
+    assert sum(sizes) == 25 and all(10 <= s <= 11 for s in sizes[:-1]) and sizes[-1] <= 11
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32"])
+def test_wide_encodings_read_in_small_chunks_give_the_same_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, codec: str
+) -> None:
+    import converter.reader as reader
+
+    monkeypatch.setattr(reader, "CHUNK", 3)  # cuts the byte-order mark and every character
+    text = fiche(title="Fête", body="- Résumé\nUn été « chaud »\n- Public\n- familles\n")
+    records = read_text(_write(tmp_path, text.encode(codec))).records
+    assert records == parse_text(text).records and records[0].title == "Fête"
+
+
+def test_bad_utf16_is_refused_naming_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "Actions\n".encode("utf-16") + b"\x00\xd8")  # a lone surrogate
+    with pytest.raises(InputError) as caught:
+        read_text(path)
+    assert caught.value.message.startswith("UTF-16 illisible (")
+    assert caught.value.path == str(path)
+
+
+def test_leading_blanks_of_a_line_are_kept_in_every_encoding(tmp_path: Path) -> None:
+    text = fiche(body="- Résumé\n\tindenté\n  et encore\n")
+    assert parse_text(text).records[0].summary == "\tindenté\n  et encore"
+    path = _write(tmp_path, text.encode("utf-16"))
+    assert read_text(path).records[0].summary == "\tindenté\n  et encore"
+
+
+def test_the_first_nul_byte_is_named_with_its_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, b"Actions\nx\x00\ny\n\x00\n")
+    with pytest.raises(InputError) as caught:
+        read_text(path)
+    assert caught.value.message == "octet nul : fichier binaire, pas un texte de fiches"
+    assert caught.value.line == 2
+
+
+@pytest.mark.parametrize(("count", "more"), [(8, ""), (9, " …")])
+def test_windows_1252_lines_are_listed_up_to_eight(tmp_path: Path, count: int, more: str) -> None:
+    # lines 1 to 4 of the fiche are ASCII; each line after is « é » in Windows-1252
+    text = "Actions\nT\n- Structure organisatrice\n- CS X - Lot\n- Résumé\n" + "é\n" * (count - 1)
+    (warning,) = read_text(_write(tmp_path, text.encode("cp1252"))).warnings[-1:]
+    lines = ", ".join(str(n) for n in range(5, 5 + min(count, 8)))
+    assert warning.message == (
+        f"fichier lu en Windows-1252 (il n'est pas en UTF-8) : lignes {lines}{more}"
+    )
+
+
+def test_an_ascii_chunk_does_not_make_a_windows_1252_file_a_mix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import converter.reader as reader
+
+    monkeypatch.setattr(reader, "CHUNK", 16)  # the first chunks are ASCII, valid UTF-8
+    text = fiche(body="- Résumé\nÉté\n")
+    (warning,) = _warnings(read_text(_write(tmp_path, text.encode("cp1252"))))
+    assert warning.message.startswith("fichier lu en Windows-1252 (il n'est pas en UTF-8)")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from converter.errors import InputError
-from converter.model import COLUMNS, ParseResult
+from converter.model import FIELDS, Kind, ParseResult, Record, Source
 from converter.reader import read_inputs
 from converter.tabular import CSV_COLUMNS, read_csv, read_jsonl, write_csv, write_jsonl
 
@@ -100,8 +100,35 @@ def test_jsonl_bad_lines_are_rejected_and_the_others_kept(
     assert "themes" in result.rejected[2].message
 
 
-def test_columns_are_the_record_fields() -> None:
-    assert CSV_COLUMNS[: len(COLUMNS)] == COLUMNS
+def test_every_field_is_written_under_its_own_column(tmp_path: Path) -> None:
+    """Each field of ``model.FIELDS`` (the organiser as structure and département) has its
+    column, in the order of the fiche, and each cell holds that field's value."""
+    names = ["title"] + [
+        n
+        for f in FIELDS
+        for n in (("structure", "departement") if f.kind is Kind.ORGANISER else (f.name,))
+    ]
+    lists = {f.name for f in FIELDS if f.kind is Kind.LIST}
+    values = {n: (f"{n} un", f"{n} deux") if n in lists else f"valeur de {n}" for n in names}
+    record = Record(**values, source=Source("f.txt", 3, 9))  # type: ignore[arg-type]
+    write_csv([record], tmp_path / "a.csv")
+    with (tmp_path / "a.csv").open(encoding="utf-8", newline="") as stream:
+        header, *rows = list(csv.reader(stream))
+    assert header == [*names, "source_file", "source_first_line", "source_last_line"]
+    (row,) = [dict(zip(header, r, strict=True)) for r in rows]
+    for name in names:
+        expected = f"{name} un | {name} deux" if name in lists else f"valeur de {name}"
+        assert row[name] == expected, name
+    assert (row["source_file"], row["source_first_line"], row["source_last_line"]) == (
+        "f.txt",
+        "3",
+        "9",
+    )
+    write_jsonl([record], tmp_path / "a.jsonl")
+    line = json.loads((tmp_path / "a.jsonl").read_text(encoding="utf-8"))
+    assert list(line) == [*names, "source"]
+    assert all(line[n] == (list(values[n]) if n in lists else values[n]) for n in names)
+    assert line["source"] == {"file": "f.txt", "first_line": 3, "last_line": 9}
 
 
 def test_very_long_field_survives_the_csv_round_trip(seed: ParseResult, tmp_path: Path) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from converter.errors import InputError
 from converter.model import ParseResult
 from converter.territory import load_cog
 
@@ -63,6 +66,7 @@ def test_seed_departement_resolves_to_its_code_and_region(
         ("971", "971"),
         ("1", "01"),
         ("Côtes d'Armor", "22"),
+        ("valdoise", "95"),  # labels compare as fold compares them: without separators
     ],
 )
 def test_label_variants_and_codes_resolve(label: str, code: str) -> None:
@@ -97,3 +101,55 @@ def test_region_of_every_departement_matches_the_cog_table() -> None:
     assert {row["DEP"]: row["REG"] for row in rows} == {
         code: d.region.code for code, d in cog.departements.items()
     }
+
+
+def test_a_label_of_three_letters_proposes_every_departement_containing_it() -> None:
+    # the départements whose names hold « gar » (data/cog/v_departement_2026.csv)
+    resolution = load_cog().resolve_departement("Gar")
+    assert resolution.departement is None
+    assert set(resolution.candidates) == {
+        "Gard",
+        "Haute-Garonne",
+        "Lot-et-Garonne",
+        "Tarn-et-Garonne",
+    }
+
+
+def test_at_most_five_candidates_are_proposed() -> None:
+    candidates = load_cog().resolve_departement("Haute").candidates
+    assert len(candidates) == 5  # ten names hold « haute »
+    assert all("haute" in c.lower() for c in candidates)
+
+
+def _edition(tmp_path: Path, *names: str) -> Path:
+    for name in names:
+        (tmp_path / name).write_bytes((load_cog().folder / name).read_bytes())
+    return tmp_path
+
+
+def test_a_missing_cog_table_is_named(tmp_path: Path) -> None:
+    _edition(tmp_path, "v_departement_2026.csv")
+    with pytest.raises(InputError) as caught:
+        load_cog(tmp_path)
+    assert caught.value.message == "table du COG introuvable"
+    assert caught.value.path == str(tmp_path / "v_region_2026.csv")
+    assert caught.value.exit_code == 2
+
+
+def test_a_cog_table_not_in_utf8_is_named(tmp_path: Path) -> None:
+    _edition(tmp_path, "v_departement_2026.csv", "v_commune_2026.csv")
+    region = (load_cog().folder / "v_region_2026.csv").read_text(encoding="utf-8")
+    (tmp_path / "v_region_2026.csv").write_bytes(region.encode("latin-1"))  # « Île-de-France »
+    with pytest.raises(InputError) as caught:
+        load_cog(tmp_path)
+    assert caught.value.message.startswith("table du COG illisible (")
+    assert caught.value.path == str(tmp_path / "v_region_2026.csv")
+
+
+def test_cog_tables_with_a_byte_order_mark_read_the_same(tmp_path: Path) -> None:
+    for name in ("v_region_2026.csv", "v_departement_2026.csv", "v_commune_2026.csv"):
+        data = (load_cog().folder / name).read_bytes()
+        (tmp_path / name).write_bytes(b"\xef\xbb\xbf" + data)
+    cog = load_cog(tmp_path)
+    assert cog.departements == load_cog().departements
+    assert cog.communes == load_cog().communes

@@ -5,7 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from converter.text import fold, slug
+from converter.model import ParseResult
+from converter.text import fold, has_bullet, slug, strip_bullet
+from tests.conftest import SEED
 
 APOSTROPHES = ["'", "’", "‘", "ʼ", "`"]
 DASHES = ["-", "‐", "‑", "–", "—"]
@@ -28,7 +30,9 @@ def variant_pairs(draw: st.DrawFn) -> tuple[str, str]:
 
 
 @given(variant_pairs())
-def test_apostrophe_dash_and_space_variants_give_one_key_and_one_slug(pair: tuple[str, str]) -> None:
+def test_apostrophe_dash_and_space_variants_give_one_key_and_one_slug(
+    pair: tuple[str, str],
+) -> None:
     a, b = pair
     assert fold(a) == fold(b)
     assert slug(a) == slug(b)
@@ -52,3 +56,57 @@ def test_a_slug_is_ascii_lower_case_words(text: str) -> None:
     made = slug(text)
     assert made and made.isascii() and made == made.lower()
     assert not made.startswith("-") and not made.endswith("-") and "--" not in made
+
+
+def _fitting_words(words: list[str], limit: int) -> str:
+    """The slug's cut, as documented: the most whole words that fit in ``limit`` characters,
+    or the first ``limit`` characters of a first word longer than that."""
+    kept: list[str] = []
+    for word in words:
+        if len("-".join([*kept, word])) > limit:
+            break
+        kept.append(word)
+    return "-".join(kept) if kept else words[0][:limit]
+
+
+def test_a_long_slug_keeps_the_whole_words_that_fit_in_80_characters() -> None:
+    for first in range(1, 90):
+        for second in (1, 2, 7):
+            words = ["a" * first, "b" * second, "ccc"]
+            made = slug(" ".join(words))
+            assert made == _fitting_words(words, 80), (first, second)
+            assert len(made) <= 80
+    words = ["conseil", "d", "usagers", "du", "centre"]
+    assert slug("Conseil d’usagers du centre", max_length=10) == _fitting_words(words, 10)
+    assert slug("Conseil d’usagers du centre", max_length=10) == "conseil-d"
+
+
+def test_text_without_latin_letters_gets_a_hash_even_with_lone_surrogates() -> None:
+    """Lone surrogates (from a JSON ``\\ud800``) still give a slug: a hash, never an error."""
+    assert slug("\ud800") != slug("\udfff")
+    for text in ("\ud800", "💡", "日本"):
+        made = slug(text)
+        assert made.startswith("x-") and len(made) == 10 and made[2:].isalnum()
+
+
+BULLETS = ["-", "\u2010", "\u2011", "\u2012", "–", "—", "•", "*"]
+
+
+def test_each_bullet_is_recognised_and_stripped_once() -> None:
+    for bullet in BULLETS:
+        for blank in ("", " ", "\t", "\u00a0", "  "):
+            assert has_bullet(f"{bullet}{blank}Solidarité")
+            assert strip_bullet(f"{bullet}{blank}Solidarité") == "Solidarité"
+        assert has_bullet(bullet) and strip_bullet(bullet) == ""
+    for line in ("Solidarité", "", " - indenté", "Actions", "x - y", "·"):
+        assert not has_bullet(line), line
+        assert strip_bullet(line) == line
+
+
+def test_every_header_and_item_line_of_the_dump_has_a_bullet(seed: ParseResult) -> None:
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    for record in seed.records:
+        assert not has_bullet(lines[record.source.first_line - 1])  # « Actions »
+        assert not has_bullet(lines[record.source.first_line])  # the title
+        for _, line in record.source.field_lines:
+            assert has_bullet(lines[line - 1]), line
