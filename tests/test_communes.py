@@ -244,3 +244,19 @@ def test_communes_associees_ligatures_and_arrondissements(
     cog = load_cog()
     match = cog.find_commune(name, cog.departements[departement])
     assert match.commune is not None and (match.commune.code, match.note) == (code, note)
+
+
+def test_a_commune_merged_across_departements_is_noted_in_its_successors() -> None:
+    """Dommerville (28131, Eure-et-Loir) was merged on 1974-11-01 into Angerville (91016,
+    Essonne), as `mouvements-communes.csv` says: its name is noted among the communes of the
+    Essonne, where it now lies, not of the Eure-et-Loir (kills the surviving mutant that took
+    the département from the former code)."""
+    cog = load_cog()
+    essonne = cog.find_commune("CENTRE SOCIAL DE DOMMERVILLE", cog.departements["91"])
+    assert essonne.commune is None
+    assert essonne.note == (
+        "« Dommerville » est une ancienne commune, fusionnée le 1974-11-01 dans Angerville "
+        "(91016) : pas de lien, la commune actuelle n'est pas nommée"
+    )
+    eure_et_loir = cog.find_commune("CENTRE SOCIAL DE DOMMERVILLE", cog.departements["28"])
+    assert eure_et_loir.note == "aucun nom de commune du département dans le nom"
