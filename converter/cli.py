@@ -704,7 +704,8 @@ def publish(
         typer.Option(
             "--graph-store",
             metavar="URL",
-            help="URL du Graph Store HTTP, si elle n'est pas devinée.",
+            help="URL du Graph Store HTTP, si elle n'est pas devinée ; \"\" : le serveur "
+            "n'en a pas (chargement par lots SPARQL Update).",
         ),
     ] = None,
     timeout: Annotated[
@@ -724,7 +725,7 @@ def publish(
             raise UsageError(f"--timeout : un délai positif en secondes, pas {timeout:g}")
         if update_url is not None:
             check_endpoint_url(update_url, option="--update")
-        if store_url is not None:
+        if store_url:  # "" : no Graph Store, SPARQL Update batches
             check_endpoint_url(store_url, option="--graph-store")
         target = Endpoint.from_url(endpoint, update=update_url, store=store_url, timeout=timeout)
         choice = choose_data(data)
