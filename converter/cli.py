@@ -715,7 +715,8 @@ def publish(
 ) -> None:
     """Publie la sortie (avec ontologie et vocabulaires) dans un graphe nommé, remplacé d'un coup.
 
-    Identifiants : variables CSKG_ENDPOINT_USER et CSKG_ENDPOINT_PASSWORD, ou ~/.netrc.
+    Identifiants : variables CSKG_ENDPOINT_USER et CSKG_ENDPOINT_PASSWORD, ou ~/.netrc ;
+    envoyés en Basic, ou en Digest au serveur qui le demande (Virtuoso : /sparql-auth).
 
     Statut de sortie : 0 publié et vérifié ; 2 données, point d'accès ou publication en échec
     (le graphe publié garde alors sa version précédente), ou mauvais usage.
