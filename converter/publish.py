@@ -23,6 +23,8 @@ Tested with oxigraph and Virtuoso 7. The rules that make one publish fit both:
   re-sent, down to ``MIN_BATCH_TRIPLES``.
 - The ``MOVE`` is sent only after the staging graph was counted complete, before each attempt:
   Virtuoso, unlike oxigraph, runs ``MOVE`` from a missing graph and empties the target.
+- The ``MOVE`` is one transaction: Virtuoso aborts it (SR325) when it logs more than its
+  ``TransactionAfterImageLimit``; that refusal is not retried and says which setting to raise.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ BATCH_TRIPLES = 1000
 MIN_BATCH_TRIPLES = 50
 NO_GRAPH_STORE = frozenset({400, 404, 405, 415, 501})
 SIZE_LIMITS = (b"SP030", b"SP031")  # Virtuoso: SPARQL text too large for its SQL compiler
+# Virtuoso: a transaction that logs more than TransactionAfterImageLimit bytes is aborted (the
+# MOVE of a 100,000-action graph, with its default of 50 MB): sending it again cannot help.
+TOO_BIG_TRANSACTION = b"SR325"
 
 
 @dataclass(frozen=True)
@@ -179,7 +184,16 @@ class _Client:
                     raise _Refused(
                         "point d'accès introuvable (404)", path=where, status=404, detail=raw
                     ) from None
-                if error.code not in TRANSIENT_STATUS or any(c in raw for c in SIZE_LIMITS):
+                if TOO_BIG_TRANSACTION in raw:
+                    detail = (
+                        "transaction trop grande pour Virtuoso (SR325) : augmentez "
+                        "TransactionAfterImageLimit dans la section [Parameters] de virtuoso.ini"
+                    )
+                if (
+                    error.code not in TRANSIENT_STATUS
+                    or any(c in raw for c in SIZE_LIMITS)
+                    or TOO_BIG_TRANSACTION in raw
+                ):
                     raise _Refused(
                         f"le serveur refuse ({error.code}) : {detail}",
                         path=where,

@@ -321,3 +321,34 @@ def test_virtuoso_failing_at_the_swap_keeps_the_previous_version(
         proxy.close()
     assert _triples(vt.sparql, graph) == before
 
+
+
+
+SR325 = (
+    b"Virtuoso 40005 Error SR325: Transaction aborted because it's log after image size went "
+    b"above the limit\n\nSPARQL query:\nMOVE GRAPH"
+)  # what Virtuoso 7.2.5 answered to the MOVE of the 100,000-action benchmark (50 MB default)
+
+
+def test_a_swap_too_large_for_virtuoso_is_refused_once_and_keeps_the_previous_version(
+    vt: virtuoso.Virtuoso, outputs: tuple[Path, Path], no_credentials: None
+) -> None:
+    """Found at 100,000 actions: Virtuoso aborts a MOVE that logs more than its
+    TransactionAfterImageLimit (SR325, answered 500). A small example does not reach the
+    limit even set to 1,000 bytes, so the proxy answers Virtuoso's text in its place: the swap
+    is sent once (a refusal that cannot change is not retried), the message says which setting
+    to raise, and the published graph keeps its previous version."""
+    v1, v2 = outputs
+    graph = GRAPH + "/trop-grand"
+    publish(v1, Endpoint.from_url(vt.sparql, timeout=20), graph, sleep=no_sleep)
+    before = _triples(vt.sparql, graph)
+    rules = [Rule("POST", "/sparql", "status", status=500, body=b"MOVE", answer=SR325)]
+    proxy = FaultProxy(vt.base, rules)
+    try:
+        target = Endpoint(proxy.url + "/sparql", proxy.url + "/sparql", None, timeout=20)
+        with pytest.raises(RemoteError, match="TransactionAfterImageLimit"):
+            publish(v2, target, graph, sleep=no_sleep)
+    finally:
+        proxy.close()
+    assert [outcome for _, _, outcome in proxy.seen].count("status") == 1, "MOVE sent once"
+    assert _triples(vt.sparql, graph) == before
