@@ -27,10 +27,14 @@ run: $(STAMP)
 	$(BIN)/cskg release --data output/ -o output/release/
 
 # Debian's rapper (raptor2-utils): an independent RDF parser the tests check the output with;
+# Debian's Virtuoso (virtuoso-opensource, 7.2): the second SPARQL server publish and query are
+# tested against (tests/test_virtuoso.py starts it on free loopback ports, never as a service);
 # Debian's Java runs HermiT (shipped with owlready2) on the ontology and the output.
-$(TOOLS): $(STAMP)
-	command -v rapper >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils >/dev/null; }
+$(TOOLS): $(STAMP) Makefile
+	command -v rapper >/dev/null && command -v virtuoso-t >/dev/null || { \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils \
+	    virtuoso-opensource >/dev/null; }
 	command -v java >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 	touch $(TOOLS)

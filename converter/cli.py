@@ -702,7 +702,8 @@ def publish(
         typer.Option(
             "--graph-store",
             metavar="URL",
-            help="URL du Graph Store HTTP, si elle n'est pas devinée.",
+            help="URL du Graph Store HTTP, si elle n'est pas devinée ; \"\" : le serveur "
+            "n'en a pas (chargement par lots SPARQL Update).",
         ),
     ] = None,
     timeout: Annotated[
@@ -712,7 +713,8 @@ def publish(
 ) -> None:
     """Publie la sortie (avec ontologie et vocabulaires) dans un graphe nommé, remplacé d'un coup.
 
-    Identifiants : variables CSKG_ENDPOINT_USER et CSKG_ENDPOINT_PASSWORD, ou ~/.netrc.
+    Identifiants : variables CSKG_ENDPOINT_USER et CSKG_ENDPOINT_PASSWORD, ou ~/.netrc ;
+    envoyés en Basic, ou en Digest au serveur qui le demande (Virtuoso : /sparql-auth).
 
     Statut de sortie : 0 publié et vérifié ; 2 données, point d'accès ou publication en échec
     (le graphe publié garde alors sa version précédente), ou mauvais usage.
@@ -722,7 +724,7 @@ def publish(
             raise UsageError(f"--timeout : un délai positif en secondes, pas {timeout:g}")
         if update_url is not None:
             check_endpoint_url(update_url, option="--update")
-        if store_url is not None:
+        if store_url:  # "" : no Graph Store, SPARQL Update batches
             check_endpoint_url(store_url, option="--graph-store")
         target = Endpoint.from_url(endpoint, update=update_url, store=store_url, timeout=timeout)
         choice = choose_data(data)

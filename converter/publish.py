@@ -7,12 +7,28 @@ a publish that fails half-way leaves the previous version in place. The triple c
 server is checked afterwards. Transient failures (refused or reset connections, timeouts, 5xx)
 are retried with backoff; 401, 403 and 404 fail at once with a clear message. Credentials come
 from ``CSKG_ENDPOINT_USER`` / ``CSKG_ENDPOINT_PASSWORD`` or ``~/.netrc``, never from the
-command line, and are never printed.
+command line, and are never printed; they are sent as Basic, or as Digest to a URL that asks
+it (Virtuoso's ``/sparql-auth``).
+
+Tested with oxigraph and Virtuoso 7. The rules that make one publish fit both:
+
+- Graph Store: a PUT answered 404, 405, 415, 400 or 501 (Virtuoso on a path it does not serve)
+  means "no Graph Store here" and the triples go by ``INSERT DATA``; an empty store URL says so
+  from the start.
+- Queries (the triple counts) are sent as form-encoded POST (``query=``), the one form SPARQL
+  1.1 Protocol requires of every server (Virtuoso never answers a POST of
+  ``application/sparql-query``); updates as ``application/sparql-update``, which both take.
+- ``INSERT DATA`` batches hold ``BATCH_TRIPLES`` (1,000) triples; a batch the server refuses as
+  too large (413, 400, or Virtuoso's SP030/SP031 limits on generated SQL) is split in two and
+  re-sent, down to ``MIN_BATCH_TRIPLES``.
+- The ``MOVE`` is sent only after the staging graph was counted complete, before each attempt:
+  Virtuoso, unlike oxigraph, runs ``MOVE`` from a missing graph and empties the target.
+- The ``MOVE`` is one transaction: Virtuoso aborts it (SR325) when it logs more than its
+  ``TransactionAfterImageLimit``; that refusal is not retried and says which setting to raise.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import time
@@ -20,7 +36,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,20 +44,28 @@ import pyoxigraph as ox
 from converter.endpoint import served_files
 from converter.errors import RemoteError
 from converter.query import sparql_term
-from converter.remote import check_endpoint_url, credentials_for, public_url
+from converter.remote import check_endpoint_url, credentials_for, open_url, public_url
 from converter.serialise import reading_rdf
 
 TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
-BATCH_TRIPLES = 5000
+BATCH_TRIPLES = 1000
+MIN_BATCH_TRIPLES = 50
+NO_GRAPH_STORE = frozenset({400, 404, 405, 415, 501})
+SIZE_LIMITS = (b"SP030", b"SP031")  # Virtuoso: SPARQL text too large for its SQL compiler
+# Virtuoso: a transaction that logs more than TransactionAfterImageLimit bytes is aborted (the
+# MOVE of a 100,000-action graph, with its default of 50 MB): sending it again cannot help.
+TOO_BIG_TRANSACTION = b"SR325"
 
 
 @dataclass(frozen=True)
 class Endpoint:
-    """The three URLs of a SPARQL service; ``store`` is None when it has no Graph Store."""
+    """The three URLs of a SPARQL service; ``store`` is None when it has no Graph Store;
+    ``update_fallback`` is tried when the guessed ``update`` URL does not exist (404)."""
 
     query: str
     update: str
     store: str | None
+    update_fallback: str | None = None
     credentials: tuple[str, str] | None = None
     timeout: float = 60
     attempts: int = 4
@@ -57,8 +81,17 @@ class Endpoint:
         timeout: float = 60,
         attempts: int = 4,
     ) -> Endpoint:
-        """Guess the update and Graph Store URLs from the query URL (oxigraph: /query, /update,
-        /store; Fuseki: /sparql, /update, /data), unless given.
+        """Guess the update and Graph Store URLs from the query URL, unless given:
+
+        - ``…/query``: ``…/update`` and ``…/store`` (oxigraph);
+        - ``…/sparql``: ``…/update`` and ``…/data`` (Fuseki); when ``…/update`` answers 404,
+          updates go to ``…/sparql`` itself (Virtuoso), and a ``…/data`` that answers 501 or
+          404 means SPARQL Update batches;
+        - ``…/sparql-auth``: updates to the same URL, ``…/sparql-graph-crud-auth`` (Virtuoso
+          with authentication);
+        - anything else: updates to the same URL, no Graph Store.
+
+        ``store=""`` says that the server has no Graph Store.
 
         :raises UsageError: ``url`` is not an http(s) URL.
         """
@@ -66,14 +99,18 @@ class Endpoint:
         base, _, last = url.rstrip("/").rpartition("/")
         guessed_store: str | None = None
         guessed_update = url
+        fallback: str | None = None
         if last == "query":
             guessed_update, guessed_store = f"{base}/update", f"{base}/store"
         elif last == "sparql":
-            guessed_update, guessed_store = f"{base}/update", f"{base}/data"
+            guessed_update, guessed_store, fallback = f"{base}/update", f"{base}/data", url
+        elif last == "sparql-auth":
+            guessed_store = f"{base}/sparql-graph-crud-auth"
         return cls(
             query=url,
             update=update or guessed_update,
-            store=store if store is not None else guessed_store,
+            store=(store or None) if store is not None else guessed_store,
+            update_fallback=None if update else fallback,
             credentials=credentials_for(url),
             timeout=timeout,
             attempts=attempts,
@@ -82,6 +119,23 @@ class Endpoint:
 
 class _NoGraphStore(Exception):
     """The server has no Graph Store endpoint at the URL tried."""
+
+
+class _Refused(RemoteError):
+    """The server answered with an error status that is not worth retrying."""
+
+    def __init__(self, message: str, *, path: str, status: int, detail: bytes) -> None:
+        super().__init__(message, path=path)
+        self.status = status
+        self.detail = detail
+
+    @property
+    def too_large(self) -> bool:
+        return self.status in (400, 413) or any(code in self.detail for code in SIZE_LIMITS)
+
+
+class _Incomplete(RemoteError):
+    """The staging graph does not hold what was sent: nothing is swapped."""
 
 
 class _Unanswered(RemoteError):
@@ -104,32 +158,47 @@ class _Client:
 
         :raises _Unanswered: a request that is not ``repeatable`` failed in a way that may
             have left it run (the caller looks at the server before anything else).
+        :raises _Refused: the server refuses (status and text of its answer kept).
         :raises RemoteError: the server refuses, or still fails after the last attempt.
         """
         headers = {"Content-Type": content_type, "Accept": "application/sparql-results+json, */*"}
-        if self.endpoint.credentials:
-            token = base64.b64encode(":".join(self.endpoint.credentials).encode()).decode()
-            headers["Authorization"] = f"Basic {token}"
         where = public_url(url)
         for attempt in range(1, self.endpoint.attempts + 1):
             last = attempt == self.endpoint.attempts or not repeatable
             request = urllib.request.Request(url, data=body, method=method, headers=headers)
             try:
-                with urllib.request.urlopen(request, timeout=self.endpoint.timeout) as response:
+                with open_url(
+                    request, self.endpoint.credentials, timeout=self.endpoint.timeout
+                ) as response:
                     return bytes(response.read())
             except urllib.error.HTTPError as error:
-                detail = error.read()[:300].decode(errors="replace").strip()
+                raw = error.read() if error.fp is not None else b""
+                detail = raw[:300].decode(errors="replace").strip()
                 if error.code in (401, 403):
                     raise RemoteError(
                         f"accès refusé ({error.code}) : vérifiez les identifiants", path=where
                     ) from None
-                if error.code in (404, 405, 415) and method == "PUT":
+                if error.code in NO_GRAPH_STORE and method == "PUT":
                     raise _NoGraphStore() from None
                 if error.code == 404:
-                    raise RemoteError("point d'accès introuvable (404)", path=where) from None
-                if error.code not in TRANSIENT_STATUS:
-                    raise RemoteError(
-                        f"le serveur refuse ({error.code}) : {detail}", path=where
+                    raise _Refused(
+                        "point d'accès introuvable (404)", path=where, status=404, detail=raw
+                    ) from None
+                if TOO_BIG_TRANSACTION in raw:
+                    detail = (
+                        "transaction trop grande pour Virtuoso (SR325) : augmentez "
+                        "TransactionAfterImageLimit dans la section [Parameters] de virtuoso.ini"
+                    )
+                if (
+                    error.code not in TRANSIENT_STATUS
+                    or any(c in raw for c in SIZE_LIMITS)
+                    or TOO_BIG_TRANSACTION in raw
+                ):
+                    raise _Refused(
+                        f"le serveur refuse ({error.code}) : {detail}",
+                        path=where,
+                        status=error.code,
+                        detail=raw,
                     ) from None
                 if last:
                     failure: type[RemoteError] = RemoteError if repeatable else _Unanswered
@@ -153,32 +222,57 @@ class _Client:
         raise AssertionError("unreachable")
 
     def update(self, text: str, *, repeatable: bool = True) -> None:
-        self.request(
-            "POST",
-            self.endpoint.update,
-            text.encode("utf-8"),
-            "application/sparql-update",
-            repeatable=repeatable,
-        )
+        """Send ``text`` to the update URL; when that URL was guessed and does not exist (404,
+        so nothing ran), to the fallback URL from then on."""
+        body = text.encode("utf-8")
+        kind = "application/sparql-update"
+        try:
+            self.request("POST", self.endpoint.update, body, kind, repeatable=repeatable)
+        except _Refused as refused:
+            fallback = self.endpoint.update_fallback
+            if refused.status != 404 or fallback is None:
+                raise
+            self.endpoint = replace(self.endpoint, update=fallback, update_fallback=None)
+            self.request("POST", fallback, body, kind, repeatable=repeatable)
+
+    def insert(self, graph: str, triples: list[ox.Triple], size: int) -> int:
+        """``INSERT DATA`` of ``triples`` into ``graph`` in batches of ``size``; a batch refused
+        as too large is split in two and re-sent, down to ``MIN_BATCH_TRIPLES``. A batch is
+        repeated after a lost answer only when it holds no blank node (running it twice then
+        adds nothing; with blank nodes, each run mints new ones). Returns the batch size that
+        the server took.
+
+        :raises _Unanswered: a batch with blank nodes got no answer (``stage`` starts again).
+        :raises RemoteError: the server refuses a batch of the smallest size, or fails.
+        """
+        start = 0
+        while start < len(triples):
+            chunk = triples[start : start + size]
+            batch = "".join(f"{t} .\n" for t in chunk)
+            try:
+                self.update(
+                    f"INSERT DATA {{ GRAPH <{graph}> {{\n{batch}}} }}",
+                    repeatable=not any(map(_has_blank_node, chunk)),
+                )
+            except _Refused as refused:
+                if not refused.too_large or size <= MIN_BATCH_TRIPLES:
+                    raise
+                size = max(MIN_BATCH_TRIPLES, size // 2)
+                continue
+            start += size
+        return size
 
     def stage(self, staging: str, triples: list[ox.Triple]) -> None:
-        """Load ``triples`` into the empty graph ``staging`` by ``INSERT DATA`` batches.
-
-        A batch that holds blank nodes is not repeatable (each run mints new ones): when its
-        answer is lost, the staging graph is loaded again from the start.
+        """Load ``triples`` into the emptied graph ``staging`` by ``INSERT DATA`` batches; when a
+        batch that holds blank nodes goes unanswered, the staging graph is loaded again from
+        the start.
 
         :raises RemoteError: the server refuses, or the load still fails after the last attempt.
         """
         for attempt in range(1, self.endpoint.attempts + 1):
             try:
                 self.update(f"DROP SILENT GRAPH <{staging}>")
-                for start in range(0, len(triples), BATCH_TRIPLES):
-                    chunk = triples[start : start + BATCH_TRIPLES]
-                    batch = "".join(f"{t} .\n" for t in chunk)
-                    self.update(
-                        f"INSERT DATA {{ GRAPH <{staging}> {{\n{batch}}} }}",
-                        repeatable=not any(map(_has_blank_node, chunk)),
-                    )
+                self.insert(staging, triples, BATCH_TRIPLES)
                 return
             except _Unanswered as lost:
                 if attempt == self.endpoint.attempts:
@@ -193,13 +287,22 @@ class _Client:
         """Move ``staging`` over ``graph``. The move is the one step that must not be sent
         twice blindly: when its answer is lost, the server is asked what happened (staging
         graph gone and target complete: it ran; staging still complete: it did not, and is
-        sent again). ``MOVE`` without ``SILENT`` fails, instead of emptying the target, if
-        the staging graph is missing.
+        sent again). Before every attempt the staging graph is counted: Virtuoso runs a
+        ``MOVE`` from a missing graph and empties the target (oxigraph refuses it, as
+        ``MOVE`` without ``SILENT`` must).
 
-        :raises RemoteError: the server refuses, or its state is neither before nor after.
+        :raises RemoteError: the server refuses, the staging graph is not complete before the
+            move, or the server's state is neither before nor after.
         """
         move = f"MOVE GRAPH <{staging}> TO {sparql_term('iri', graph)}"
         for attempt in range(1, self.endpoint.attempts + 1):
+            staged = self.count(staging)
+            if staged != expected:
+                raise _Incomplete(
+                    f"graphe intermédiaire incomplet ({staged} triplets sur {expected}) avant "
+                    "l'échange : le graphe publié n'a pas changé",
+                    path=public_url(self.endpoint.update),
+                )
             try:
                 self.update(move, repeatable=False)
                 return
@@ -220,9 +323,8 @@ class _Client:
         query = (
             f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {sparql_term('iri', graph)} {{ ?s ?p ?o }} }}"
         )
-        data = self.request(
-            "POST", self.endpoint.query, query.encode("utf-8"), "application/sparql-query"
-        )
+        form = urllib.parse.urlencode({"query": query}).encode("ascii")
+        data = self.request("POST", self.endpoint.query, form, "application/x-www-form-urlencoded")
         try:
             return int(json.loads(data)["results"]["bindings"][0]["n"]["value"])
         except (ValueError, KeyError, IndexError) as error:
@@ -289,15 +391,11 @@ def publish(
     except _NoGraphStore:
         method = "update"
         client.stage(staging, triples)
-    staged = client.count(staging)
-    if staged != len(triples):
+    try:
+        client.swap(staging, graph, len(triples))
+    except _Incomplete:
         client.update(f"DROP SILENT GRAPH <{staging}>")
-        raise RemoteError(
-            f"graphe intermédiaire incomplet ({staged} triplets sur {len(triples)}) : "
-            "le graphe publié n'a pas changé",
-            path=public_url(endpoint.update),
-        )
-    client.swap(staging, graph, len(triples))
+        raise
     published = client.count(graph)
     if published != len(triples):
         raise RemoteError(

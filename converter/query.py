@@ -16,6 +16,7 @@ import functools
 import re
 import sys
 import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ import pyoxigraph as ox
 
 from converter.errors import InputError, RemoteError, UsageError, reason
 from converter.paths import ONTOLOGY_FILE, QUERIES_DIR
+from converter.remote import auth_scheme
 from converter.serialise import reading_rdf
 from converter.territory import load_cog
 from converter.text import fold
@@ -371,20 +373,35 @@ def run_remote(
 ) -> ox.QuerySolutions | ox.QueryBoolean:
     """Run ``text`` on a SPARQL 1.1 endpoint through SPARQLWrapper (JSON results).
 
+    The query goes as a form-encoded POST (``query=``, ``default-graph-uri=``), the form that
+    SPARQL 1.1 Protocol requires every server to take (Virtuoso never answers a POST of
+    ``application/sparql-query``). Credentials go as Basic, or as Digest when the endpoint
+    asks it (``remote.auth_scheme``, probed once: Virtuoso's ``/sparql-auth``). SPARQLWrapper
+    does Digest by installing a process-wide urllib opener; it is removed after the query so
+    that no later request answers a challenge with these credentials.
+
     :raises RemoteError: the endpoint cannot be reached or answers with an error.
     """
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    from SPARQLWrapper import DIGEST, JSON, POST, URLENCODED, SPARQLWrapper
     from SPARQLWrapper import SPARQLExceptions as errors
 
     client = SPARQLWrapper(endpoint)
     client.setQuery(text)
     client.setMethod(POST)
+    client.setRequestMethod(URLENCODED)
     client.setReturnFormat(JSON)
     client.setTimeout(int(timeout))
     if graph:
         client.addDefaultGraph(graph)
+    digest = False
     if credentials:
-        client.setCredentials(*credentials)
+        scheme, realm = auth_scheme(endpoint, timeout=timeout)
+        if scheme == "digest":
+            digest = True
+            client.setHTTPAuth(DIGEST)
+            client.setCredentials(*credentials, realm=realm)
+        else:
+            client.setCredentials(*credentials)
     try:
         response = client.query().response
         data = response.read()
@@ -405,6 +422,9 @@ def run_remote(
         raise RemoteError(f"serveur injoignable ({reason})", path=endpoint) from None
     except TimeoutError:
         raise RemoteError(f"pas de réponse en {timeout:g} s", path=endpoint) from None
+    finally:
+        if digest:
+            urllib.request.install_opener(None)
     try:
         return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
     except (SyntaxError, ValueError) as error:

@@ -7,9 +7,14 @@ Credentials come from ``CSKG_ENDPOINT_USER`` / ``CSKG_ENDPOINT_PASSWORD``, else 
 
 from __future__ import annotations
 
+import base64
+import http.client
 import netrc
 import os
+import re
+import urllib.error
 import urllib.parse
+import urllib.request
 
 from converter.errors import UsageError
 
@@ -67,3 +72,79 @@ def public_url(url: str) -> str:
     if port:
         netloc += f":{port}"
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+# What each URL asked for, probed once per process: ("basic" | "digest", realm).
+PROBE_GRAPH = "urn:cskg:probe:absent"
+_SCHEMES: dict[str, tuple[str, str]] = {}
+
+
+def auth_scheme(url: str, *, timeout: float = 10) -> tuple[str, str]:
+    """The authentication scheme ``url`` asks for, and its realm: ``("digest", realm)`` when an
+    anonymous GET is answered 401 with a Digest challenge (Virtuoso's ``/sparql-auth``), else
+    ``("basic", realm or "")``. Probed once per URL (without its query) and remembered; a server
+    that does not answer the probe is taken as Basic, and its failure shows on the real request.
+    The probe names a graph that does not exist (``PROBE_GRAPH``), so that a Graph Store
+    answers it at once instead of sending its whole default graph.
+    """
+    key = public_url(url)
+    if key in _SCHEMES:
+        return _SCHEMES[key]
+    found = ("basic", "")
+    probe = f"{key}?graph={urllib.parse.quote(PROBE_GRAPH, safe='')}"
+    try:
+        with urllib.request.urlopen(
+            urllib.request.Request(probe, method="GET"), timeout=min(timeout, 10)
+        ):
+            pass
+    except urllib.error.HTTPError as error:
+        if error.code == 401:
+            challenges = error.headers.get_all("WWW-Authenticate") or []
+            found = _challenge(challenges)
+        _SCHEMES[key] = found
+        return found
+    except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
+        return found  # not remembered: the server may come up before the next request
+    _SCHEMES[key] = found
+    return found
+
+
+def _challenge(headers: list[str]) -> tuple[str, str]:
+    """``("digest", realm)`` when one of the ``WWW-Authenticate`` headers asks Digest, else
+    ``("basic", realm)``.
+
+    >>> _challenge(['Digest realm="SPARQL", nonce="ab", qop="auth", algorithm="MD5"'])
+    ('digest', 'SPARQL')
+    >>> _challenge(['Basic realm="fuseki"'])
+    ('basic', 'fuseki')
+    """
+    scheme, realm = "basic", ""
+    for header in headers:
+        match = re.search(r'realm="([^"]*)"', header)
+        if header.strip().lower().startswith("digest"):
+            return "digest", match.group(1) if match else ""
+        if match:
+            realm = match.group(1)
+    return scheme, realm
+
+
+def open_url(
+    request: urllib.request.Request, credentials: tuple[str, str] | None, *, timeout: float
+) -> http.client.HTTPResponse:
+    """Send ``request``, with ``credentials`` when given: Basic sent with the request, or Digest
+    answered to the server's challenge when the URL asks Digest (``auth_scheme``). The password
+    goes in clear only to a server that asks Basic (or does not ask at all).
+
+    :raises urllib.error.HTTPError, urllib.error.URLError, OSError: as ``urlopen``.
+    """
+    if not credentials:
+        return urllib.request.urlopen(request, timeout=timeout)  # type: ignore[no-any-return]
+    scheme, _ = auth_scheme(request.full_url, timeout=timeout)
+    if scheme == "digest":
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, public_url(request.full_url), *credentials)
+        opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))
+        return opener.open(request, timeout=timeout)  # type: ignore[no-any-return]
+    token = base64.b64encode(":".join(credentials).encode()).decode()
+    request.add_header("Authorization", f"Basic {token}")
+    return urllib.request.urlopen(request, timeout=timeout)  # type: ignore[no-any-return]

@@ -2,7 +2,7 @@
 
 Each rule matches a method, a path prefix and, when given, a text the body holds (one step of a
 publish: ``MOVE``, ``INSERT DATA``…), and is used ``times`` times (forever when None):
-``status`` answers with that HTTP status, ``cut`` forwards half of the request body then drops
+``status`` answers with that HTTP status (and ``answer`` as its body), ``cut`` forwards half of the request body then drops
 both connections (an upload cut off), ``hang`` answers nothing for ``seconds``, ``lost`` lets
 the server run the request and then drops the connection before the answer reaches the client.
 Requests that no rule matches are forwarded unchanged.
@@ -28,6 +28,7 @@ class Rule:
     times: int | None = None
     seconds: float = 3.0
     body: bytes = b""  # matched when the request body holds it
+    answer: bytes = b""  # body of a "status" answer (a server's error text)
 
 
 @dataclass
@@ -55,8 +56,9 @@ class FaultProxy:
                     self._forward(body)
                 elif rule.action == "status":
                     self.send_response(rule.status)
-                    self.send_header("Content-Length", "0")
+                    self.send_header("Content-Length", str(len(rule.answer)))
                     self.end_headers()
+                    self.wfile.write(rule.answer)
                 elif rule.action == "hang":
                     time.sleep(rule.seconds)
                     self.close_connection = True

@@ -116,6 +116,61 @@ def test_publish_without_graph_store_uses_update_batches(
     assert _count(server, GRAPH + "/batches") == done.triples
 
 
+@pytest.mark.parametrize("status", [400, 501])
+def test_a_graph_store_refused_with_501_or_400_falls_back_to_update_batches(
+    server: Server, outputs: tuple[Path, Path], status: int
+) -> None:
+    """Issue 14, point 1: Virtuoso answers 501 to a PUT on a path it does not serve."""
+    _, v2 = outputs
+    proxy = FaultProxy(server.base, [Rule("PUT", "/store", "status", status=status)])
+    try:
+        done = publish(v2, _endpoint(proxy.url), GRAPH + f"/refus-{status}", sleep=no_sleep)
+    finally:
+        proxy.close()
+    assert done.method == "update"
+    assert [m for m, _, _ in proxy.seen].count("PUT") == 1, "the refused PUT is not repeated"
+    assert _count(server, GRAPH + f"/refus-{status}") == done.triples
+
+
+def test_an_empty_graph_store_url_says_there_is_none(
+    server: Server, outputs: tuple[Path, Path]
+) -> None:
+    """Issue 14, point 1: `--graph-store ""` was an internal error; it now means "no Graph
+    Store" (no PUT at all), and a URL that is not http(s) is bad usage (exit 2)."""
+    from typer.testing import CliRunner
+
+    from converter.cli import app
+
+    runner = CliRunner()
+    proxy = FaultProxy(server.base)
+    try:
+        done = runner.invoke(app, ["publish", "--endpoint", proxy.url + "/query",
+                                   "--graph-store", "", "--data", str(outputs[1]),
+                                   "--graph", GRAPH + "/sans-store"])  # fmt: skip
+    finally:
+        proxy.close()
+    assert done.exit_code == 0, done.output
+    assert "SPARQL Update par lots" in done.stdout
+    assert "PUT" not in [m for m, _, _ in proxy.seen]
+    assert _count(server, GRAPH + "/sans-store") == len(read_triples(served_files(outputs[1])))
+    bad = runner.invoke(app, ["publish", "--endpoint", server.query_url, "--graph-store",
+                              "store", "--data", str(outputs[1])])  # fmt: skip
+    assert bad.exit_code == 2 and "--graph-store" in bad.output and "Traceback" not in bad.output
+
+
+def test_counts_are_form_encoded_queries(server: Server, outputs: tuple[Path, Path]) -> None:
+    """Issue 14, point 3: a server that never answers a POST of application/sparql-query
+    (Virtuoso) still gets its counts: they go as form-encoded `query=`."""
+    proxy = FaultProxy(
+        server.base, [Rule("POST", "/query", "hang", seconds=3, body=b"SELECT (COUNT")]
+    )  # the raw query text only appears in a body that is not form-encoded
+    try:
+        done = publish(outputs[1], _endpoint(proxy.url, timeout=2), GRAPH + "/form", sleep=no_sleep)
+    finally:
+        proxy.close()
+    assert _count(server, GRAPH + "/form") == done.triples
+
+
 def _publish_v1_then_fail_v2(
     server: Server, outputs: tuple[Path, Path], rules: list[Rule], graph: str
 ) -> RemoteError:
@@ -165,9 +220,9 @@ def _graph_rows(server: Server, graph: str) -> list[tuple[str, ...]]:
 # Every request of a publish, in both ways of loading: (method, path, text of its body).
 STEPS = [
     ("PUT", "/store", b""),
-    ("POST", "/query", b"urn:cskg:staging"),  # count of the staging graph
+    ("POST", "/query", b"urn%3Acskg%3Astaging"),  # count of the staging graph (form-encoded)
     ("POST", "/update", b"MOVE"),
-    ("POST", "/query", b"example.org/graph"),  # count of the published graph
+    ("POST", "/query", b"example.org%2Fgraph"),  # count of the published graph
 ]
 UPDATE_STEPS = [
     ("POST", "/update", b"DROP SILENT"),
@@ -193,6 +248,7 @@ def test_an_answer_lost_after_the_server_ran_the_request_still_publishes_the_new
     of the final MOVE found no staging graph and emptied the published graph."""
     v1, v2 = outputs
     graph = f"{GRAPH}/lost-{method}-{marker.decode() or 'put'}-{graph_store}".replace(" ", "-")
+    graph = graph.replace("%", "")
     publish(v1, _endpoint(server.base), graph, sleep=no_sleep)
     rules = [Rule(method, path, "lost", times=1, body=marker)]
     if not graph_store:
@@ -410,7 +466,12 @@ def test_credentials_come_from_the_environment_and_are_never_printed(
     finally:
         proxy.close()
     expected = "Basic " + base64.b64encode("federation:s3cret-Ω".encode()).decode()
-    assert proxy.authorizations and set(proxy.authorizations) == {expected}
+    sent = [auth for (method, _, _), auth in zip(proxy.seen, proxy.authorizations, strict=True)
+            if method != "GET"]  # fmt: skip
+    probes = [auth for (method, _, _), auth in zip(proxy.seen, proxy.authorizations, strict=True)
+              if method == "GET"]  # fmt: skip
+    assert sent and set(sent) == {expected}
+    assert set(probes) == {""}, "the scheme is asked anonymously: no password before a challenge"
     assert "accès refusé (403)" in str(caught.value)
     assert "s3cret" not in str(caught.value) and "federation" not in str(caught.value)
 

@@ -5,6 +5,7 @@ the alignments to data·inclusion point to codes that the data·inclusion packag
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,7 @@ def test_labels_and_notations_are_clean(path: Path) -> None:
         (notation,) = graph.objects(concept, SKOS.notation)
         assert isinstance(notation, rdflib.Literal) and notation.datatype == CSKG.Notation
         assert str(concept).endswith("/" + str(notation)), concept
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", str(notation)), notation
 
 
 def test_the_publics_have_their_hierarchy() -> None:

@@ -1,0 +1,171 @@
+"""Publish and query at scale on both tested servers, oxigraph and Virtuoso (issue 14); prints
+figures, no assertion (the machines are shared and noisy).
+
+    python benchmarks/virtuoso.py [--actions 100000] [--runs 3] [--via graph-store|update]
+                                  [--virtuoso-memory 4000] [--keep DIR]
+
+Generates the fiches (benchmarks/generate.py) and converts them (not part of the figures), starts
+an in-memory oxigraph server and a Virtuoso with a throwaway database (tests/virtuoso.py), then
+on each: ``cskg publish`` (staging graph, counts, MOVE, count; timed whole, twice: the second
+replaces the first), then every library query ``--runs`` times on the published graph (median),
+checking that both servers give the same rows. The load average is printed at the start and
+the end: figures taken on a busy machine say so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from converter.convert import convert  # noqa: E402
+from converter.endpoint import free_port, start_server  # noqa: E402
+from converter.errors import RemoteError  # noqa: E402
+from converter.publish import Endpoint, publish  # noqa: E402
+from converter.query import bind, library, run_remote  # noqa: E402
+from converter.reader import render  # noqa: E402
+from tests import virtuoso  # noqa: E402
+
+GRAPH = "https://w3id.org/cskg/graph/actions"
+
+_spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+assert _spec and _spec.loader
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def rows(results: object) -> list[tuple[str, ...]]:
+    names = [v.value for v in results.variables]  # type: ignore[attr-defined]
+    return sorted(
+        tuple(str(s[n]) if s[n] is not None else "" for n in names)
+        for s in results  # type: ignore[attr-defined]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--actions", type=int, default=100000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--query-timeout", type=float, default=600, help="seconds a query may take, then noted"
+    )
+    parser.add_argument("--via", choices=["graph-store", "update"], default="graph-store")
+    parser.add_argument("--virtuoso-memory", type=int, default=4000, help="MiB of buffers")
+    parser.add_argument(
+        "--servers", nargs="+", choices=["oxigraph", "virtuoso"], default=["oxigraph", "virtuoso"]
+    )
+    parser.add_argument("--keep", type=Path, help="folder kept for the fiches and output")
+    options = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop both servers on the way out
+    work = options.keep or Path(tempfile.mkdtemp(prefix="cskg-virtuoso-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"load average at start: {load()} ({os.cpu_count()} cores)", flush=True)
+
+    fiches = work / f"fiches-{options.actions}.txt"
+    out = work / f"out-{options.actions}"
+    if not (out / "actions.nt").exists():
+        with fiches.open("w", encoding="utf-8") as stream:
+            stream.write("Les actions des centres sociaux\n")
+            for record in generate.fiches(options.actions, options.seed):
+                stream.write(render([record], banner=False))
+        start = time.perf_counter()
+        convert([fiches], out)
+        print(f"convert {options.actions} fiches: {time.perf_counter() - start:.1f} s", flush=True)
+
+    oxigraph = start_server(None, port=free_port())
+    try:
+        vt = virtuoso.start(work / "virtuoso-db", memory_mb=options.virtuoso_memory, wait=300)
+    except BaseException:
+        oxigraph.stop()
+        raise
+    update_only = options.via == "update"
+    servers = {
+        "oxigraph": (
+            oxigraph.query_url,
+            Endpoint(
+                oxigraph.query_url,
+                oxigraph.base + "/update",
+                None if update_only else oxigraph.base + "/store",
+                timeout=7200,
+            ),
+        ),
+        "virtuoso": (
+            vt.sparql,
+            Endpoint(
+                vt.sparql,
+                vt.sparql,
+                None if update_only else vt.base + "/sparql-graph-crud",
+                timeout=7200,
+            ),
+        ),
+    }
+    figures: dict[str, dict[str, float]] = {}
+    answers: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+    try:
+        for name, (url, target) in servers.items():
+            if name not in options.servers:
+                continue
+            figures[name] = {}
+            for run in ("publish", "republish"):
+                start = time.perf_counter()
+                done = publish(out, target, GRAPH)
+                figures[name][run] = time.perf_counter() - start
+                print(
+                    f"{name} {run}: {done.triples} triples ({done.method}) in "
+                    f"{figures[name][run]:.1f} s, load {load()}",
+                    flush=True,
+                )
+            answers[name] = {}
+            for query in library():
+                text = bind(query, {})
+                times = []
+                for _ in range(options.runs):
+                    start = time.perf_counter()
+                    try:
+                        result = run_remote(text, url, graph=GRAPH, timeout=options.query_timeout)
+                    except RemoteError as error:
+                        print(f"{name} {query.name}: no answer ({error})", flush=True)
+                        times = [float("inf")]
+                        answers[name][query.name] = [("(no answer)",)]
+                        break
+                    answers[name][query.name] = rows(result)
+                    times.append(time.perf_counter() - start)
+                    if times[-1] > 30:
+                        break  # one run of a slow query is enough
+                figures[name][query.name] = statistics.median(times)
+                print(
+                    f"{name} {query.name}: {figures[name][query.name]:.3f} s "
+                    f"({len(answers[name][query.name])} rows, {len(times)} run(s))",
+                    flush=True,
+                )
+    finally:
+        oxigraph.stop()
+        vt.stop()
+    both = len(answers) == 2
+    different = [q for q in answers.get("oxigraph", {}) if both and answers["oxigraph"][q] != answers["virtuoso"][q]]
+    figures = {k: {q: round(v, 3) for q, v in f.items()} for k, f in figures.items()}
+    if both:
+        print(f"queries whose rows differ between the servers: {different or 'none'}")
+    for name, found in answers.items():
+        (work / f"rows-{name}-{options.actions}.json").write_text(json.dumps(found), "utf-8")
+    print(f"load average at end: {load()}")
+    print(json.dumps({"actions": options.actions, "via": options.via, "figures": figures}))
+
+
+if __name__ == "__main__":
+    main()
