@@ -584,3 +584,38 @@ def test_an_ascii_chunk_does_not_make_a_windows_1252_file_a_mix(
     text = fiche(body="- Résumé\nÉté\n")
     (warning,) = _warnings(read_text(_write(tmp_path, text.encode("cp1252"))))
     assert warning.message.startswith("fichier lu en Windows-1252 (il n'est pas en UTF-8)")
+
+
+def test_a_fiche_without_title_is_rejected_for_that_alone_when_its_organiser_is_there() -> None:
+    """Mutation testing: the sections of a fiche without title start right after « Actions »
+    (a header there is read as a header), so the only problem is the missing title."""
+    dump = "Actions\n- Structure organisatrice\n- CS X - Lot\n- Statut de l'action\n- En cours\n"
+    result = parse_text(dump, file="f.txt")
+    assert result.records == [] and len(result.rejected) == 1
+    (rejected,) = result.rejected
+    assert (rejected.line, rejected.field) == (1, "Titre")
+    assert rejected.message == (
+        "fiche sans titre rejetée : fiche sans titre : la ligne qui suit « Actions » est vide "
+        "ou est une rubrique"
+    )
+
+
+def test_two_problems_of_one_fiche_are_joined_in_its_rejection() -> None:
+    dump = "Actions\n\n- Structure organisatrice\n-\n- Statut de l'action\n- En cours\n"
+    (rejected,) = parse_text(dump, file="f.txt").rejected
+    assert rejected.message == (
+        "fiche sans titre rejetée : fiche sans titre : la ligne qui suit « Actions » est vide "
+        "ou est une rubrique ; fiche sans structure organisatrice"
+    )
+
+
+def test_a_later_fiche_without_organiser_header_is_rejected_at_its_own_first_line() -> None:
+    """The line of « fiche sans structure organisatrice » when the fiche has no such header:
+    the fiche's first line, here line 8 (the second fiche), not a line counted backwards."""
+    dump = fiche() + "Actions\nSans organisatrice\n- Fichier(s) associé(s)\n- Statut de l'action\n- En cours\n"
+    assert dump.splitlines()[7] == "Actions"
+    result = parse_text(dump, file="f.txt")
+    (rejected,) = result.rejected
+    assert rejected.line == 8
+    assert rejected.message == "fiche « Sans organisatrice » rejetée : fiche sans structure organisatrice"
+    assert len(result.records) == 1
