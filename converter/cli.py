@@ -160,6 +160,18 @@ def _reading(what: DataChoice) -> None:
     err.print(f"données : {what.folder} ({what.why})", markup=False)
 
 
+# The COG tables, as convert and territory read them.
+CogOption = Annotated[
+    Path,
+    typer.Option(
+        "--cog",
+        metavar="DOSSIER",
+        show_default=False,
+        help="Dossier des tables du COG (v_region_AAAA.csv…) ; défaut : le COG 2026 fourni.",
+    ),
+]
+
+
 @command()
 def parse(
     files: Annotated[
@@ -224,15 +236,7 @@ def convert(
             help="Préfixe des IRI des actions, structures, organisations.",
         ),
     ] = DEFAULT_BASE_IRI,
-    cog: Annotated[
-        Path,
-        typer.Option(
-            "--cog",
-            metavar="DOSSIER",
-            show_default=False,
-            help="Dossier des tables du COG (v_region_AAAA.csv…) ; défaut : le COG 2026 fourni.",
-        ),
-    ] = COG_DIR,
+    cog: CogOption = COG_DIR,
     jobs: Annotated[
         int,
         typer.Option(
@@ -403,15 +407,7 @@ def territory(
             show_default=False,
         ),
     ] = None,
-    cog: Annotated[
-        Path,
-        typer.Option(
-            "--cog",
-            metavar="DOSSIER",
-            show_default=False,
-            help="Dossier des tables du COG (v_region_AAAA.csv…) ; défaut : le COG 2026 fourni.",
-        ),
-    ] = COG_DIR,
+    cog: CogOption = COG_DIR,
 ) -> None:
     """Affiche le COG utilisé (année, contenu) et résout des noms de départements.
 

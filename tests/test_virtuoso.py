@@ -27,8 +27,11 @@ from converter.publish import (
 from converter.query import bind, library, local_store, run_local, run_remote
 from converter.reader import render
 from tests import virtuoso
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT
 from tests.faults import FaultProxy, Rule
+from tests.test_endpoint import outputs
+
+__all__ = ["outputs"]  # the two versions published, shared with the oxigraph tests
 
 _spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
 assert _spec and _spec.loader
@@ -36,7 +39,6 @@ generate = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(generate)
 
 GRAPH = "https://example.org/graph/actions"
-SEED_TEXT = SEED.read_text(encoding="utf-8")
 runner = CliRunner()
 
 
@@ -59,16 +61,6 @@ def oxigraph() -> Iterator[Server]:
     yield running
     running.stop()
 
-
-@pytest.fixture(scope="module")
-def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Two versions of the output: 24 fiches, then all 25."""
-    root = tmp_path_factory.mktemp("versions")
-    short = root / "short.txt"
-    short.write_text(SEED_TEXT[: SEED_TEXT.rindex("\nActions\n")] + "\n", encoding="utf-8")
-    convert([short], root / "v1")
-    convert([SEED], root / "v2")
-    return root / "v1", root / "v2"
 
 
 @pytest.fixture
