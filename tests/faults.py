@@ -124,3 +124,21 @@ class FaultProxy:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def publish_steps(*, store: str, query: str, update: str) -> list[tuple[str, str, bytes, bool]]:
+    """Every request of a publish, as a rule matches it: (method, path, text of its body, whether
+    the staging graph goes by Graph Store), for a server's Graph Store, query and update paths.
+    Counts are form-encoded queries, named here by the graph they count."""
+    by_graph_store = [
+        ("PUT", store, b""),
+        ("POST", query, b"urn%3Acskg%3Astaging"),  # count of the staging graph
+        ("POST", update, b"MOVE"),
+        ("POST", query, b"example.org%2Fgraph"),  # count of the published graph
+    ]
+    by_updates = [
+        ("POST", update, b"DROP SILENT"),
+        ("POST", update, b"INSERT DATA"),
+        ("POST", update, b"MOVE"),
+    ]
+    return [(*step, True) for step in by_graph_store] + [(*step, False) for step in by_updates]

@@ -28,7 +28,7 @@ from converter.errors import InputError, RemoteError
 from converter.publish import Endpoint, _Client, publish, read_triples, staging_graph
 from converter.query import bind, library, load_query, local_store, run_local, run_remote
 from tests.conftest import SEED
-from tests.faults import FaultProxy, Rule
+from tests.faults import FaultProxy, Rule, publish_steps
 
 GRAPH = "https://example.org/graph/actions"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -217,23 +217,9 @@ def _graph_rows(server: Server, graph: str) -> list[tuple[str, ...]]:
     )
 
 
-# Every request of a publish, in both ways of loading: (method, path, text of its body).
-STEPS = [
-    ("PUT", "/store", b""),
-    ("POST", "/query", b"urn%3Acskg%3Astaging"),  # count of the staging graph (form-encoded)
-    ("POST", "/update", b"MOVE"),
-    ("POST", "/query", b"example.org%2Fgraph"),  # count of the published graph
-]
-UPDATE_STEPS = [
-    ("POST", "/update", b"DROP SILENT"),
-    ("POST", "/update", b"INSERT DATA"),
-    ("POST", "/update", b"MOVE"),
-]
-
-
 @pytest.mark.parametrize(
     ("method", "path", "marker", "graph_store"),
-    [(*step, True) for step in STEPS] + [(*step, False) for step in UPDATE_STEPS],
+    publish_steps(store="/store", query="/query", update="/update"),
     ids=lambda v: v.decode() if isinstance(v, bytes) else str(v),
 )
 def test_an_answer_lost_after_the_server_ran_the_request_still_publishes_the_new_version(

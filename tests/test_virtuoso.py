@@ -28,7 +28,7 @@ from converter.query import bind, library, local_store, run_local, run_remote
 from converter.reader import render
 from tests import virtuoso
 from tests.conftest import ROOT
-from tests.faults import FaultProxy, Rule
+from tests.faults import FaultProxy, Rule, publish_steps
 from tests.test_endpoint import outputs
 
 __all__ = ["outputs"]  # the two versions published, shared with the oxigraph tests
@@ -257,23 +257,9 @@ def test_a_swap_whose_staging_graph_vanished_never_empties_the_published_graph(
     assert _triples(vt.sparql, graph) == before
 
 
-# Every request of a publish on Virtuoso (method, path, text of its body), both ways of loading.
-STEPS = [
-    ("PUT", "/sparql-graph-crud", b""),
-    ("POST", "/sparql", b"urn%3Acskg%3Astaging"),  # count of the staging graph
-    ("POST", "/sparql", b"MOVE"),
-    ("POST", "/sparql", b"example.org%2Fgraph"),  # count of the published graph
-]
-UPDATE_STEPS = [
-    ("POST", "/sparql", b"DROP SILENT"),
-    ("POST", "/sparql", b"INSERT DATA"),
-    ("POST", "/sparql", b"MOVE"),
-]
-
-
 @pytest.mark.parametrize(
     ("method", "path", "marker", "graph_store"),
-    [(*step, True) for step in STEPS] + [(*step, False) for step in UPDATE_STEPS],
+    publish_steps(store="/sparql-graph-crud", query="/sparql", update="/sparql"),
     ids=lambda v: v.decode() if isinstance(v, bytes) else str(v),
 )
 def test_an_answer_lost_on_virtuoso_still_publishes_the_new_version_once(
