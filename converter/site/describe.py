@@ -47,7 +47,7 @@ def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
     >>> p = ox.NamedNode("https://w3id.org/cskg/def#p")
     >>> store.extend([ox.Quad(a, p, b), ox.Quad(b, p, ox.Literal("x")), ox.Quad(b, p, a)])
     >>> [str(t.object) for t in describe(store, a.value)]
-    ['_:b1', '"x"', '<https://w3id.org/cskg/id/a>']
+    ['"x"', '<https://w3id.org/cskg/id/a>', '_:b1']
     """
     node = ox.NamedNode(iri)
     found: dict[ox.Triple, None] = {}
@@ -72,8 +72,9 @@ def description_bytes(triples: list[ox.Triple], fmt: Format | str) -> bytes:
     """``triples`` (a ``describe`` result) in ``fmt``, one of ``serialise.FORMATS`` or its name;
     the same triples give the same bytes.
 
-    >>> t = ox.Triple(ox.NamedNode("https://w3id.org/cskg/id/a"),
-    ...               ox.NamedNode("http://purl.org/dc/terms/title"), ox.Literal("A", language="fr"))
+    >>> title = ox.NamedNode("http://purl.org/dc/terms/title")
+    >>> a = ox.NamedNode("https://w3id.org/cskg/id/a")
+    >>> t = ox.Triple(a, title, ox.Literal("A", language="fr"))
     >>> description_bytes([t], "ntriples")
     b'<https://w3id.org/cskg/id/a> <http://purl.org/dc/terms/title> "A"@fr .\\n'
 

@@ -44,8 +44,8 @@ def site_path(iri: str, base: str = DEFAULT_SITE_BASE) -> str | None:
     'id/action/72/cs/repair-cafe'
     >>> site_path("https://w3id.org/cskg/def#Action"), site_path("http://id.insee.fr/geo/region/52")
     ('def', 'geo/region/52')
-    >>> site_path("http://example.org/x") is None, site_path("https://w3id.org/cskg/id/../x") is None
-    (True, True)
+    >>> site_path("http://example.org/x"), site_path("https://w3id.org/cskg/id/../x")
+    (None, None)
     """
     iri = document(iri)
     for root in (*roots(base), TERRITORY_ROOT):
