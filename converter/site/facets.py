@@ -11,6 +11,7 @@ no accents, words of letters and digits), loaded on the first search only.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
@@ -22,6 +23,8 @@ from converter.site.layout import site_path
 LIST_FOLDER = "actions"
 PER_PAGE = 50
 CURRENT = ' aria-current="page"'
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def fold(text: str) -> str:
@@ -31,9 +34,8 @@ def fold(text: str) -> str:
     >>> fold("Écrivain PUBLIC, l'été à Saint-Étienne")
     'ecrivain public l ete a saint etienne'
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
-    return " ".join(letters.replace("œ", "oe").replace("æ", "ae").split())
+    decomposed = _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    return " ".join(_NOT_WORD.sub(" ", decomposed.replace("œ", "oe").replace("æ", "ae")).split())
 
 
 def facet_counts(rows: list[ActionRow]) -> dict[str, Counter[str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import urllib.parse
 from dataclasses import dataclass
+from functools import lru_cache
 
 from converter.site.layout import site_path
 
@@ -56,11 +57,19 @@ class Here:
 
     def to_iri(self, iri: str) -> str | None:
         """Relative link to the page of ``iri``, with its fragment; None when it has none."""
-        path = site_path(iri, self.base)
-        if path is None:
-            return None
-        fragment = iri.partition("#")[2]
-        return self.to(path) + ("#" + urllib.parse.quote(fragment) if fragment else "")
+        target = _link_target(iri, self.base)
+        return None if target is None else self.root + target
+
+
+@lru_cache(maxsize=500_000)
+def _link_target(iri: str, base: str) -> str | None:
+    """The link to ``iri``'s page from the site's root."""
+    path = site_path(iri, base)
+    if path is None:
+        return None
+    fragment = iri.partition("#")[2]
+    folder = quote_path(path) + "/" if path else ""
+    return folder + "index.html" + ("#" + urllib.parse.quote(fragment) if fragment else "")
 
 
 def json_in_script(data: bytes) -> str:
