@@ -26,6 +26,7 @@ from converter.site import pages
 from converter.site.build import MARKER, build_site
 from converter.site.facets import fold
 from converter.site.graph import load_store
+from converter.site.standalone import ontology_document
 from tests.conftest import SEED, fiche
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -405,3 +406,18 @@ def test_cli_site_writes_the_site_and_says_where(converted: Path, tmp_path: Path
     assert bad.exit_code == 2 and "erreur :" in bad.output
     usage = runner.invoke(app, ["site", "--data", str(converted), "--base-iri", "ftp://x"])
     assert usage.exit_code == 2 and "--base-iri" in usage.output
+
+
+def test_release_ontology_page_is_the_site_page_on_its_own(tmp_path: Path) -> None:
+    """The release's ontologie.html: the same terms and labels, CSS inline, links absolute."""
+    path = tmp_path / "ontologie.html"
+    path.write_bytes(ontology_document())
+    tree = parse(path)
+    headings = {
+        a.attrib["id"]: text(a.find("h3")) for a in tree.iterfind(".//article[@class='terme']")
+    }  # type: ignore[arg-type]
+    assert headings["Funder"] == "financeur" and headings["partnerRole"] == "partenaire"
+    assert "actionaction" not in text(tree) and tree.find(".//style") is not None
+    for element in tree.iter():
+        link = element.attrib.get("href", "")
+        assert not link or link.startswith(("#", "http://", "https://")), link

@@ -93,10 +93,12 @@ def page(
     *,
     jsonld: bytes | None = None,
     rdf: bool = False,
+    style: str | None = None,
     scripts: tuple[str, ...] = (),
 ) -> str:
     """A whole page: ``body`` is HTML already escaped. ``rdf``: the folder holds the page's
-    Turtle, JSON-LD and N-Triples, linked as alternates."""
+    Turtle, JSON-LD and N-Triples, linked as alternates. ``style``: a page on its own, outside
+    the site (the release's ontology page): this CSS inline, no navigation."""
     head = [
         "<!DOCTYPE html>",
         '<html lang="fr">',
@@ -104,7 +106,9 @@ def page(
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(title)} · cskg</title>",
-        f'<link rel="stylesheet" href="{here.root}static/site.css">',
+        f"<style>\n{style}</style>"
+        if style is not None
+        else f'<link rel="stylesheet" href="{here.root}static/site.css">',
     ]
     if rdf:
         head += [f'<link rel="alternate" type="{media}" href="index.{ext}" title="{name}">'
@@ -123,8 +127,12 @@ def page(
             "<body>",
             '<a class="evitement" href="#contenu">Aller au contenu</a>',
             '<header class="bandeau">',
-            f'<p class="site"><a href="{here.to("")}">{esc(SITE_NAME)}</a></p>',
-            f'<nav aria-label="Navigation principale"><ul>{links}</ul></nav>',
+            f'<p class="site">{esc(SITE_NAME)}</p>'
+            if style is not None
+            else f'<p class="site"><a href="{here.to("")}">{esc(SITE_NAME)}</a></p>',
+            ""
+            if style is not None
+            else f'<nav aria-label="Navigation principale"><ul>{links}</ul></nav>',
             "</header>",
             f'<main id="contenu">\n{body}\n</main>',
             '<footer class="pied"><p>Données : fiches des centres sociaux, converties par cskg '
