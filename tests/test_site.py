@@ -244,6 +244,10 @@ def test_facet_counts_match_the_fiches(site: Path) -> None:
     themes = {iri.rsplit("/", 1)[1]: n for iri, _, n in index["facettes"]["thematique"]["valeurs"]}
     assert themes["solidarite"] == 7
     assert len(index["actions"]) == 25
+    # « Préfecture » is the partner of both Sarthe fiches (lines 35 and the « COMMISSION:
+    # INSERTION JEUNES » fiche), an organisation per département: labels tell them apart.
+    partners = {label: n for _, label, n in index["facettes"]["partenaire"]["valeurs"]}
+    assert partners["Préfecture (72)"] == 2 and "Préfecture" not in partners
     first = next(a for a in index["actions"] if a["p"] == f"id/{FIRST}")
     assert first["f"]["departement"] == ["http://id.insee.fr/geo/departement/72"]
     assert first["f"]["annee"] == ["2013"]  # « 2013 /2014 : Dans un premier temps… »

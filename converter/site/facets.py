@@ -47,6 +47,22 @@ def facet_counts(rows: list[ActionRow]) -> dict[str, Counter[str]]:
     return counts
 
 
+def distinct_labels(
+    counts: dict[str, Counter[str]], label: Callable[[str], str]
+) -> Callable[[str], str]:
+    """``label``, with the IRI's parent segment added where two values of a facet share a label
+    (« Préfecture (72) », « Préfecture (46) »: organisations are named per département)."""
+    shared: set[str] = set()
+    for values in counts.values():
+        seen = Counter(label(v) for v in values)
+        shared |= {v for v in values if seen[label(v)] > 1 and v.count("/") > 1}
+
+    def named(value: str) -> str:
+        return f"{label(value)} ({value.rsplit('/', 2)[-2]})" if value in shared else label(value)
+
+    return named
+
+
 def _script(call: str, value: object) -> bytes:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     safe = text.replace("</", "<\\/")
@@ -56,6 +72,7 @@ def _script(call: str, value: object) -> bytes:
 def indexes(rows: list[ActionRow], label: Callable[[str], str], base: str) -> dict[str, bytes]:
     """The two index files, by name in the list's folder."""
     counts = facet_counts(rows)
+    label = distinct_labels(counts, label)
     facets = {
         name: {
             "libelle": FACET_LABELS[name],
@@ -87,6 +104,7 @@ def list_pages(
     search form, every page a slice of the plain list, linked page to page."""
     here = Here(LIST_FOLDER, base)
     counts = facet_counts(rows)
+    label = distinct_labels(counts, label)
     total = len(rows)
     chunks = [rows[i : i + PER_PAGE] for i in range(0, total, PER_PAGE)] or [[]]
     facet_html = []
