@@ -72,9 +72,12 @@ def descriptions(triples: list[ox.Triple]) -> dict[str, bytes]:
     """``triples`` in every format of ``serialise.FORMATS``, by format name, sorted once."""
     ordered = sorted_triples(triples)
     return {
-        name: fmt.head(SITE_PREFIXES) + fmt.body(ordered, SITE_PREFIXES) + fmt.tail
+        name: _HEADS[name] + fmt.body(ordered, SITE_PREFIXES) + fmt.tail
         for name, fmt in FORMATS.items()
     }
+
+
+_HEADS = {name: fmt.head(SITE_PREFIXES) for name, fmt in FORMATS.items()}
 
 
 def description_bytes(triples: list[ox.Triple], fmt: Format | str) -> bytes:
