@@ -21,7 +21,6 @@ INCOMING_PER_PAGE = 100
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 CURRENT = ' aria-current="page"'
 ACTION = CSKG + "Action"
-STRUCTURE = CSKG + "Structure"
 CONCEPT = SKOS + "Concept"
 SCHEME = SKOS + "ConceptScheme"
 ONTOLOGY = OWL + "Ontology"
