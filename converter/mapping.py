@@ -348,9 +348,11 @@ class Mapper:
 
     def arrondissement(self, commune: str, found: Commune) -> None:
         """A commune lies directly under its arrondissement, which lies under the département
-        (INSEE's ``subdivisionDirecteDe`` never skips a level)."""
+        (INSEE's ``subdivisionDirecteDe`` never skips a level); Mayotte has no arrondissement:
+        its communes lie directly under the département (the COG gives them no ``ARR``)."""
         arrondissement = found.arrondissement
-        if arrondissement is None:  # a COG without arrondissements: no direct parent known
+        if arrondissement is None:
+            self.add(commune, IGEO_PARENT, f"<{found.departement.iri}>")
             return
         node = self.share(f"<{arrondissement.iri}>")
         self.add(commune, IGEO_PARENT, node)

@@ -18,6 +18,11 @@ Tested with oxigraph and Virtuoso 7. The rules that make one publish fit both:
 - Queries (the triple counts) are sent as form-encoded POST (``query=``), the one form SPARQL
   1.1 Protocol requires of every server (Virtuoso never answers a POST of
   ``application/sparql-query``); updates as ``application/sparql-update``, which both take.
+- The Graph Store load goes in parts of ``STORE_PART_TRIPLES`` (100,000) triples: a PUT of the
+  first part, which replaces the staging graph, then a POST of each other part, which appends;
+  each is its own transaction on the server (Virtuoso stalled on one PUT of 3.3 million
+  triples). A lost answer repeats a part that holds no blank node (a graph is a set: sending it
+  twice adds nothing); with blank nodes, the staging graph is loaded again from the first part.
 - ``INSERT DATA`` batches hold ``BATCH_TRIPLES`` (1,000) triples; a batch the server refuses as
   too large (413, 400, or Virtuoso's SP030/SP031 limits on generated SQL) is split in two and
   re-sent, down to ``MIN_BATCH_TRIPLES``.
@@ -49,6 +54,7 @@ from converter.serialise import reading_rdf
 
 TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 BATCH_TRIPLES = 1000
+STORE_PART_TRIPLES = 100_000
 MIN_BATCH_TRIPLES = 50
 NO_GRAPH_STORE = frozenset({400, 404, 405, 415, 501})
 SIZE_LIMITS = (b"SP030", b"SP031")  # Virtuoso: SPARQL text too large for its SQL compiler
@@ -262,17 +268,41 @@ class _Client:
             start += size
         return size
 
-    def stage(self, staging: str, triples: list[ox.Triple]) -> None:
-        """Load ``triples`` into the emptied graph ``staging`` by ``INSERT DATA`` batches; when a
-        batch that holds blank nodes goes unanswered, the staging graph is loaded again from
-        the start.
+    def send_parts(self, store: str, staging: str, triples: list[ox.Triple]) -> None:
+        """Graph Store load of ``triples`` into ``staging``: a PUT of the first
+        ``STORE_PART_TRIPLES`` (it replaces the graph), a POST of each following part.
+
+        :raises _NoGraphStore: the first PUT says the server has no Graph Store there.
+        :raises _Unanswered: a part with blank nodes got no answer (``stage`` starts again).
+        :raises RemoteError: the server refuses a part, or still fails after the last attempt.
+        """
+        url = f"{store}?graph={urllib.parse.quote(staging, safe='')}"
+        size = STORE_PART_TRIPLES
+        for start in range(0, max(len(triples), 1), size):
+            part = triples[start : start + size]
+            body = "".join(f"{t} .\n" for t in part).encode("utf-8")
+            first = start == 0
+            self.request(
+                "PUT" if first else "POST",
+                url,
+                body,
+                "application/n-triples",
+                repeatable=first or not any(map(_has_blank_node, part)),
+            )
+
+    def send_batches(self, staging: str, triples: list[ox.Triple]) -> None:
+        self.update(f"DROP SILENT GRAPH <{staging}>")
+        self.insert(staging, triples, BATCH_TRIPLES)
+
+    def stage(self, load: Callable[[], None]) -> None:
+        """Run ``load`` (which empties the staging graph, then fills it); when a request that
+        holds blank nodes goes unanswered, the staging graph is loaded again from the start.
 
         :raises RemoteError: the server refuses, or the load still fails after the last attempt.
         """
         for attempt in range(1, self.endpoint.attempts + 1):
             try:
-                self.update(f"DROP SILENT GRAPH <{staging}>")
-                self.insert(staging, triples, BATCH_TRIPLES)
+                load()
                 return
             except _Unanswered as lost:
                 if attempt == self.endpoint.attempts:
@@ -379,18 +409,17 @@ def publish(
     sparql_term("iri", graph)  # a graph that is not an IRI fails before any request
     files = served_files(data)
     triples = read_triples(files)
-    payload = "".join(f"{t} .\n" for t in triples)
     client = _Client(endpoint, sleep)
     staging = staging_graph(graph)
     method = "graph-store"
     try:
         if endpoint.store is None:
             raise _NoGraphStore()
-        url = f"{endpoint.store}?graph={urllib.parse.quote(staging, safe='')}"
-        client.request("PUT", url, payload.encode("utf-8"), "application/n-triples")
+        store = endpoint.store
+        client.stage(lambda: client.send_parts(store, staging, triples))
     except _NoGraphStore:
         method = "update"
-        client.stage(staging, triples)
+        client.stage(lambda: client.send_batches(staging, triples))
     try:
         client.swap(staging, graph, len(triples))
     except _Incomplete:

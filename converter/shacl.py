@@ -36,8 +36,8 @@ Term = str  # an RDF term in N-Triples form
 # The components implemented; any other in the shapes is refused.
 SUPPORTED = {
     SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.languageIn, SH.node, SH["in"],
-    SH.pattern, SH.minInclusive, SH.lessThanOrEquals, SH.equals, SH["not"], SH.hasValue,
-    SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount,
+    SH.pattern, SH.minInclusive, SH.lessThanOrEquals, SH.equals, SH["not"], SH["or"],
+    SH.hasValue, SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount,
 }  # fmt: skip
 IGNORED = {SH.path, SH.name, SH.message, SH.severity, SH.description, SH.order, SH.property,
            SH.targetClass, SH.targetSubjectsOf, RDF.type, RDFS.label, RDFS.comment}  # fmt: skip
@@ -278,6 +278,11 @@ class Compiler:
         if (negated := one(SH["not"])) is not None:
             inner_not = self.shape(negated)
             checks.append(("Not", lambda d, f, v: [x for x in v if inner_not.conforms(d, x)]))
+        if (alternatives := one(SH["or"])) is not None:
+            either = [self.shape(s) for s in rdflib.collection.Collection(g, alternatives)]
+            checks.append(
+                ("Or", lambda d, f, v: [x for x in v if not any(s.conforms(d, x) for s in either)])
+            )
         if (required := one(SH.hasValue)) is not None:
             wanted = _term(required)
             if shape.path or (node, SH.path, None) in g:

@@ -11,6 +11,7 @@ import rdflib
 from converter.mapping import MappedGraph, map_records
 from converter.model import FIELDS, Kind, ParseResult, Record
 from converter.reader import parse_text
+from converter.shacl import validate_fast
 from converter.validation import schema_graph
 from converter.vocab import CSKG, DEFAULT_BASE_IRI, SKOS
 from tests.conftest import fiche
@@ -231,3 +232,20 @@ def test_a_generic_name_is_one_organisation_per_departement(seed: ParseResult) -
     assert len(partners) == 18  # the 18 départements of the 25 fiches
     funders = {t.object.value for t in graph.triples if t.predicate.value == SCHEMA + "funder"}
     assert f"{DEFAULT_BASE_IRI}organisation/caf-haute-garonne" in funders
+
+
+def test_a_commune_of_mayotte_lies_directly_under_its_departement() -> None:
+    """Mayotte has no arrondissement (the COG gives its communes no ARR): the commune is linked
+    to département 976 directly, and the graph validates (it broke every Mayotte fiche)."""
+    graph = map_records(parse_text(fiche(organiser="CENTRE SOCIAL MAMOUDZOU - Mayotte")).records)
+    commune = "http://id.insee.fr/geo/commune/97611"
+    parents = [
+        t.object.value
+        for t in graph.triples
+        if t.subject.value == commune and t.predicate.value.endswith("#subdivisionDirecteDe")
+    ]
+    assert parents == ["http://id.insee.fr/geo/departement/976"]
+    results = validate_fast(graph.triples).results
+    structure = "https://w3id.org/cskg/id/structure/976/centre-social-mamoudzou"
+    assert [r for r in results if r.focus in (commune, structure)] == []
+    assert all(r.focus.startswith("https://w3id.org/cskg/id/action/") for r in results)

@@ -353,9 +353,9 @@ CASES: list[tuple[str, str, str, str]] = [
         "DELETE WHERE { :s cskg:communeEvidence ?e }",
     ),
     (
-        "LinkedCommune-departement",
+        "CommuneInDepartement",
         "Violation",
-        "Equals",
+        "Or",
         'INSERT DATA { com:53130 a igeo:Commune ; igeo:codeINSEE "53130" ; igeo:nom "Laval"@fr ; igeo:subdivisionDirecteDe <http://id.insee.fr/geo/arrondissement/532> . <http://id.insee.fr/geo/arrondissement/532> a igeo:Arrondissement ; igeo:codeINSEE "532" ; igeo:subdivisionDirecteDe dep:53 . dep:53 a igeo:Departement ; igeo:codeINSEE "53" ; igeo:nom "Mayenne"@fr ; igeo:subdivisionDirecteDe <http://id.insee.fr/geo/region/52> } ; DELETE { :s cskg:commune ?c } INSERT { :s cskg:commune com:53130 } WHERE { :s cskg:commune ?c }',
     ),
     (
@@ -374,7 +374,7 @@ CASES: list[tuple[str, str, str, str]] = [
     (
         "Commune-arrondissement",
         "Violation",
-        "Class",
+        "Or",
         UNLINK
         + "DELETE { com:72003 igeo:subdivisionDirecteDe ?a } INSERT { com:72003 igeo:subdivisionDirecteDe dep:72 } WHERE { com:72003 igeo:subdivisionDirecteDe ?a }",
     ),
@@ -416,6 +416,23 @@ def test_the_small_graph_is_valid_with_no_result() -> None:
     assert _results() == []
 
 
+def test_a_commune_of_mayotte_may_lie_directly_under_its_departement() -> None:
+    """Mayotte has no arrondissement: its communes lie directly under département 976; no
+    other département may be a commune's direct parent (case Commune-arrondissement/Or)."""
+    mayotte = (
+        UNLINK
+        + 'INSERT DATA { :s cskg:commune com:97611 ; cskg:communeEvidence "MAMOUDZOU" . '
+        + 'com:97611 a igeo:Commune ; igeo:codeINSEE "97611" ; igeo:nom "Mamoudzou"@fr ; '
+        + "igeo:subdivisionDirecteDe dep:976 . dep:976 a igeo:Departement ; "
+        + 'igeo:codeINSEE "976" ; igeo:nom "Mayotte"@fr ; igeo:subdivisionDirecteDe '
+        + "<http://id.insee.fr/geo/region/06> . <http://id.insee.fr/geo/region/06> a igeo:Region ; "
+        + 'igeo:codeINSEE "06" ; igeo:nom "Mayotte"@fr } ; '
+        + "DELETE { :s cskg:departement ?d } INSERT { :s cskg:departement dep:976 } "
+        + "WHERE { :s cskg:departement ?d }"
+    )
+    assert _results(mayotte) == []
+
+
 @pytest.mark.parametrize(
     ("shape", "severity", "component", "update"), CASES, ids=[f"{c[0]}-{c[2]}" for c in CASES]
 )
@@ -435,7 +452,10 @@ def test_every_property_shape_is_broken_by_a_case_and_speaks_french() -> None:
     property_shapes = {
         str(s) for s in shapes.objects(None, SH.property) if isinstance(s, rdflib.URIRef)
     }
-    assert {SHAPE + case[0] for case in CASES} == property_shapes
+    # and the node shapes that check the focus itself (sh:or of two paths)
+    checking = {str(s) for s in shapes.subjects(SH["or"], None) if str(s) not in property_shapes}
+    assert checking == {SHAPE + "CommuneInDepartement"}
+    assert {SHAPE + case[0] for case in CASES} == property_shapes | checking
     for shape in property_shapes:
         node = rdflib.URIRef(shape)
         assert any(getattr(n, "language", None) == "fr" for n in shapes.objects(node, SH.name)), (

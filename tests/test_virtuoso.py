@@ -29,7 +29,7 @@ from converter.reader import render
 from tests import virtuoso
 from tests.conftest import ROOT
 from tests.faults import FaultProxy, Rule, publish_steps
-from tests.test_endpoint import outputs
+from tests.test_endpoint import blank_nodes_lost_once, outputs
 
 __all__ = ["outputs"]  # the two versions published, shared with the oxigraph tests
 
@@ -60,7 +60,6 @@ def oxigraph() -> Iterator[Server]:
     running = start_server(None, port=free_port())
     yield running
     running.stop()
-
 
 
 @pytest.fixture
@@ -270,8 +269,10 @@ def test_an_answer_lost_on_virtuoso_still_publishes_the_new_version_once(
     marker: bytes,
     graph_store: bool,
     no_credentials: None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Point 5: the request runs on Virtuoso and its answer is lost (tests/faults.py)."""
+    monkeypatch.setattr("converter.publish.STORE_PART_TRIPLES", 1000)  # a PUT and two POSTs
     v1, v2 = outputs
     graph = f"{GRAPH}/perdu-{method}-{marker.decode()[:12] or 'put'}-{graph_store}"
     graph = graph.replace(" ", "-").replace("%", "")
@@ -289,6 +290,27 @@ def test_an_answer_lost_on_virtuoso_still_publishes_the_new_version_once(
     assert _triples(vt.sparql, staging_graph(graph)) == [], "no staging graph left behind"
 
 
+def test_a_lost_part_with_blank_nodes_is_loaded_again_on_virtuoso(
+    vt: virtuoso.Virtuoso, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_credentials: None
+) -> None:
+    """Virtuoso mints new blank nodes at each Graph Store POST: after a lost answer the staging
+    graph is loaded again from its first part, and each blank node is there once. (Virtuoso
+    refuses blank nodes in INSERT DATA, SP031: the output has none.)"""
+    graph = GRAPH + "/blancs"
+    total, done = blank_nodes_lost_once(
+        vt.base, tmp_path, monkeypatch, store="/sparql-graph-crud", update="/sparql", graph=graph
+    )
+
+    def count(graph: str) -> int:  # Virtuoso names blank nodes nodeID://…, not _:…
+        found = run_remote(
+            f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", vt.sparql
+        )
+        return int(next(iter(found))["n"].value)  # type: ignore[arg-type, index, union-attr]
+
+    assert done.retries >= 1 and count(graph) == total, "each blank node once"
+    assert count(staging_graph(graph)) == 0
+
+
 def test_virtuoso_failing_at_the_swap_keeps_the_previous_version(
     vt: virtuoso.Virtuoso, outputs: tuple[Path, Path], no_credentials: None
 ) -> None:
@@ -304,8 +326,6 @@ def test_virtuoso_failing_at_the_swap_keeps_the_previous_version(
     finally:
         proxy.close()
     assert _triples(vt.sparql, graph) == before
-
-
 
 
 SR325 = (
