@@ -55,6 +55,8 @@ from converter.release import example_values, load_config
 from converter.release import release as run_release
 from converter.remote import DEFAULT_GRAPH, check_endpoint_url, credentials_for
 from converter.serialise import compact_iri
+from converter.site.build import build_site
+from converter.site.layout import DEFAULT_SITE_BASE
 from converter.territory import load_cog
 from converter.usage import FrenchCommand, FrenchGroup
 from converter.validation import ShaclResult, ValidationReport, parse_rdf, validate_graph
@@ -825,6 +827,57 @@ def release(
     out.print(
         f"publication : {output} ({len(done.written)} fichiers), catalogue conforme à "
         f"DCAT-AP 3.0.1 (0 violation, {len(done.check.warnings)} avertissement(s))",
+        markup=False,
+    )
+    raise typer.Exit(EXIT_OK)
+
+
+@command()
+def site(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", metavar="DOSSIER", help="Dossier du site (remplacé d'un coup)."
+        ),
+    ] = Path("output") / "site",
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", metavar="CHEMIN", show_default=False, help=DATA_HELP),
+    ] = None,
+    base_iri: Annotated[
+        str,
+        typer.Option(
+            "--base-iri",
+            metavar="IRI",
+            help="IRI de base des pages : la ressource d'IRI « base + chemin » s'écrit dans "
+            "DOSSIER/chemin/ (l'ontologie et les vocabulaires, toujours sous "
+            "https://w3id.org/cskg/, de même).",
+        ),
+    ] = DEFAULT_SITE_BASE,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", metavar="N", help="Processus qui écrivent les pages (même résultat)."
+        ),
+    ] = 2,
+) -> None:
+    """Écrit le site statique : une page et sa description en Turtle, JSON-LD et N-Triples
+    pour chaque IRI du graphe, l'accueil (chiffres, cartes, graphiques), la liste des actions
+    avec facettes et recherche (sans serveur), un plan du site (sitemap.xml).
+
+    Le site est écrit à côté puis mis en place d'un coup : une construction qui échoue laisse
+    le site précédent intact. Statut de sortie : 0 site écrit ; 2 données ou dossier
+    inutilisables, ou mauvais usage.
+    """
+    start = time.perf_counter()
+    with _reported():
+        choice = choose_data(data)
+        _reading(choice)
+        done = build_site(choice.folder, output, base=base_iri, jobs=jobs)
+    seconds = time.perf_counter() - start
+    out.print(
+        f"site : {output} ({len(done.documents)} ressources, {done.files} fichiers) en "
+        f"{seconds:.1f} s ; ouvrez {output / 'index.html'}",
         markup=False,
     )
     raise typer.Exit(EXIT_OK)

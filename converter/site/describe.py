@@ -1,0 +1,96 @@
+"""The description of one IRI: what its page shows and its .ttl, .jsonld and .nt files hold.
+
+``describe`` gives the triples whose subject is the IRI, with the closure of the blank nodes
+they reach (the triples of those blank nodes, and so on). A document IRI also holds the
+resources that say they are defined by it (``rdfs:isDefinedBy``): the ontology
+``https://w3id.org/cskg/def`` is described with all its ``#`` terms, since they share its
+document. Not included: labels of linked resources and incoming links (the HTML page shows them,
+read from the store, but they are other resources' descriptions).
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from converter.serialise import FORMATS, OUTPUT_PREFIXES, Format, encode, sorted_triples
+
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+RDFS_IS_DEFINED_BY = ox.NamedNode(RDFS + "isDefinedBy")
+# The output's prefixes, and those of the ontology's own terms.
+SITE_PREFIXES: dict[str, str] = dict(
+    sorted(
+        {
+            **OUTPUT_PREFIXES,
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+            "owl": "http://www.w3.org/2002/07/owl#",
+            "rdfs": RDFS,
+            "vann": "http://purl.org/vocab/vann/",
+        }.items()
+    )
+)
+
+
+def _own_triples(store: ox.Store, subject: ox.NamedNode | ox.BlankNode) -> list[ox.Triple]:
+    return [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in store.quads_for_pattern(subject, None, None)
+    ]
+
+
+def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
+    """The triples describing ``iri`` in ``store`` (every graph of it), sorted as the output is
+    (``serialise.sorted_triples``); empty when the store says nothing of it.
+
+    >>> store = ox.Store()
+    >>> a, b = ox.NamedNode("https://w3id.org/cskg/id/a"), ox.BlankNode("b1")
+    >>> p = ox.NamedNode("https://w3id.org/cskg/def#p")
+    >>> store.extend([ox.Quad(a, p, b), ox.Quad(b, p, ox.Literal("x")), ox.Quad(b, p, a)])
+    >>> [str(t.object) for t in describe(store, a.value)]
+    ['"x"', '<https://w3id.org/cskg/id/a>', '_:b1']
+    """
+    node = ox.NamedNode(iri)
+    found: dict[ox.Triple, None] = {}
+    todo: list[ox.NamedNode | ox.BlankNode] = [node]
+    for quad in store.quads_for_pattern(None, RDFS_IS_DEFINED_BY, node):
+        if isinstance(quad.subject, ox.NamedNode | ox.BlankNode):
+            todo.append(quad.subject)
+    seen: set[ox.NamedNode | ox.BlankNode] = set()
+    while todo:
+        subject = todo.pop()
+        if subject in seen:
+            continue
+        seen.add(subject)
+        for triple in _own_triples(store, subject):
+            found[triple] = None
+            if isinstance(triple.object, ox.BlankNode):
+                todo.append(triple.object)
+    return sorted_triples(found)
+
+
+def descriptions(triples: list[ox.Triple]) -> dict[str, bytes]:
+    """``triples`` in every format of ``serialise.FORMATS``, by format name, sorted once."""
+    ordered = sorted_triples(triples)
+    return {
+        name: _HEADS[name] + fmt.body(ordered, SITE_PREFIXES) + fmt.tail
+        for name, fmt in FORMATS.items()
+    }
+
+
+_HEADS = {name: fmt.head(SITE_PREFIXES) for name, fmt in FORMATS.items()}
+
+
+def description_bytes(triples: list[ox.Triple], fmt: Format | str) -> bytes:
+    """``triples`` (a ``describe`` result) in ``fmt``, one of ``serialise.FORMATS`` or its name;
+    the same triples give the same bytes.
+
+    >>> title = ox.NamedNode("http://purl.org/dc/terms/title")
+    >>> a = ox.NamedNode("https://w3id.org/cskg/id/a")
+    >>> t = ox.Triple(a, title, ox.Literal("A", language="fr"))
+    >>> description_bytes([t], "ntriples")
+    b'<https://w3id.org/cskg/id/a> <http://purl.org/dc/terms/title> "A"@fr .\\n'
+
+    :raises KeyError: ``fmt`` is the name of no format.
+    """
+    chosen = FORMATS[fmt] if isinstance(fmt, str) else fmt
+    return encode(chosen, triples, prefixes=SITE_PREFIXES)

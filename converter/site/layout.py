@@ -1,0 +1,71 @@
+"""Where the files of an IRI go in the site: the contract between ``cskg site`` and ``cskg serve``.
+
+An IRI ``<root><path>`` is written as ``DIR/<path>/index.<ext>`` (``ext``: html, ttl, jsonld,
+nt) for each root of ``roots(base)``: the base IRI given (``https://w3id.org/cskg/`` by
+default) and the project's own namespace, where the ontology and the vocabularies always live.
+A fragment names a term of its document: ``https://w3id.org/cskg/def#Action`` is described in
+``DIR/def/index.*``. INSEE's territories (``http://id.insee.fr/geo/<path>``) are not ours to
+dereference, but the site shows what the graph says of them in ``DIR/geo/<path>/``.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+PROJECT_ROOT = "https://w3id.org/cskg/"
+DEFAULT_SITE_BASE = PROJECT_ROOT
+TERRITORY_ROOT = "http://id.insee.fr/geo/"
+TERRITORY_FOLDER = "geo/"
+EXTENSIONS = ("html", "ttl", "jsonld", "nt")
+# A path segment written as a folder name: no empty, dot or dot-dot segment, no control byte.
+_BAD_SEGMENT = re.compile(r"^\.{0,2}$|[\x00-\x1f\x7f\\]")
+
+
+def roots(base: str = DEFAULT_SITE_BASE) -> tuple[str, ...]:
+    """The IRI prefixes mapped to the site's root folder, the longest first.
+
+    >>> roots("https://example.org/cskg/")
+    ('https://example.org/cskg/', 'https://w3id.org/cskg/')
+    """
+    return tuple(sorted({base, PROJECT_ROOT}, key=lambda root: (-len(root), root)))
+
+
+def document(iri: str) -> str:
+    """The IRI without its fragment: what a browser asks for."""
+    return iri.partition("#")[0]
+
+
+def site_path(iri: str, base: str = DEFAULT_SITE_BASE) -> str | None:
+    """The folder of ``iri`` in the site, relative to its root ("" for the root itself), or
+    None when the site has no page for it (another namespace, or a path no folder can hold).
+
+    >>> site_path("https://w3id.org/cskg/id/action/72/cs/repair-cafe")
+    'id/action/72/cs/repair-cafe'
+    >>> site_path("https://w3id.org/cskg/def#Action"), site_path("http://id.insee.fr/geo/region/52")
+    ('def', 'geo/region/52')
+    >>> site_path("http://example.org/x"), site_path("https://w3id.org/cskg/id/../x")
+    (None, None)
+    """
+    iri = document(iri)
+    for root in (*roots(base), TERRITORY_ROOT):
+        if iri.startswith(root):
+            path = urllib.parse.unquote(iri[len(root) :].rstrip("/"))
+            if "?" in path or (path and any(_BAD_SEGMENT.search(s) for s in path.split("/"))):
+                return None
+            if root == TERRITORY_ROOT:
+                return TERRITORY_FOLDER + path if path else None
+            return path
+    return None
+
+
+def file_of(iri: str, extension: str, base: str = DEFAULT_SITE_BASE) -> str | None:
+    """The file of ``iri`` in ``extension``, relative to the site's root.
+
+    >>> file_of("https://w3id.org/cskg/vocab/statut/en-cours", "ttl")
+    'vocab/statut/en-cours/index.ttl'
+    """
+    path = site_path(iri, base)
+    if path is None:
+        return None
+    return f"{path}/index.{extension}" if path else f"index.{extension}"
