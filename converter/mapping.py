@@ -22,7 +22,7 @@ from converter.errors import UsageError
 from converter.model import FIELDS, FIELDS_BY_NAME, Diagnostic, FicheField, Kind, Record
 from converter.organisations import level
 from converter.serialise import NtTriple, nt_literal, ntriples_lines, read_ntriples, sorted_nt
-from converter.territory import Cog, Commune, CommuneMatch, Departement, load_cog
+from converter.territory import Cog, Commune, CommuneMatch, Departement, Epci, load_cog
 from converter.text import fold, slug
 from converter.vocab import (
     DEFAULT_BASE_IRI,
@@ -72,6 +72,14 @@ IGEO_CODE, IGEO_NAME, IGEO_PARENT = (
 XSD_TOKEN = f"<{XSD}token>"  # igeo:nom's range in INSEE's ontology
 TITLE = str(curie("dct:title"))
 EURO = nt_literal("EUR")
+# The DGCL's natures of EPCI, as concepts of ontology/vocabularies/natures-epci.ttl
+EPCI_NATURES = {
+    "CC": "communaute-de-communes",
+    "CA": "communaute-d-agglomeration",
+    "CU": "communaute-urbaine",
+    "METRO": "metropole",
+    "MET69": "metropole-de-lyon",
+}
 PREDICATES = {f.name: str(curie(f.predicate)) for f in FIELDS}
 
 
@@ -303,10 +311,7 @@ class Mapper:
                 commune = self.share(f"<{match.commune.iri}>")
                 self.add(node, _c("commune"), commune)
                 self.add(node, _c("communeEvidence"), nt_literal(match.evidence))
-                self.add(commune, A, f"<{IGEO}Commune>")
-                self.add(commune, IGEO_CODE, nt_literal(match.commune.code))
-                self.add(commune, IGEO_NAME, _name(match.commune.name))
-                self.arrondissement(commune, match.commune)
+                self.commune(match.commune)
         elif record.departement:
             near = ", ".join(resolution.candidates) or "aucun nom proche"
             self.warn(
@@ -342,9 +347,43 @@ class Mapper:
         self.add(node, IGEO_CODE, nt_literal(departement.code))
         self.add(node, IGEO_NAME, _name(departement.name))
         self.add(node, IGEO_PARENT, region)
+        self.population(node, self.cog.population(departement))
         self.add(region, A, f"<{IGEO}Region>")
         self.add(region, IGEO_CODE, nt_literal(departement.region.code))
         self.add(region, IGEO_NAME, _name(departement.region.name))
+        self.population(region, self.cog.population(departement.region))
+
+    def population(self, node: str, population: int | None) -> None:
+        if population is not None:
+            self.add(node, _c("population"), nt_literal(str(population), datatype=XSD_INTEGER))
+
+    def commune(self, found: Commune) -> str:
+        """The commune's node, with what the territory pack says of it and of its EPCI."""
+        node = self.share(f"<{found.iri}>")
+        self.add(node, A, f"<{IGEO}Commune>")
+        self.add(node, IGEO_CODE, nt_literal(found.code))
+        self.add(node, IGEO_NAME, _name(found.name))
+        self.arrondissement(node, found)
+        self.territory(found.departement)
+        self.population(node, found.population)
+        if found.siren:
+            self.add(node, _c("siren"), nt_literal(found.siren))
+        for postcode in found.postcodes:
+            self.add(node, _c("postalCode"), nt_literal(postcode))
+        epci = found.epci
+        if epci is not None:
+            self.add(node, _c("epci"), self.share(f"<{epci.iri}>"))
+            self.epci(epci)
+        return node
+
+    def epci(self, epci: Epci) -> None:
+        node = f"<{epci.iri}>"
+        self.add(node, A, f"<{IGEO}Intercommunalite>")
+        self.add(node, IGEO_CODE, nt_literal(epci.code))
+        self.add(node, IGEO_NAME, _name(epci.name))
+        self.add(node, _c("siren"), nt_literal(epci.code))
+        self.add(node, _c("epciNature"), f"<{VOCAB}nature-epci/{EPCI_NATURES[epci.nature]}>")
+        self.population(node, self.cog.population(epci))
 
     def arrondissement(self, commune: str, found: Commune) -> None:
         """A commune lies directly under its arrondissement, which lies under the département

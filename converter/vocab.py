@@ -65,7 +65,8 @@ def curie(term: str) -> ox.NamedNode:
     return ox.NamedNode(PREFIXES[prefix] + name)
 
 
-# Concept schemes, by the name used in model.FIELDS: scheme IRI is VOCAB + name.
+# Concept schemes, by the name used in model.FIELDS (the first six) or by the mapping of
+# territories: scheme IRI is VOCAB + name.
 SCHEMES: tuple[str, ...] = (
     "thematique",
     "public",
@@ -73,6 +74,7 @@ SCHEMES: tuple[str, ...] = (
     "statut",
     "initiateur",
     "echelle-territoriale",
+    "nature-epci",
 )
 
 

@@ -217,7 +217,12 @@ def test_partners_and_funders_are_roles_with_their_evidence(seed: ParseResult) -
         ("Mairie de Toulouse", "funderRole", "Mairie de Toulouse: 6 000 €", 1085),
         ("CAF Haute Garonne", "funderRole", "CAF Haute Garonne: 4 500 €", 1085),
         ("ASP", "funderRole", "ASP:: 18 300 €", 1085),
-        ("Conseil Régional ( Adulte Relais)", "funderRole", "Conseil Régional ( Adulte Relais): 2 800 €", 1085),
+        (
+            "Conseil Régional ( Adulte Relais)",
+            "funderRole",
+            "Conseil Régional ( Adulte Relais): 2 800 €",
+            1085,
+        ),
     }
 
 
@@ -231,3 +236,32 @@ def test_a_generic_name_is_one_organisation_per_departement(seed: ParseResult) -
     assert len(partners) == 18  # the 18 départements of the 25 fiches
     funders = {t.object.value for t in graph.triples if t.predicate.value == SCHEMA + "funder"}
     assert f"{DEFAULT_BASE_IRI}organisation/caf-haute-garonne" in funders
+
+
+def test_a_linked_commune_carries_its_population_postcodes_and_epci(mapped: MappedGraph) -> None:
+    """Allonnes (72003, Sarthe) is in Le Mans Métropole, a communauté urbaine (DGCL 2026);
+    figures read by hand in the reference file communes.json."""
+    store = _store(mapped)
+    commune = ox.NamedNode("http://id.insee.fr/geo/commune/72003")
+    assert _values(store, commune, CSKG + "population") == {"10739"}
+    assert _values(store, commune, CSKG + "postalCode") == {"72700"}
+    assert _values(store, commune, CSKG + "siren") == {"217200039"}
+    epci = "http://id.insee.fr/geo/intercommunalite/247200132"
+    assert _values(store, commune, CSKG + "epci") == {epci}
+    assert _values(store, ox.NamedNode(epci), CSKG + "epciNature") == {
+        "https://w3id.org/cskg/vocab/nature-epci/communaute-urbaine"
+    }
+    assert _values(store, ox.NamedNode(epci), "http://rdf.insee.fr/def/geo#codeINSEE") == {
+        epci[-9:]
+    }
+    sarthe = ox.NamedNode("http://id.insee.fr/geo/departement/72")
+    assert _values(store, sarthe, CSKG + "population") == {"566733"}
+
+
+def test_every_territory_in_the_graph_has_a_population(mapped: MappedGraph) -> None:
+    store = _store(mapped)
+    query = """SELECT ?t WHERE {
+      VALUES ?kind { igeo:Commune igeo:Departement igeo:Region igeo:Intercommunalite }
+      ?t a ?kind . FILTER NOT EXISTS { ?t cskg:population ?p } }"""
+    prefixes = {"igeo": "http://rdf.insee.fr/def/geo#", "cskg": CSKG}
+    assert list(store.query(query, prefixes=prefixes)) == []  # type: ignore[arg-type]

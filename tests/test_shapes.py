@@ -40,7 +40,12 @@ VALID = """
   cskg:departement <http://id.insee.fr/geo/departement/72> ;
   cskg:commune <http://id.insee.fr/geo/commune/72003> ; cskg:communeEvidence "ALLONNES" .
 <http://id.insee.fr/geo/commune/72003> a igeo:Commune ; igeo:codeINSEE "72003" ; igeo:nom "Allonnes"^^xsd:token ;
-  igeo:subdivisionDirecteDe <http://id.insee.fr/geo/arrondissement/723> .
+  igeo:subdivisionDirecteDe <http://id.insee.fr/geo/arrondissement/723> ;
+  cskg:population 10739 ; cskg:postalCode "72700" ; cskg:siren "217200039" ;
+  cskg:epci <http://id.insee.fr/geo/intercommunalite/247200132> .
+<http://id.insee.fr/geo/intercommunalite/247200132> a igeo:Intercommunalite ; igeo:codeINSEE "247200132" ;
+  igeo:nom "Le Mans Métropole"^^xsd:token ; cskg:population 210000 ;
+  cskg:epciNature <https://w3id.org/cskg/vocab/nature-epci/communaute-urbaine> .
 <http://id.insee.fr/geo/arrondissement/723> a igeo:Arrondissement ; igeo:codeINSEE "723" ;
   igeo:subdivisionDirecteDe <http://id.insee.fr/geo/departement/72> .
 <http://id.insee.fr/geo/departement/72> a igeo:Departement ; igeo:codeINSEE "72" ; igeo:nom "Sarthe"@fr ;
@@ -54,7 +59,8 @@ PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX schema: <https://schema.org/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX igeo: <http://rdf.insee.fr/def/geo#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX : <https://example.org/> PREFIX dep: <http://id.insee.fr/geo/departement/>
-PREFIX com: <http://id.insee.fr/geo/commune/>
+PREFIX com: <http://id.insee.fr/geo/commune/> PREFIX epci: <http://id.insee.fr/geo/intercommunalite/>
+PREFIX nature: <https://w3id.org/cskg/vocab/nature-epci/>
 PREFIX statut: <https://w3id.org/cskg/vocab/statut/> PREFIX dimension: <https://w3id.org/cskg/vocab/dimension/>
 PREFIX thematique: <https://w3id.org/cskg/vocab/thematique/> PREFIX public: <https://w3id.org/cskg/vocab/public/>
 PREFIX initiateur: <https://w3id.org/cskg/vocab/initiateur/>
@@ -250,7 +256,12 @@ CASES: list[tuple[str, str, str, str]] = [
         "Class",
         "DELETE { :f1 schema:funder ?o } INSERT { :f1 schema:funder :nobody } WHERE { :f1 schema:funder ?o }",
     ),
-    ("FundingContribution-amount", "Violation", "MinCount", "DELETE WHERE { :f1 schema:amount ?m }"),
+    (
+        "FundingContribution-amount",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :f1 schema:amount ?m }",
+    ),
     (
         "FundingContribution-amount",
         "Violation",
@@ -289,7 +300,12 @@ CASES: list[tuple[str, str, str, str]] = [
         "In",
         "DELETE { :as1 prov:hadRole ?r } INSERT { :as1 prov:hadRole cskg:organiser } WHERE { :as1 prov:hadRole ?r }",
     ),
-    ("Association-role", "Violation", "MaxCount", "INSERT DATA { :as1 prov:hadRole cskg:funderRole }"),
+    (
+        "Association-role",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :as1 prov:hadRole cskg:funderRole }",
+    ),
     ("Association-text", "Violation", "MinCount", "DELETE WHERE { :as1 cskg:evidenceText ?t }"),
     ("Association-text", "Violation", "MaxCount", 'INSERT DATA { :as1 cskg:evidenceText "Autre" }'),
     ("Association-field", "Violation", "MinCount", "DELETE WHERE { :as2 cskg:evidenceField ?f }"),
@@ -299,7 +315,12 @@ CASES: list[tuple[str, str, str, str]] = [
         "LanguageIn",
         'DELETE { :as2 cskg:evidenceField ?f } INSERT { :as2 cskg:evidenceField "Public" } WHERE { :as2 cskg:evidenceField ?f }',
     ),
-    ("Association-line", "Violation", "MaxCount", 'INSERT DATA { :as1 cskg:evidenceLine "6"^^xsd:positiveInteger }'),
+    (
+        "Association-line",
+        "Violation",
+        "MaxCount",
+        'INSERT DATA { :as1 cskg:evidenceLine "6"^^xsd:positiveInteger }',
+    ),
     ("Association-line", "Violation", "Datatype", 'INSERT DATA { :as2 cskg:evidenceLine "six" }'),
     ("Fiche-file", "Violation", "MinCount", "DELETE WHERE { :fiche cskg:sourceFile ?f }"),
     (
@@ -390,6 +411,79 @@ CASES: list[tuple[str, str, str, str]] = [
         "MinCount",
         UNLINK
         + "DELETE { ?a igeo:subdivisionDirecteDe ?d } WHERE { ?a a igeo:Arrondissement ; igeo:subdivisionDirecteDe ?d }",
+    ),
+    (
+        "Commune-epci",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { com:72003 cskg:epci epci:200000172 . epci:200000172 a igeo:Intercommunalite ; "
+        'igeo:codeINSEE "200000172" ; igeo:nom "CC" ; cskg:epciNature nature:communaute-de-communes }',
+    ),
+    (
+        "Commune-epci",
+        "Violation",
+        "Class",
+        "INSERT DATA { com:72003 cskg:epci dep:72 } ; DELETE WHERE { com:72003 cskg:epci epci:247200132 }",
+    ),
+    (
+        "Commune-postalCode",
+        "Violation",
+        "Pattern",
+        'INSERT DATA { com:72003 cskg:postalCode "7270" }',
+    ),
+    (
+        "Commune-postalCode",
+        "Violation",
+        "Datatype",
+        "INSERT DATA { com:72003 cskg:postalCode 72700 }",
+    ),
+    (
+        "Population-value",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { com:72003 cskg:population 10740 }",
+    ),
+    (
+        "Population-value",
+        "Violation",
+        "Datatype",
+        'DELETE WHERE { com:72003 cskg:population ?p } ; INSERT DATA { com:72003 cskg:population 10739.0 }',
+    ),
+    (
+        "Population-value",
+        "Violation",
+        "MinInclusive",
+        "DELETE WHERE { com:72003 cskg:population ?p } ; INSERT DATA { com:72003 cskg:population -1 }",
+    ),
+    (
+        "Intercommunalite-code",
+        "Violation",
+        "Pattern",
+        'DELETE WHERE { epci:247200132 igeo:codeINSEE ?c } ; INSERT DATA { epci:247200132 igeo:codeINSEE "72" }',
+    ),
+    (
+        "Intercommunalite-code",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { epci:247200132 igeo:codeINSEE ?c }",
+    ),
+    (
+        "Intercommunalite-name",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { epci:247200132 igeo:nom ?c }",
+    ),
+    (
+        "Intercommunalite-nature",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { epci:247200132 cskg:epciNature ?c }",
+    ),
+    (
+        "Intercommunalite-nature",
+        "Violation",
+        "Node",
+        "DELETE WHERE { epci:247200132 cskg:epciNature ?c } ; INSERT DATA { epci:247200132 cskg:epciNature statut:en-cours }",
     ),
     (
         "Region-code",
