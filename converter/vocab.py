@@ -75,6 +75,7 @@ SCHEMES: tuple[str, ...] = (
     "initiateur",
     "echelle-territoriale",
     "nature-epci",
+    "types-organisations",
 )
 
 
