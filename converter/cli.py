@@ -302,6 +302,12 @@ def convert(
         f"{graph.linked('commune')}/{graph.structures} à une commune (COG {done.cog_year})",
         markup=False,
     )
+    if graph.organisation_types:
+        by_type = sorted(graph.organisation_types.items(), key=lambda item: (-item[1], item[0]))
+        out.print(
+            "organisations par type : " + ", ".join(f"{kind} {n}" for kind, n in by_type),
+            markup=False,
+        )
     _print_verdict(validation)
     out.print("écrit : " + ", ".join(str(p) for p in done.written), markup=False)
     raise typer.Exit(EXIT_OK if done.ok else EXIT_REJECTED)

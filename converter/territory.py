@@ -155,6 +155,8 @@ class Cog:
     populations: dict[str, int] = field(default_factory=dict)
     # current communes by postcode (pack only)
     by_postcode: dict[str, list[Commune]] = field(default_factory=dict)
+    # per département, the EPCI with a member commune in it, by SIREN (pack only)
+    epcis_in: dict[str, dict[str, Epci]] = field(default_factory=dict)
     # per département, commune names (current, déléguées, associées) by their first word
     names: dict[str, dict[str, list[_Name]]] = field(default_factory=dict)
     # per département, former commune names (mergers since 1943) by first word
@@ -419,6 +421,8 @@ def _load_communes(
             cog.communes[commune.code] = commune
             for postcode in commune.postcodes:
                 cog.by_postcode.setdefault(postcode, []).append(commune)
+            if commune.epci is not None:
+                cog.epcis_in.setdefault(departement.code, {})[commune.epci.code] = commune.epci
             _add_name(cog, _Name(_words(commune.name), commune.name, commune, "COM"))
     for row in rows:
         if row["TYPECOM"] == "ARM" and row["COMPARENT"] in cog.communes:

@@ -78,8 +78,14 @@ def test_every_non_empty_field_of_every_seed_record_is_in_the_graph(
                     label for iri in found for label in concept_labels.get(iri, _labels(store, iri))
                 }
                 assert expected <= found, (record.title, f.name)
-            elif f.name == "partners":
-                assert {n for iri in found for n in _labels(store, iri)} == expected
+            elif f.name == "partners":  # and those the texts name (tests/test_linking.py)
+                names = {
+                    n
+                    for iri in found
+                    for n in _labels(store, iri)
+                    | _values(store, ox.NamedNode(iri), SKOS + "altLabel")
+                }
+                assert expected <= names
             else:
                 assert found == expected, (record.title, f.name)
 
@@ -151,18 +157,25 @@ def test_funder_breakdown_becomes_contributions_linked_to_funders(seed: ParseRes
     funders = {}
     for t in graph.triples:
         if t.predicate.value == SCHEMA + "funder":
-            (name,) = _labels(store, t.object.value)
             (amount,) = [
                 a.object.value
                 for a in graph.triples
                 if a.subject == t.subject and a.predicate.value == SCHEMA + "amount"
             ]
-            funders[name] = _amount(graph, amount)
-    assert funders == {
-        "Mairie de Toulouse": Decimal("6000"),
-        "CAF Haute Garonne": Decimal("4500"),
-        "ASP": Decimal("18300"),
-        "Conseil Régional ( Adulte Relais)": Decimal("2800"),
+            funders[t.object.value.removeprefix(DEFAULT_BASE_IRI + "organisation/")] = _amount(
+                graph, amount
+            )
+    assert funders == {  # the organisations each funding line names (issue 16)
+        "commune/31555": Decimal("6000"),
+        "caf/31": Decimal("4500"),
+        "etat": Decimal("18300"),  # ASP, the State's payment agency
+        "conseil-regional/76": Decimal("2800"),
+    }
+    assert {"Mairie de Toulouse", "Caisse d'allocations familiales (Haute-Garonne)"} <= {
+        n
+        for iri in ("commune/31555", "caf/31")
+        for n in _labels(store, DEFAULT_BASE_IRI + "organisation/" + iri)
+        | _values(store, ox.NamedNode(DEFAULT_BASE_IRI + "organisation/" + iri), SKOS + "altLabel")
     }
 
 
@@ -205,7 +218,8 @@ def test_partners_and_funders_are_roles_with_their_evidence(seed: ParseResult) -
         SELECT ?name ?role ?text ?line WHERE {
           ?action prov:qualifiedAssociation ?a .
           ?a prov:agent/skos:prefLabel ?name ; prov:hadRole ?role ; cskg:evidenceText ?text ;
-             cskg:evidenceLine ?line }"""
+             cskg:evidenceLine ?line ; cskg:rule ?rule .
+          FILTER(?rule IN ("liste-des-partenaires", "ligne-de-financement")) }"""
     )
     assert isinstance(rows, ox.QuerySolutions)
     found = {
@@ -213,12 +227,17 @@ def test_partners_and_funders_are_roles_with_their_evidence(seed: ParseResult) -
         for s in rows
     }
     assert found == {
-        ("Préfecture", "partnerRole", "Préfecture", 1075),
-        ("Mairie de Toulouse", "funderRole", "Mairie de Toulouse: 6 000 €", 1085),
-        ("CAF Haute Garonne", "funderRole", "CAF Haute Garonne: 4 500 €", 1085),
-        ("ASP", "funderRole", "ASP:: 18 300 €", 1085),
+        ("Préfecture (Haute-Garonne)", "partnerRole", "Préfecture", 1075),
+        ("Commune (Toulouse)", "funderRole", "Mairie de Toulouse: 6 000 €", 1085),
         (
-            "Conseil Régional ( Adulte Relais)",
+            "Caisse d'allocations familiales (Haute-Garonne)",
+            "funderRole",
+            "CAF Haute Garonne: 4 500 €",
+            1085,
+        ),
+        ("État", "funderRole", "ASP:: 18 300 €", 1085),
+        (
+            "Conseil régional (Occitanie)",
             "funderRole",
             "Conseil Régional ( Adulte Relais): 2 800 €",
             1085,
@@ -231,11 +250,12 @@ def test_a_generic_name_is_one_organisation_per_departement(seed: ParseResult) -
     fiches of the Lot cite the same one; « CAF Haute Garonne » names its own territory."""
     graph = map_records(seed.records)
     partners = {t.object.value for t in graph.triples if t.predicate.value == CSKG + "partner"}
-    assert f"{DEFAULT_BASE_IRI}organisation/72/prefecture" in partners
-    assert f"{DEFAULT_BASE_IRI}organisation/46/prefecture" in partners
-    assert len(partners) == 18  # the 18 départements of the 25 fiches
+    assert f"{DEFAULT_BASE_IRI}organisation/prefecture/72" in partners
+    assert f"{DEFAULT_BASE_IRI}organisation/prefecture/46" in partners
+    prefectures = {p for p in partners if "/organisation/prefecture/" in p}
+    assert len(prefectures) == 18  # the 18 départements of the 25 fiches
     funders = {t.object.value for t in graph.triples if t.predicate.value == SCHEMA + "funder"}
-    assert f"{DEFAULT_BASE_IRI}organisation/caf-haute-garonne" in funders
+    assert f"{DEFAULT_BASE_IRI}organisation/caf/31" in funders
 
 
 def test_a_linked_commune_carries_its_population_postcodes_and_epci(mapped: MappedGraph) -> None:

@@ -30,15 +30,18 @@ VALID = """
 :f1 a cskg:FundingContribution, schema:MonetaryGrant ; schema:funder :o ; schema:fundedItem :a ;
   schema:amount :m1 .
 :m1 a schema:MonetaryAmount ; schema:value 5.0 ; schema:currency "EUR" .
-:as1 a prov:Association ; prov:agent :o ; prov:hadRole cskg:partnerRole ; cskg:evidenceText "CAF" ;
+:as1 a prov:Association ; prov:agent :o ; prov:hadRole cskg:partnerRole ; cskg:evidenceText "CAF" ; cskg:rule "sigle" ;
   cskg:evidenceField "Avec qui cette action a-t-elle été menée ?"@fr ;
   cskg:evidenceLine "5"^^xsd:positiveInteger .
-:as2 a prov:Association ; prov:agent :o ; prov:hadRole cskg:funderRole ; cskg:evidenceText "CAF : 5 €" ;
+:as2 a prov:Association ; prov:agent :o ; prov:hadRole cskg:funderRole ; cskg:evidenceText "CAF : 5 €" ; cskg:rule "ligne-de-financement" ;
   cskg:evidenceField "Ressources financières mobilisées pour cette action"@fr .
-:o a org:Organization ; skos:prefLabel "CAF" .
+:o a org:Organization ; skos:prefLabel "CAF" ; dct:type <https://w3id.org/cskg/vocab/types-organisations/caf> ;
+  cskg:territory <http://id.insee.fr/geo/departement/72> .
 :s a cskg:Structure, org:Organization ; skos:prefLabel "CS ALLONNES" ; cskg:departementLabel "Sarthe" ;
   cskg:departement <http://id.insee.fr/geo/departement/72> ;
-  cskg:commune <http://id.insee.fr/geo/commune/72003> ; cskg:communeEvidence "ALLONNES" .
+  cskg:commune <http://id.insee.fr/geo/commune/72003> ; cskg:communeEvidence "ALLONNES" ;
+  cskg:communeRule "expression-locale" ; cskg:communeEvidenceField "Description générale"@fr ;
+  cskg:communeEvidenceLine "12"^^xsd:positiveInteger .
 <http://id.insee.fr/geo/commune/72003> a igeo:Commune ; igeo:codeINSEE "72003" ; igeo:nom "Allonnes"^^xsd:token ;
   igeo:subdivisionDirecteDe <http://id.insee.fr/geo/arrondissement/723> ;
   cskg:population 10739 ; cskg:postalCode "72700" ; cskg:siren "217200039" ;
@@ -447,7 +450,7 @@ CASES: list[tuple[str, str, str, str]] = [
         "Population-value",
         "Violation",
         "Datatype",
-        'DELETE WHERE { com:72003 cskg:population ?p } ; INSERT DATA { com:72003 cskg:population 10739.0 }',
+        "DELETE WHERE { com:72003 cskg:population ?p } ; INSERT DATA { com:72003 cskg:population 10739.0 }",
     ),
     (
         "Population-value",
@@ -484,6 +487,45 @@ CASES: list[tuple[str, str, str, str]] = [
         "Violation",
         "Node",
         "DELETE WHERE { epci:247200132 cskg:epciNature ?c } ; INSERT DATA { epci:247200132 cskg:epciNature statut:en-cours }",
+    ),
+    ("Association-rule", "Violation", "MinCount", "DELETE WHERE { :as1 cskg:rule ?r }"),
+    ("Association-rule", "Violation", "MaxCount", 'INSERT DATA { :as1 cskg:rule "autre" }'),
+    (
+        "Organisation-type",
+        "Violation",
+        "Node",
+        "DELETE WHERE { :o dct:type ?t } ; INSERT DATA { :o dct:type statut:en-cours }",
+    ),
+    (
+        "Organisation-type",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :o dct:type <https://w3id.org/cskg/vocab/types-organisations/msa> }",
+    ),
+    (
+        "Organisation-territory",
+        "Violation",
+        "Pattern",
+        "DELETE WHERE { :o cskg:territory ?t } ; INSERT DATA { :o cskg:territory :elsewhere }",
+    ),
+    (
+        "Organisation-territory",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :o cskg:territory com:72003 }",
+    ),
+    (
+        "CommuneFromText-rule",
+        "Violation",
+        "In",
+        'DELETE WHERE { :s cskg:communeRule ?r } ; INSERT DATA { :s cskg:communeRule "autre" }',
+    ),
+    ("CommuneFromText-rule", "Violation", "MinCount", "DELETE WHERE { :s cskg:communeRule ?r }"),
+    (
+        "CommuneFromText-line",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :s cskg:communeEvidenceLine ?r }",
     ),
     (
         "Region-code",
