@@ -206,6 +206,7 @@ class Mapper:
     # the (organisation, role) pairs of the action being mapped, each said once
     roles: set[tuple[str, str]] = field(default_factory=set)
     contributions: int = 0  # funding contributions of the action so far
+    mentions_cache: dict[tuple[str, bool, str], list[Mention]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.iris = _Iris(self.base)
@@ -295,6 +296,7 @@ class Mapper:
         self.associations = 0
         self.current = self.structures[structure]
         self.roles = set()
+        self.mentions_cache = {}
         self.fiche_commune = self.explicit_commune(record)
         self.graph.actions += 1
         self.add(action, A, ACTION)
@@ -481,15 +483,21 @@ class Mapper:
         return self.organisation_node(mention), mention
 
     def mentions_of(self, record: Record, text: str, *, funding: bool) -> list[Mention]:
+        """The mentions of ``text``, read once per fiche and commune (two passes need them)."""
         structure = self.current
-        return find_mentions(
-            text,
-            cog=self.cog,
-            departement=structure.departement,
-            commune=structure.commune or self.fiche_commune,
-            funding=funding,
-            structure=record.structure,
-        )
+        commune = structure.commune or self.fiche_commune
+        key = (text, funding, commune.code if commune else "")
+        found = self.mentions_cache.get(key)
+        if found is None:
+            found = self.mentions_cache[key] = find_mentions(
+                text,
+                cog=self.cog,
+                departement=structure.departement,
+                commune=commune,
+                funding=funding,
+                structure=record.structure,
+            )
+        return found
 
     def organisation_node(self, mention: Mention) -> str:
         """One node per organisation, whatever fiche names it: by type and territory

@@ -19,8 +19,10 @@ import csv
 import difflib
 import functools
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from converter.errors import InputError, reason
 from converter.paths import COG_DIR
@@ -157,6 +159,8 @@ class Cog:
     by_postcode: dict[str, list[Commune]] = field(default_factory=dict)
     # per département, the EPCI with a member commune in it, by SIREN (pack only)
     epcis_in: dict[str, dict[str, Epci]] = field(default_factory=dict)
+    # what reading lines of text found, for readers that meet the same lines again
+    cache: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
     # per département, commune names (current, déléguées, associées) by their first word
     names: dict[str, dict[str, list[_Name]]] = field(default_factory=dict)
     # per département, former commune names (mergers since 1943) by first word

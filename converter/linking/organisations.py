@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -121,6 +122,33 @@ def _labels() -> dict[str, list[_Label]]:
     return by_first
 
 
+_key = functools.lru_cache(maxsize=1 << 16)(_word_key)
+_MARKS = dict.fromkeys(range(0x300, 0x370))  # combining accents, dropped after NFKD
+_CODES = re.compile(r"[A-Za-z]\d|\bC[ACU][A-Z]")  # « caf31 », « CCCGS »
+
+
+def _plain(line: str) -> str:
+    return unicodedata.normalize("NFKD", line).translate(_MARKS).casefold()
+
+
+@functools.cache
+def _prefilter() -> re.Pattern[str]:
+    """Any label's first word, as a whole word of the plain line: most lines have none, and
+    are not read further."""
+    words = sorted(_labels(), key=lambda w: (-len(w), w))
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, words)) + r")(?![^\W_])")
+
+
+def _may_start(word: str, key: str) -> bool:
+    """Whether a mention can start at this word: a label's first word, a glued code
+    (« caf31 ») or a capitalised acronym of an EPCI; most words are none, and cost no more."""
+    return (
+        key in _labels()
+        or (word[-1].isdigit() and not word.isdigit())
+        or (word[:2] in ("CC", "CA", "CU") and word.isupper())
+    )
+
+
 @dataclass
 class _Tokens:
     text: str
@@ -131,7 +159,7 @@ class _Tokens:
     def of(cls, text: str) -> _Tokens:
         text = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
         spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        return cls(text, spans, [_word_key(text[a:b]) for a, b in spans])
+        return cls(text, spans, [_key(text[a:b]) for a, b in spans])
 
     def word(self, i: int) -> str:
         a, b = self.spans[i]
@@ -165,22 +193,47 @@ def find_mentions(
     own = fold(structure)
     found: list[Mention] = []
     for line in text.split("\n"):
-        tokens = _Tokens.of(line)
-        i = 0
-        while i < len(tokens.keys):
-            mention, end = _mention_at(tokens, i, cog, departement, commune, funding)
-            if mention is not None and not _own_name(tokens, i, end, mention, own):
-                found.append(mention)
-            i = max(end, i + 1)
+        key = ("mentions", line, departement, commune, funding)
+        in_line = cog.cache.get(key)
+        if in_line is None:
+            in_line = _line_mentions(line, cog, departement, commune, funding)
+            if len(cog.cache) > 200_000:  # bounded: a long run meets many lines once
+                cog.cache.clear()
+            cog.cache[key] = in_line
+        found += [m for m, own_words in in_line if not own_words or own_words not in own]
     return found
 
 
-def _own_name(tokens: _Tokens, i: int, end: int, mention: Mention, own: str) -> bool:
-    if not own:
-        return False
-    if mention.name and mention.rule == "nom-propre" and fold(mention.name) in own:
-        return True
-    return "".join(tokens.keys[i : end + 1]) in own and end < len(tokens.keys)
+def _line_mentions(
+    line: str, cog: Cog, departement: Departement | None, commune: Commune | None, funding: bool
+) -> list[tuple[Mention, str]]:
+    """The mentions of one line, each with the folded words that would make it the citing
+    structure's own name (empty when none could)."""
+    undotted = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), line)  # « C.A.F. »
+    if not _prefilter().search(_plain(undotted)) and not _CODES.search(undotted):
+        return []
+    tokens = _Tokens.of(line)
+    found = []
+    i = 0
+    while i < len(tokens.keys):
+        if not _may_start(tokens.word(i), tokens.keys[i]):
+            i += 1
+            continue
+        mention, end = _mention_at(tokens, i, cog, departement, commune, funding)
+        if mention is not None:
+            found.append((mention, _own_words(tokens, i, end, mention)))
+        i = max(end, i + 1)
+    return found
+
+
+def _own_words(tokens: _Tokens, i: int, end: int, mention: Mention) -> str:
+    """A proper name, or the mention and the word after it (« Ville Plurielle »): found in
+    the structure's folded name, the mention is that name."""
+    if mention.name and mention.rule == "nom-propre":
+        return fold(mention.name)
+    if end < len(tokens.keys):
+        return "".join(tokens.keys[i : end + 1])
+    return ""
 
 
 def _label_at(tokens: _Tokens, i: int) -> tuple[_Label, int] | None:
@@ -405,7 +458,10 @@ _ACRONYM_NOISE = {"cc", "ca", "cu", "de", "du", "des", "d", "la", "le", "les", "
 
 def _epci_list(cog: Cog, departement: Departement) -> list[tuple[str, tuple[str, ...], str]]:
     """(SIREN, significant words, acronym) of the EPCI with a member in ``departement``."""
-    found = []
+    cached: list[tuple[str, tuple[str, ...], str]] | None = cog.cache.get(("epcis", departement))
+    if cached is not None:
+        return cached
+    found = cog.cache[("epcis", departement)] = []
     for code, epci in sorted(cog.epcis_in.get(departement.code, {}).items()):
         words = [_word_key(w) for w in _TOKEN.findall(epci.name)]
         significant = tuple(w for w in words if w not in _EPCI_NOISE)
