@@ -5,15 +5,17 @@ unnamed bodies left alone, and a structure's commune from its texts only when ce
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from converter.convert import convert
 from converter.linking.organisations import Mention, find_mentions
 from converter.mapping import MappedGraph, map_records
 from converter.reader import parse_text
 from converter.territory import load_cog
 from converter.vocab import CSKG, DEFAULT_BASE_IRI
-from tests.conftest import fiche
+from tests.conftest import SEED, fiche
 
 ORG = DEFAULT_BASE_IRI + "organisation/"
 DESCRIPTION = "- Description générale\n"
@@ -139,3 +141,16 @@ def test_every_mention_keeps_its_text_field_line_and_rule() -> None:
     for predicate in ("evidenceText", "evidenceField", "evidenceLine", "rule"):
         assert {s for s, _ in _objects(graph, CSKG + predicate)} >= associations, predicate
     assert {o for _, o in _objects(graph, CSKG + "rule")} == {"nom-et-territoire", "nom-propre"}
+
+
+def test_merged_organisations_and_text_communes_are_the_same_bytes_whatever_the_batches(
+    tmp_path: Path,
+) -> None:
+    """The merge happens in the one mapper, in input order: batch size and jobs change
+    nothing (the seed, one fiche per batch against all in one, 1 and 2 processes)."""
+    one = convert([SEED], tmp_path / "one", batch=1, jobs=2)
+    whole = convert([SEED], tmp_path / "whole", jobs=1)
+    assert one.ok and whole.ok
+    for name in ("actions.nt", "actions.ttl", "report.json"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
+    assert b"organisation/caf/46" in (tmp_path / "one" / "actions.nt").read_bytes()
