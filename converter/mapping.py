@@ -527,16 +527,17 @@ class Mapper:
         type_label = self.vocabularies.preferred.get(concept, kind)
         self.add(node, A, ORGANIZATION)
         self.add(node, DCT_TYPE, f"<{concept}>")
+        # the name as first written (the tables show it as the fiches write it); the type and
+        # territory spelt out as an alternative label
+        self.add(node, PREF_LABEL, nt_literal(mention.text))
         if territory:
             where = self.territory_node(territory)
             self.add(node, _c("territory"), where[0])
-            label = f"{type_label} ({where[1]})"
+            self.other_spelling(node, f"{type_label} ({where[1]})")
         elif not territory and path.endswith(self.scope) and self.scope:
-            label = f"{type_label} (de la structure {self.current.name})"
-        else:
-            label = mention.text if mention.name else type_label
-        self.add(node, PREF_LABEL, nt_literal(label))
-        self.other_spelling(node, mention.text)
+            self.other_spelling(node, f"{type_label} (de la structure {self.current.name})")
+        elif not mention.name:
+            self.other_spelling(node, type_label)
         return node
 
     def territory_node(self, territory: str) -> tuple[str, str]:

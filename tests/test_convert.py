@@ -214,10 +214,12 @@ def test_cli_validate_lists_a_shared_node_apart_not_under_one_action(tmp_path: P
     runner.invoke(app, ["convert", str(SEED), "-o", str(tmp_path)])
     broken = tmp_path / "broken.ttl"
     text = (tmp_path / "actions.ttl").read_text(encoding="utf-8")
-    label = '\tskos:prefLabel "Préfecture (Lot)" ;\n'
+    label = '\tskos:prefLabel "Préfecture" ;\n'
     node = "<https://w3id.org/cskg/id/organisation/prefecture/46> a org:Organization ;\n"
-    assert node in text and label in text.split(node)[1].split(" .\n")[0] + " .\n"
-    broken.write_text(text.replace(label, "", 1), encoding="utf-8")
+    before, _, after = text.partition(node)
+    block, end, rest = after.partition(" .\n")
+    assert label in block
+    broken.write_text(before + node + block.replace(label, "") + end + rest, encoding="utf-8")
     result = runner.invoke(app, ["validate", str(broken)])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()

@@ -227,17 +227,12 @@ def test_partners_and_funders_are_roles_with_their_evidence(seed: ParseResult) -
         for s in rows
     }
     assert found == {
-        ("Préfecture (Haute-Garonne)", "partnerRole", "Préfecture", 1075),
-        ("Commune (Toulouse)", "funderRole", "Mairie de Toulouse: 6 000 €", 1085),
+        ("Préfecture", "partnerRole", "Préfecture", 1075),
+        ("Mairie de Toulouse", "funderRole", "Mairie de Toulouse: 6 000 €", 1085),
+        ("CAF Haute Garonne", "funderRole", "CAF Haute Garonne: 4 500 €", 1085),
+        ("ASP", "funderRole", "ASP:: 18 300 €", 1085),
         (
-            "Caisse d'allocations familiales (Haute-Garonne)",
-            "funderRole",
-            "CAF Haute Garonne: 4 500 €",
-            1085,
-        ),
-        ("État", "funderRole", "ASP:: 18 300 €", 1085),
-        (
-            "Conseil régional (Occitanie)",
+            "Conseil Régional ( Adulte Relais)",
             "funderRole",
             "Conseil Régional ( Adulte Relais): 2 800 €",
             1085,

@@ -136,7 +136,7 @@ def test_partners_with_most_actions(store: ox.Store) -> None:
     # organise the 25 actions; the Meurthe-et-Moselle and Guadeloupe pairs share a structure,
     # the two « Bienvenue » fiches of the Lot do not.
     rows = _rows(store, "partenaires-principaux")
-    assert all(name.startswith("Préfecture (") for _, name, _, _ in rows) and len(rows) == 18
+    assert {name for _, name, _, _ in rows} == {"Préfecture"} and len(rows) == 18
     by_dep = {iri.split("/")[-1]: (int(n), int(s)) for iri, _, n, s in rows}
     per_departement = {code: int(n) for _, code, _, _, n in _rows(store, "actions-par-departement")}
     assert {code: n for code, (n, _) in by_dep.items()} == per_departement
@@ -529,10 +529,8 @@ def test_actions_a_caf_takes_part_in_by_its_departement(store: ox.Store) -> None
 
 def test_funders_per_region(store: ox.Store) -> None:
     rows = _rows(store, "financeurs-par-region")
-    occitanie = {name: int(n) for region, _, _, name, n in rows if region == "76"}
-    assert occitanie["Caisse d'allocations familiales (Lot)"] == 2
-    assert (
-        occitanie["Conseil régional (Occitanie)"] == 1
-    )  # « Conseil Régional ( Adulte Relais): 2 800 € »
-    assert "Préfecture (Aude)" in occitanie
+    occitanie = {iri.split("/organisation/")[1]: int(n) for region, _, iri, _, n in rows if region == "76"}
+    assert occitanie["caf/46"] == 2
+    assert occitanie["conseil-regional/76"] == 1  # « Conseil Régional ( Adulte Relais): 2 800 € »
+    assert "prefecture/11" in occitanie  # the Aude
     assert {region for region, *_ in rows} == {"01", "44", "75", "76"}
