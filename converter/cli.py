@@ -57,7 +57,7 @@ from converter.remote import DEFAULT_GRAPH, check_endpoint_url, credentials_for
 from converter.serialise import compact_iri
 from converter.site.build import build_site
 from converter.site.layout import DEFAULT_SITE_BASE
-from converter.territory import load_cog
+from converter.territory import Cog, describe_cog, describe_territory, load_cog
 from converter.usage import FrenchCommand, FrenchGroup
 from converter.validation import ShaclResult, ValidationReport, parse_rdf, validate_graph
 from converter.vocab import CSKG, DEFAULT_BASE_IRI
@@ -304,6 +304,12 @@ def convert(
         f"{graph.linked('commune')}/{graph.structures} à une commune (COG {done.cog_year})",
         markup=False,
     )
+    if graph.organisation_types:
+        by_type = sorted(graph.organisation_types.items(), key=lambda item: (-item[1], item[0]))
+        out.print(
+            "organisations par type : " + ", ".join(f"{kind} {n}" for kind, n in by_type),
+            markup=False,
+        )
     _print_verdict(validation)
     out.print("écrit : " + ", ".join(str(p) for p in done.written), markup=False)
     raise typer.Exit(EXIT_OK if done.ok else EXIT_REJECTED)
@@ -411,34 +417,27 @@ def territory(
     ] = None,
     cog: CogOption = COG_DIR,
 ) -> None:
-    """Affiche le COG utilisé (année, contenu) et résout des noms de départements.
+    """Affiche le COG utilisé (année, contenu) et décrit des territoires : départements
+    (nom ou code), communes (code INSEE à cinq caractères), EPCI (SIREN à neuf chiffres),
+    avec leur population, leurs codes postaux et leur EPCI quand le COG les a.
 
     Statut de sortie : 0 tout est résolu ; 1 un nom n'est pas résolu ; 2 COG illisible ou
     mauvais usage.
     """
     with _reported():
         index = load_cog(cog)
-    regions = {d.region for d in index.departements.values()}
-    out.print(
-        f"COG {index.year} ({index.folder}) : {len(regions)} régions, "
-        f"{len(index.departements)} départements, {len(index.communes)} communes",
-        markup=False,
-    )
+    out.print(describe_cog(index), markup=False)
     unresolved = 0
     for label in labels or []:
-        resolution = index.resolve_departement(label)
-        found = resolution.departement
-        if found is not None:
-            out.print(
-                f"« {label} » : département {found.code} {found.name}, "
-                f"région {found.region.code} {found.region.name}",
-                markup=False,
-            )
-            continue
-        unresolved += 1
-        near = ", ".join(resolution.candidates) or "aucun nom proche"
-        out.print(f"« {label} » : inconnu ou ambigu (proches : {near})", markup=False)
+        found = describe_territory(index, label)
+        unresolved += found is None
+        out.print(found or f"« {label} » : inconnu ou ambigu ({_near(index, label)})", markup=False)
     raise typer.Exit(EXIT_REJECTED if unresolved else EXIT_OK)
+
+
+def _near(index: Cog, label: str) -> str:
+    near = ", ".join(index.resolve_departement(label).candidates) or "aucun nom proche"
+    return f"proches : {near}"
 
 
 class ResultFormat(StrEnum):

@@ -11,7 +11,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -19,10 +19,11 @@ import pyoxigraph as ox
 
 from converter.amounts import amounts, read_budget, read_contributions, read_staff_count
 from converter.errors import UsageError
+from converter.linking.communes import CommuneEvidence, decide_commune
+from converter.linking.organisations import LEVEL, Mention, find_mentions
 from converter.model import FIELDS, FIELDS_BY_NAME, Diagnostic, FicheField, Kind, Record
-from converter.organisations import level
 from converter.serialise import NtTriple, nt_literal, ntriples_lines, read_ntriples, sorted_nt
-from converter.territory import Cog, Commune, CommuneMatch, Departement, load_cog
+from converter.territory import Cog, Commune, CommuneMatch, Departement, Epci, Region, load_cog
 from converter.text import fold, slug
 from converter.vocab import (
     DEFAULT_BASE_IRI,
@@ -71,7 +72,16 @@ IGEO_CODE, IGEO_NAME, IGEO_PARENT = (
 )
 XSD_TOKEN = f"<{XSD}token>"  # igeo:nom's range in INSEE's ontology
 TITLE = str(curie("dct:title"))
+DCT_TYPE = str(curie("dct:type"))
 EURO = nt_literal("EUR")
+# The DGCL's natures of EPCI, as concepts of ontology/vocabularies/natures-epci.ttl
+EPCI_NATURES = {
+    "CC": "communaute-de-communes",
+    "CA": "communaute-d-agglomeration",
+    "CU": "communaute-urbaine",
+    "METRO": "metropole",
+    "MET69": "metropole-de-lyon",
+}
 PREDICATES = {f.name: str(curie(f.predicate)) for f in FIELDS}
 
 
@@ -147,10 +157,21 @@ class MappedGraph:
     duplicates: int = 0
     # per structure: the territories it was linked to, or why not (report.json "territories")
     territories: list[dict[str, Any]] = field(default_factory=list)
+    organisation_types: dict[str, int] = field(default_factory=dict)  # organisations by type
 
     def linked(self, level: str) -> int:
         """How many structures are linked to a ``departement``, ``region`` or ``commune``."""
         return sum(1 for t in self.territories if t[level] is not None)
+
+
+@dataclass
+class _Structure:
+    """The structure of the action being mapped, as the organisation rules need it."""
+
+    node: str = ""
+    name: str = ""
+    departement: Departement | None = None
+    commune: Commune | None = None  # from its name, or from the texts of earlier fiches
 
 
 @dataclass
@@ -177,6 +198,15 @@ class Mapper:
     # generic organisation names it cites, and how many associations it has so far
     scope: str = ""
     associations: int = 0
+    current: _Structure = field(default_factory=_Structure)
+    structures: dict[str, _Structure] = field(default_factory=dict)
+    # per structure without a commune in its name: the local expressions naming one
+    commune_evidence: dict[str, list[CommuneEvidence]] = field(default_factory=dict)
+    fiche_commune: Commune | None = None  # the one commune this fiche's texts name
+    # the (organisation, role) pairs of the action being mapped, each said once
+    roles: set[tuple[str, str]] = field(default_factory=set)
+    contributions: int = 0  # funding contributions of the action so far
+    mentions_cache: dict[tuple[str, bool, str], list[Mention]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.iris = _Iris(self.base)
@@ -226,6 +256,7 @@ class Mapper:
         return found
 
     def take_shared(self) -> list[NtTriple]:
+        self.settle_communes()
         shared = sorted_nt(t for triples in self.shared.values() for t in triples)
         self.graph.triple_count += len(shared)
         return shared
@@ -263,6 +294,10 @@ class Mapper:
         earlier.append((digest, here))
         self.scope = structure_path
         self.associations = 0
+        self.current = self.structures[structure]
+        self.roles = set()
+        self.mentions_cache = {}
+        self.fiche_commune = self.explicit_commune(record)
         self.graph.actions += 1
         self.add(action, A, ACTION)
         self.add(action, TITLE, nt_literal(record.title, "fr"))
@@ -271,6 +306,7 @@ class Mapper:
             if f.kind is not Kind.ORGANISER:
                 self.field(record, action, f)
         self.numbers(record, action)
+        self.text_mentions(record, action)
         self.provenance(record, action)
 
     def structure(self, record: Record) -> str:
@@ -295,18 +331,14 @@ class Mapper:
         if record.departement:
             self.add(node, _c("departementLabel"), nt_literal(record.departement))
         match: CommuneMatch | None = None
+        self.structures[node] = _Structure(node, record.structure, departement)
         if departement is not None:
             self.add(node, _c("departement"), f"<{departement.iri}>")
             self.territory(departement)
             match = self.cog.find_commune(record.structure, departement)
             if match.commune is not None:
-                commune = self.share(f"<{match.commune.iri}>")
-                self.add(node, _c("commune"), commune)
-                self.add(node, _c("communeEvidence"), nt_literal(match.evidence))
-                self.add(commune, A, f"<{IGEO}Commune>")
-                self.add(commune, IGEO_CODE, nt_literal(match.commune.code))
-                self.add(commune, IGEO_NAME, _name(match.commune.name))
-                self.arrondissement(commune, match.commune)
+                self.structures[node].commune = match.commune
+                self.link_commune(node, match.commune, match.evidence, "commune-dans-le-nom")
         elif record.departement:
             near = ", ".join(resolution.candidates) or "aucun nom proche"
             self.warn(
@@ -342,9 +374,47 @@ class Mapper:
         self.add(node, IGEO_CODE, nt_literal(departement.code))
         self.add(node, IGEO_NAME, _name(departement.name))
         self.add(node, IGEO_PARENT, region)
-        self.add(region, A, f"<{IGEO}Region>")
-        self.add(region, IGEO_CODE, nt_literal(departement.region.code))
-        self.add(region, IGEO_NAME, _name(departement.region.name))
+        self.population(node, self.cog.population(departement))
+        self.region(departement.region)
+
+    def region(self, found: Region) -> None:
+        node = self.share(f"<{found.iri}>")
+        self.add(node, A, f"<{IGEO}Region>")
+        self.add(node, IGEO_CODE, nt_literal(found.code))
+        self.add(node, IGEO_NAME, _name(found.name))
+        self.population(node, self.cog.population(found))
+
+    def population(self, node: str, population: int | None) -> None:
+        if population is not None:
+            self.add(node, _c("population"), nt_literal(str(population), datatype=XSD_INTEGER))
+
+    def commune(self, found: Commune) -> str:
+        """The commune's node, with what the territory pack says of it and of its EPCI."""
+        node = self.share(f"<{found.iri}>")
+        self.add(node, A, f"<{IGEO}Commune>")
+        self.add(node, IGEO_CODE, nt_literal(found.code))
+        self.add(node, IGEO_NAME, _name(found.name))
+        self.arrondissement(node, found)
+        self.territory(found.departement)
+        self.population(node, found.population)
+        if found.siren:
+            self.add(node, _c("siren"), nt_literal(found.siren))
+        for postcode in found.postcodes:
+            self.add(node, _c("postalCode"), nt_literal(postcode))
+        epci = found.epci
+        if epci is not None:
+            self.add(node, _c("epci"), self.share(f"<{epci.iri}>"))
+            self.epci(epci)
+        return node
+
+    def epci(self, epci: Epci) -> None:
+        node = f"<{epci.iri}>"
+        self.add(node, A, f"<{IGEO}Intercommunalite>")
+        self.add(node, IGEO_CODE, nt_literal(epci.code))
+        self.add(node, IGEO_NAME, _name(epci.name))
+        self.add(node, _c("siren"), nt_literal(epci.code))
+        self.add(node, _c("epciNature"), f"<{VOCAB}nature-epci/{EPCI_NATURES[epci.nature]}>")
+        self.population(node, self.cog.population(epci))
 
     def arrondissement(self, commune: str, found: Commune) -> None:
         """A commune lies directly under its arrondissement, which lies under the département
@@ -368,9 +438,9 @@ class Mapper:
             if f.scheme is not None:
                 self.add(action, predicate, self.concept(record, f, item))
             elif f.name == "partners":
-                partner = self.organisation(item)
+                partner, mention = self.organisation(record, item, "liste-des-partenaires")
                 self.add(action, predicate, partner)
-                self.associate(record, action, partner, PARTNER_ROLE, item, f)
+                self.associate(record, action, partner, PARTNER_ROLE, mention, f)
             elif f.kind is Kind.TEXT:
                 self.add(action, predicate, nt_literal(item, "fr"))
             else:
@@ -401,49 +471,114 @@ class Mapper:
         self.add(node, IN_SCHEME, f"<{VOCAB}{f.scheme}>")
         return node
 
-    def organisation(self, name: str) -> str:
-        """The organisation ``name`` designates; a generic name (« Préfecture ») is identified
-        with the territory of the structure citing it (``organisations.level``)."""
-        scope = self.organisation_scope(name)
-        key = ("organisation", scope, fold(name) or name)  # punctuation only stays itself
-        node = self.iris.get(key)
-        if node is None:
-            path = f"organisation/{scope}/{slug(name)}" if scope else f"organisation/{slug(name)}"
-            node = self.share(self.iris.mint(key, path))
-            self.graph.organisations += 1
-            self.add(node, A, ORGANIZATION)
-            self.add(node, PREF_LABEL, nt_literal(name))
+    def organisation(self, record: Record, name: str, rule: str) -> tuple[str, Mention]:
+        """The organisation a partner or funder name designates: typed when the name is one
+        mention (« Préfecture », « CAF Haute Garonne »), else an organisation of type
+        « autre » known by its name."""
+        found = self.mentions_of(record, name, funding=False)
+        if len(found) == 1 and fold(name).startswith(fold(found[0].text)):
+            # the name is one mention, maybe with a precision (« Conseil Régional ( Adulte
+            # Relais) »)
+            mention = replace(found[0], rule=rule, text=name)
         else:
-            self.other_spelling(node, name)
+            mention = Mention("autre", "", name, name, rule, False)
+        return self.organisation_node(mention), mention
+
+    def mentions_of(self, record: Record, text: str, *, funding: bool) -> list[Mention]:
+        """The mentions of ``text``, read once per fiche and commune (two passes need them)."""
+        structure = self.current
+        commune = structure.commune or self.fiche_commune
+        key = (text, funding, commune.code if commune else "")
+        found = self.mentions_cache.get(key)
+        if found is None:
+            found = self.mentions_cache[key] = find_mentions(
+                text,
+                cog=self.cog,
+                departement=structure.departement,
+                commune=commune,
+                funding=funding,
+                structure=record.structure,
+            )
+        return found
+
+    def organisation_node(self, mention: Mention) -> str:
+        """One node per organisation, whatever fiche names it: by type and territory
+        (``organisation/caf/46``), by type alone when national (``organisation/etat``), by
+        type and name (``organisation/association/aurore``), or scoped to the citing
+        structure when the territory is unknown (``organisation/commune/31/centre-…``)."""
+        kind, territory = mention.kind, mention.territory
+        if territory:
+            key: Hashable = ("organisation", kind, territory)
+            path = f"organisation/{kind}/{territory.partition(':')[2]}"
+        elif mention.scoped or (not mention.name and LEVEL.get(kind) != "national"):
+            key = ("organisation", kind, "scope", self.scope)
+            path = f"organisation/{kind}/{self.scope}"
+        elif mention.name:
+            key = ("organisation", kind, fold(mention.name) or mention.name)
+            path = f"organisation/{kind}/{slug(mention.name)}"
+        else:
+            key, path = ("organisation", kind), f"organisation/{kind}"
+        node = self.iris.get(key)
+        if node is not None:
+            self.other_spelling(node, mention.text)
+            return node
+        node = self.share(self.iris.mint(key, path))
+        self.graph.organisations += 1
+        self.graph.organisation_types[kind] = self.graph.organisation_types.get(kind, 0) + 1
+        concept = f"{VOCAB}types-organisations/{kind}"
+        type_label = self.vocabularies.preferred.get(concept, kind)
+        self.add(node, A, ORGANIZATION)
+        self.add(node, DCT_TYPE, f"<{concept}>")
+        # the name as first written (the tables show it as the fiches write it); the type and
+        # territory spelt out as an alternative label
+        self.add(node, PREF_LABEL, nt_literal(mention.text))
+        if territory:
+            where = self.territory_node(territory)
+            self.add(node, _c("territory"), where[0])
+            self.other_spelling(node, f"{type_label} ({where[1]})")
+        elif not territory and path.endswith(self.scope) and self.scope:
+            self.other_spelling(node, f"{type_label} (de la structure {self.current.name})")
+        elif not mention.name:
+            self.other_spelling(node, type_label)
         return node
 
-    def organisation_scope(self, name: str) -> str:
-        """The path part that scopes a generic name: the département ("72"), the région
-        ("region-52") or the citing structure ("72/centre-social-…"); "" for other names."""
-        where = level(name)
-        departement = self.scope.partition("/")[0]
-        if where == "departement":
-            return departement
-        if where == "region":
-            found = self.cog.departements.get(departement)
-            return f"region-{found.region.code}" if found else departement
-        if where == "commune":  # the commune is seldom known: the structure citing it
-            return self.scope
-        return ""
+    def territory_node(self, territory: str) -> tuple[str, str]:
+        """The node and name of ``departement:46``, ``region:76``, ``commune:31555`` or
+        ``epci:200044014``, with its triples."""
+        level, _, code = territory.partition(":")
+        if level == "departement":
+            departement = self.cog.departements[code]
+            self.territory(departement)
+            return f"<{departement.iri}>", departement.name
+        if level == "region":
+            region = next(d.region for d in self.cog.departements.values() if d.region.code == code)
+            self.region(region)
+            return f"<{region.iri}>", region.name
+        if level == "commune":
+            commune = self.cog.communes[code]
+            return self.commune(commune), commune.name
+        epci = self.cog.epcis[code]
+        self.epci(epci)
+        return self.share(f"<{epci.iri}>"), epci.name
 
     def associate(
-        self, record: Record, action: str, agent: str, role: str, mention: str, f: FicheField
+        self, record: Record, action: str, agent: str, role: str, mention: Mention, f: FicheField
     ) -> None:
-        """The action's association with ``agent`` in ``role``, with the mention it was read
-        from: the text as written, the section and the line of its header."""
+        """The action's association with ``agent`` in ``role``, once per pair, with the
+        mention it was first read from: the text as written, the section and the line of
+        its header, and the rule that decided."""
+        if (agent, role) in self.roles:
+            return
+        self.roles.add((agent, role))
         self.associations += 1
         node = _below(action, f"association/{self.associations}")
         self.add(action, QUALIFIED_ASSOCIATION, node)
         self.add(node, A, ASSOCIATION)
         self.add(node, PROV_AGENT, agent)
         self.add(node, HAD_ROLE, role)
-        self.add(node, _c("evidenceText"), nt_literal(mention))
+        self.add(node, _c("evidenceText"), nt_literal(mention.text))
         self.add(node, _c("evidenceField"), nt_literal(f.header, "fr"))
+        self.add(node, _c("rule"), nt_literal(mention.rule))
         line = record.source.line_of(f.name)
         if line > 0:
             self.add(node, _c("evidenceLine"), nt_literal(str(line), datatype=XSD_POSITIVE))
@@ -453,6 +588,88 @@ class Mapper:
         label = nt_literal(name, language)
         if (node, PREF_LABEL, label) not in self.shared.get(node, ()):
             self.add(node, ALT_LABEL, label)
+
+    def link_commune(self, node: str, commune: Commune, evidence: str, rule: str) -> None:
+        self.add(node, _c("commune"), self.commune(commune))
+        self.add(node, _c("communeEvidence"), nt_literal(evidence))
+        self.add(node, _c("communeRule"), nt_literal(rule))
+
+    def texts(self, record: Record) -> list[tuple[FicheField, str]]:
+        return [
+            (f, value) for f in FIELDS if f.kind is Kind.TEXT and (value := getattr(record, f.name))
+        ]
+
+    def explicit_commune(self, record: Record) -> Commune | None:
+        """The commune this fiche's local expressions name (kept as evidence for a
+        structure without a commune in its name), when they name exactly one."""
+        self.fiche_commune = None
+        found: list[CommuneEvidence] = []
+        for f, text in self.texts(record):
+            for mention in self.mentions_of(record, text, funding=f.name == "funding"):
+                if mention.kind in ("commune", "ccas") and mention.territory.startswith("commune:"):
+                    commune = self.cog.communes[mention.territory.partition(":")[2]]
+                    found.append(
+                        CommuneEvidence(
+                            commune,
+                            mention.text,
+                            f.header,
+                            record.source.line_of(f.name),
+                            record.source.file,
+                        )
+                    )
+        if self.current.commune is None and found:
+            self.commune_evidence.setdefault(self.current.node, []).extend(found)
+        communes = {e.commune for e in found}
+        return found[0].commune if len(communes) == 1 else None
+
+    def text_mentions(self, record: Record, action: str) -> None:
+        """Partners and funders named in the free texts, each (organisation, role) once: as
+        qualified associations only (``cskg:partner`` stays the partner list's)."""
+        for f, text in self.texts(record):
+            funding = f.name == "funding"
+            for mention in self.mentions_of(record, text, funding=funding):
+                node = self.organisation_node(mention)
+                role = FUNDER_ROLE if mention.funder else PARTNER_ROLE
+                if (node, role) in self.roles:
+                    continue
+                if mention.funder and mention.amount is not None:
+                    self.contributions += 1
+                    self.grant(action, node, mention.amount, self.contributions)
+                self.associate(record, action, node, role, mention, f)
+
+    def grant(self, action: str, funder: str, amount: Decimal, number: int) -> None:
+        grant = _below(action, f"financement/{number}")
+        self.add(grant, A, _c("FundingContribution"))
+        self.add(grant, A, MONETARY_GRANT)
+        self.add(grant, SCHEMA_FUNDER, funder)
+        self.add(grant, SCHEMA_FUNDED_ITEM, action)
+        self.amount(_below(grant, "montant"), amount, MONETARY_AMOUNT)
+        self.add(grant, SCHEMA_AMOUNT, _below(grant, "montant"))
+        self.add(action, _c("fundingContribution"), grant)
+
+    def settle_communes(self) -> None:
+        """Structures without a commune in their name: linked when their fiches' local
+        expressions name exactly one commune, else reported with the candidates."""
+        rows = {row["structure"]: row for row in self.graph.territories}
+        for node, evidence in self.commune_evidence.items():
+            commune, note = decide_commune(evidence)
+            row = rows[node[1:-1]]
+            row["note"] = note
+            row["candidates"] = [
+                {"code": c.code, "name": c.name} for c in dict.fromkeys(e.commune for e in evidence)
+            ]
+            if commune is None:
+                continue
+            first = evidence[0]
+            self.link_commune(node, commune, first.text, "expression-locale")
+            self.add(node, _c("communeEvidenceField"), nt_literal(first.field, "fr"))
+            self.add(
+                node,
+                _c("communeEvidenceLine"),
+                nt_literal(str(first.line), datatype=XSD_POSITIVE),
+            )
+            row.update(commune=commune.code, evidence=first.text)
+        self.commune_evidence = {}
 
     def numbers(self, record: Record, action: str) -> None:
         budget = read_budget(record.funding)
@@ -467,17 +684,19 @@ class Mapper:
                 FIELDS_BY_NAME["funding"].header,
             )
         funding = FIELDS_BY_NAME["funding"]
-        for number, contribution in enumerate(read_contributions(record.funding), start=1):
-            grant = _below(action, f"financement/{number}")
-            funder = self.organisation(contribution.funder)
-            self.add(grant, A, _c("FundingContribution"))
-            self.add(grant, A, MONETARY_GRANT)
-            self.add(grant, SCHEMA_FUNDER, funder)
-            self.add(grant, SCHEMA_FUNDED_ITEM, action)
-            self.amount(_below(grant, "montant"), contribution.amount, MONETARY_AMOUNT)
-            self.add(grant, SCHEMA_AMOUNT, _below(grant, "montant"))
-            self.add(action, _c("fundingContribution"), grant)
-            self.associate(record, action, funder, FUNDER_ROLE, contribution.text, funding)
+        self.contributions = 0
+        for contribution in read_contributions(record.funding):
+            funder, mention = self.organisation(record, contribution.funder, "ligne-de-financement")
+            self.contributions += 1
+            self.grant(action, funder, contribution.amount, self.contributions)
+            self.associate(
+                record,
+                action,
+                funder,
+                FUNDER_ROLE,
+                replace(mention, text=contribution.text),
+                funding,
+            )
         staff = read_staff_count(record.staffing)
         if staff is not None:
             self.add(action, _c("staffCount"), nt_literal(str(staff), datatype=XSD_INTEGER))

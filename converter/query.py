@@ -237,7 +237,7 @@ class Resolver:
         if kind == "libelle":
             found = self._lookup(
                 f"PREFIX skos: <{SKOS}> PREFIX org: <{ORG}> SELECT DISTINCT ?label WHERE {{ "
-                "?o a org:Organization ; skos:prefLabel ?label }",
+                "?o a org:Organization ; skos:prefLabel|skos:altLabel ?label }",
                 parameter,
                 value,
             )

@@ -4,7 +4,13 @@ A département written in a fiche ("Sarthe", "Val-d'Oise", "72", "2A") resolves 
 INSEE code, or to none with the closest candidates: an unknown label is never guessed.
 Territory IRIs follow the code-based pattern ``http://id.insee.fr/geo/departement/72``: INSEE's
 current IRIs are opaque UUIDs that cannot be computed offline, while the code (``igeo:codeINSEE``)
-stays the join key with INSEE's own graph.
+stays the join key with INSEE's own graph. EPCI follow the same pattern with their SIREN
+(``http://id.insee.fr/geo/intercommunalite/200023414``), minted by cskg: INSEE publishes only
+UUID IRIs for them.
+
+The territory pack (``decoupage-*-AAAA.csv``, trimmed from Etalab's découpage administratif,
+optional in a folder given with ``--cog``) adds each commune's SIREN, population, postcodes and
+EPCI, the EPCI themselves, and the arrondissements municipaux' postcodes and populations.
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ import csv
 import difflib
 import functools
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from converter.errors import InputError, reason
 from converter.paths import COG_DIR
@@ -57,15 +65,48 @@ class Arrondissement:
 
 
 @dataclass(frozen=True)
+class Epci:
+    """An établissement public de coopération intercommunale à fiscalité propre; ``code`` is
+    its SIREN, ``nature`` the DGCL's CC, CA, CU, METRO or MET69."""
+
+    code: str
+    name: str
+    nature: str
+
+    @property
+    def iri(self) -> str:
+        return f"{INSEE_GEO}intercommunalite/{self.code}"
+
+
+@dataclass(frozen=True)
 class Commune:
     code: str
     name: str
     departement: Departement
     arrondissement: Arrondissement | None = None
+    siren: str = ""
+    population: int | None = None
+    postcodes: tuple[str, ...] = ()
+    epci: Epci | None = None
 
     @property
     def iri(self) -> str:
         return f"{INSEE_GEO}commune/{self.code}"
+
+
+@dataclass(frozen=True)
+class ArrondissementMunicipal:
+    """One of the 45 arrondissements of Paris, Lyon and Marseille (COG ``ARM``)."""
+
+    code: str
+    name: str
+    commune: Commune
+    population: int | None = None
+    postcodes: tuple[str, ...] = ()
+
+    @property
+    def iri(self) -> str:
+        return f"{INSEE_GEO}arrondissementMunicipal/{self.code}"
 
 
 @dataclass(frozen=True)
@@ -110,10 +151,30 @@ class Cog:
     departements: dict[str, Departement] = field(default_factory=dict)
     by_name: dict[str, Departement] = field(default_factory=dict)
     communes: dict[str, Commune] = field(default_factory=dict)
+    arrondissements_municipaux: dict[str, ArrondissementMunicipal] = field(default_factory=dict)
+    epcis: dict[str, Epci] = field(default_factory=dict)
+    # populations of the départements, régions and EPCI: sums over their communes (pack only)
+    populations: dict[str, int] = field(default_factory=dict)
+    # current communes by postcode (pack only)
+    by_postcode: dict[str, list[Commune]] = field(default_factory=dict)
+    # per département, the EPCI with a member commune in it, by SIREN (pack only)
+    epcis_in: dict[str, dict[str, Epci]] = field(default_factory=dict)
+    # what reading lines of text found, for readers that meet the same lines again
+    cache: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
     # per département, commune names (current, déléguées, associées) by their first word
     names: dict[str, dict[str, list[_Name]]] = field(default_factory=dict)
     # per département, former commune names (mergers since 1943) by first word
     former: dict[str, dict[str, list[tuple[tuple[str, ...], str]]]] = field(default_factory=dict)
+
+    def members(self, epci: Epci) -> list[Commune]:
+        """The communes of ``epci``, by code."""
+        return [c for c in self.communes.values() if c.epci == epci]
+
+    def population(self, territory: Commune | Departement | Region | Epci) -> int | None:
+        """The population of a territory: the commune's own, or the sum over its communes."""
+        if isinstance(territory, Commune):
+            return territory.population
+        return self.populations.get(territory.iri)
 
     def find_commune(self, structure: str, departement: Departement) -> CommuneMatch:
         """The commune named inside ``structure``, searched in ``departement`` only.
@@ -195,6 +256,72 @@ class Cog:
         return Resolution(None, tuple(names)[:5])
 
 
+def describe_cog(cog: Cog) -> str:
+    """One line: the edition and what it holds (in French, for ``cskg territory``)."""
+    regions = {d.region for d in cog.departements.values()}
+    text = (
+        f"COG {cog.year} ({cog.folder}) : {len(regions)} régions, "
+        f"{len(cog.departements)} départements, {len(cog.communes)} communes"
+    )
+    if cog.epcis:
+        text += (
+            f", {len(cog.arrondissements_municipaux)} arrondissements municipaux, "
+            f"{len(cog.epcis)} EPCI ; populations, codes postaux et SIREN (découpage "
+            "administratif)"
+        )
+    return text
+
+
+def _population_text(population: int | None) -> str:
+    if population is None:
+        return ""
+    return ", " + f"{population:,}".replace(",", "\u202f") + " habitants"
+
+
+def describe_territory(cog: Cog, label: str) -> str | None:
+    """A département (name or code), a commune (INSEE code) or an EPCI (SIREN) in French, or
+    None when ``label`` names none of them.
+
+    >>> print(describe_territory(load_cog(), "46"))
+    « 46 » : département 46 Lot, région 76 Occitanie, 176\u202f473 habitants
+    """
+    code = label.strip().upper()
+    if code in cog.communes:
+        c = cog.communes[code]
+        text = f"« {label} » : commune {c.code} {c.name}{_population_text(c.population)}"
+        if c.postcodes:
+            text += f", code(s) postal(aux) {' '.join(c.postcodes)}"
+        if c.siren:
+            text += f", SIREN {c.siren}"
+        text += f", département {c.departement.code} {c.departement.name}"
+        if c.epci is not None:
+            text += f", EPCI {c.epci.code} {c.epci.name}"
+        return text
+    if code in cog.arrondissements_municipaux:
+        a = cog.arrondissements_municipaux[code]
+        return (
+            f"« {label} » : arrondissement municipal {a.code} {a.name}"
+            f"{_population_text(a.population)}, code(s) postal(aux) {' '.join(a.postcodes)}, "
+            f"commune {a.commune.code} {a.commune.name}"
+        )
+    if code in cog.epcis:
+        e = cog.epcis[code]
+        members = cog.members(e)
+        return (
+            f"« {label} » : EPCI {e.code} {e.name} ({e.nature})"
+            f"{_population_text(cog.population(e))}, {len(members)} communes : "
+            + ", ".join(f"{c.code} {c.name}" for c in members)
+        )
+    departement = cog.resolve_departement(label).departement
+    if departement is None:
+        return None
+    region = departement.region
+    return (
+        f"« {label} » : département {departement.code} {departement.name}, "
+        f"région {region.code} {region.name}{_population_text(cog.population(departement))}"
+    )
+
+
 def _name_key(name: str) -> str:
     """Fold a name, reading "St"/"Ste" as "Saint"/"Sainte"."""
     return "".join(_word_key(w) for w in _WORD.findall(name))
@@ -244,7 +371,10 @@ def load_cog(folder: Path = COG_DIR) -> Cog:
             departement = Departement(row["DEP"], row["LIBELLE"], regions[row["REG"]])
             cog.departements[departement.code] = departement
             cog.by_name[_name_key(departement.name)] = departement
-        _load_communes(cog, _rows(folder / f"v_commune_{year}.csv"))
+        pack = _load_pack(cog, folder, year)
+        _load_communes(cog, _rows(folder / f"v_commune_{year}.csv"), pack)
+        if pack:
+            _sum_populations(cog)
         movements = folder / "mouvements-communes.csv"
         if movements.exists():
             _load_former_names(cog, _rows(movements))
@@ -259,15 +389,55 @@ def _add_name(cog: Cog, name: _Name) -> None:
         by_word.setdefault(name.words[0], []).append(name)
 
 
-def _load_communes(cog: Cog, rows: list[dict[str, str]]) -> None:
+def _load_pack(cog: Cog, folder: Path, year: str) -> dict[tuple[str, str], dict[str, str]]:
+    """The pack's rows by (TYPECOM, code), and its EPCI into ``cog``; empty without a pack."""
+    communes, epcis = (folder / f"decoupage-{n}-{year}.csv" for n in ("communes", "epci"))
+    if not communes.exists():
+        return {}
+    for row in _rows(epcis):
+        cog.epcis[row["EPCI"]] = Epci(row["EPCI"], row["NOM"], row["NATURE"])
+    return {(row["TYPECOM"], row["COM"]): row for row in _rows(communes)}
+
+
+def _population(row: dict[str, str]) -> int | None:
+    return int(row["POPULATION"]) if row.get("POPULATION") else None
+
+
+def _load_communes(
+    cog: Cog, rows: list[dict[str, str]], pack: dict[tuple[str, str], dict[str, str]]
+) -> None:
     """Index current communes (TYPECOM COM) by code, then every name by département."""
     for row in rows:
         if row["TYPECOM"] == "COM":
             departement = cog.departements[row["DEP"]]
             arrondissement = Arrondissement(row["ARR"], departement) if row.get("ARR") else None
-            commune = Commune(row["COM"], row["LIBELLE"], departement, arrondissement)
+            more = pack.get(("COM", row["COM"]), {})
+            commune = Commune(
+                row["COM"],
+                row["LIBELLE"],
+                departement,
+                arrondissement,
+                more.get("SIREN", ""),
+                _population(more),
+                tuple(more.get("CODES_POSTAUX", "").split()),
+                cog.epcis[more["EPCI"]] if more.get("EPCI") else None,
+            )
             cog.communes[commune.code] = commune
+            for postcode in commune.postcodes:
+                cog.by_postcode.setdefault(postcode, []).append(commune)
+            if commune.epci is not None:
+                cog.epcis_in.setdefault(departement.code, {})[commune.epci.code] = commune.epci
             _add_name(cog, _Name(_words(commune.name), commune.name, commune, "COM"))
+    for row in rows:
+        if row["TYPECOM"] == "ARM" and row["COMPARENT"] in cog.communes:
+            more = pack.get(("ARM", row["COM"]), {})
+            cog.arrondissements_municipaux[row["COM"]] = ArrondissementMunicipal(
+                row["COM"],
+                row["LIBELLE"],
+                cog.communes[row["COMPARENT"]],
+                _population(more),
+                tuple(more.get("CODES_POSTAUX", "").split()),
+            )
     for row in rows:  # déléguées and associées share or point to their commune's code
         parent = cog.communes.get(row["COMPARENT"])
         if row["TYPECOM"] in ("COMD", "COMA") and parent is not None:
@@ -275,6 +445,24 @@ def _load_communes(cog: Cog, rows: list[dict[str, str]]) -> None:
                 _add_name(
                     cog, _Name(_words(row["LIBELLE"]), row["LIBELLE"], parent, row["TYPECOM"])
                 )
+
+
+def _sum_populations(cog: Cog) -> None:
+    """Départements, régions and EPCI have the sum of their communes' populations: one vintage
+    for every level, so that ratios across levels compare."""
+    for commune in cog.communes.values():
+        if commune.population is None:
+            continue
+        territories: list[Departement | Region | Epci] = [
+            commune.departement,
+            commune.departement.region,
+        ]
+        if commune.epci is not None:
+            territories.append(commune.epci)
+        for territory in territories:
+            cog.populations[territory.iri] = (
+                cog.populations.get(territory.iri, 0) + commune.population
+            )
 
 
 def _load_former_names(cog: Cog, rows: list[dict[str, str]]) -> None:

@@ -7,6 +7,7 @@ French labels, preferred or alternative.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,7 +66,8 @@ def curie(term: str) -> ox.NamedNode:
     return ox.NamedNode(PREFIXES[prefix] + name)
 
 
-# Concept schemes, by the name used in model.FIELDS: scheme IRI is VOCAB + name.
+# Concept schemes, by the name used in model.FIELDS (the first six) or by the mapping of
+# territories: scheme IRI is VOCAB + name.
 SCHEMES: tuple[str, ...] = (
     "thematique",
     "public",
@@ -73,14 +75,21 @@ SCHEMES: tuple[str, ...] = (
     "statut",
     "initiateur",
     "echelle-territoriale",
+    "nature-epci",
+    "types-organisations",
 )
 
 
 @dataclass(frozen=True)
 class Vocabularies:
-    """The concepts of every scheme, indexed by folded French label."""
+    """The concepts of every scheme, indexed by folded French label; ``labels`` keeps each
+    scheme's French labels as written (the organisation rules tell abbreviations by case)."""
 
     concepts: dict[str, dict[str, ox.NamedNode]]
+    labels: dict[str, tuple[tuple[str, ox.NamedNode], ...]] = dataclasses.field(
+        default_factory=dict
+    )
+    preferred: dict[str, str] = dataclasses.field(default_factory=dict)  # IRI: French prefLabel
 
     def match(self, scheme: str, value: str) -> ox.NamedNode | None:
         return self.concepts[scheme].get(fold(value))
@@ -106,11 +115,15 @@ def load_vocabularies(folder: Path = VOCABULARY_DIR) -> Vocabularies:
         except (OSError, SyntaxError) as error:
             raise InputError(f"vocabulaire illisible ({reason(error)})", path=str(path)) from None
     concepts: dict[str, dict[str, ox.NamedNode]] = {name: {} for name in SCHEMES}
+    labels: dict[str, list[tuple[str, ox.NamedNode]]] = {name: [] for name in SCHEMES}
     query = """
-        SELECT ?scheme ?concept ?label WHERE {
-          ?concept skos:inScheme ?scheme ; skos:prefLabel|skos:altLabel ?label .
+        SELECT ?scheme ?concept ?label ?preferred WHERE {
+          { ?concept skos:inScheme ?scheme ; skos:prefLabel ?label . BIND(true AS ?preferred) }
+          UNION
+          { ?concept skos:inScheme ?scheme ; skos:altLabel ?label . BIND(false AS ?preferred) }
           FILTER(langMatches(lang(?label), "fr"))
         } ORDER BY ?scheme ?concept ?label"""
+    preferred: dict[str, str] = {}
     solutions = store.query(query, prefixes={"skos": SKOS})
     assert isinstance(solutions, ox.QuerySolutions)
     for solution in solutions:
@@ -120,4 +133,7 @@ def load_vocabularies(folder: Path = VOCABULARY_DIR) -> Vocabularies:
         name = scheme.value.removeprefix(VOCAB)
         if name in concepts:
             concepts[name].setdefault(fold(label.value), concept)
-    return Vocabularies(concepts)
+            labels[name].append((label.value, concept))
+            if solution["preferred"] == ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")):
+                preferred[concept.value] = label.value
+    return Vocabularies(concepts, {name: tuple(found) for name, found in labels.items()}, preferred)

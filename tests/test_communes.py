@@ -31,17 +31,18 @@ EXPECTED = {
     "Maison de quartier de Saint Nicolas": (None, ""),
     # quartiers and names of places that are no commune of their département
     "Association socioculturelle Courteline": (None, ""),
-    "CENTRE SOCIAL LA SOURCE": (None, ""),
+    # linked by their texts (issue 16, converter/linking/communes.py): lines 298, 1067, 456
+    "CENTRE SOCIAL LA SOURCE": ("97119", "Ville de Petit-Canal"),
+    "CENTRE SOCIAL PARTAGE FAOURETTE": ("31555", "Mairie de Toulouse"),
+    "LES MAISONS POUR TOUS": ("72095", "ville de Coulaines"),
     'Centre Social "VILLE PLURIELLE" Place Neruda Allende': (None, ""),
     "CENTRE SOCIAL ET CULTUREL JEAN-MONTSARRAT": (None, ""),
-    "LES MAISONS POUR TOUS": (None, ""),
     "MPT-CS LES CAILLOLS - Synergie Family": (None, ""),
     "CENTRE SOCIAL IMAGINE": (None, ""),
     "CAVL CLÉ DE CONTACTS": (None, ""),
     "Centre Social Val Plan Bégudes": (None, ""),
     "OIKOS - CENTRE CULTUREL ET SOCIAL DES BARRES ET DU MONT": (None, ""),
     "CENTRE SOCIAL D'EMPALOT": (None, ""),
-    "CENTRE SOCIAL PARTAGE FAOURETTE": (None, ""),
     "Le point commun centre social": (None, ""),
     "MQMP": (None, ""),
 }

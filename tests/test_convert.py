@@ -214,15 +214,18 @@ def test_cli_validate_lists_a_shared_node_apart_not_under_one_action(tmp_path: P
     runner.invoke(app, ["convert", str(SEED), "-o", str(tmp_path)])
     broken = tmp_path / "broken.ttl"
     text = (tmp_path / "actions.ttl").read_text(encoding="utf-8")
-    node = "<https://w3id.org/cskg/id/organisation/46/prefecture> a org:Organization ;\n"
-    assert node + '\tskos:prefLabel "Préfecture" .' in text
-    broken.write_text(text.replace(node + '\tskos:prefLabel "Préfecture" .', node[:-3] + " ."), encoding="utf-8")
+    label = '\tskos:prefLabel "Préfecture" ;\n'
+    node = "<https://w3id.org/cskg/id/organisation/prefecture/46> a org:Organization ;\n"
+    before, _, after = text.partition(node)
+    block, end, rest = after.partition(" .\n")
+    assert label in block
+    broken.write_text(before + node + block.replace(label, "") + end + rest, encoding="utf-8")
     result = runner.invoke(app, ["validate", str(broken)])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     index = lines.index("Hors action ou partagé entre plusieurs actions")
     assert (
-        "organisation/46/prefecture : http://www.w3.org/2004/02/skos/core#prefLabel"
+        "organisation/prefecture/46 : http://www.w3.org/2004/02/skos/core#prefLabel"
         in lines[index + 1]
     )
     assert not any(line.startswith("Action ") for line in lines)

@@ -52,12 +52,15 @@ def test_structures_per_commune(store: ox.Store) -> None:
     rows = [
         (code, name, dep, n) for _, code, name, dep, n in _rows(store, "structures-par-commune")
     ]
-    assert rows == [
+    assert rows == [  # by name, and by the texts (tests/data/expected/communes.csv)
+        ("31555", "Toulouse", "31", "1"),
         ("49007", "Angers", "49", "1"),
         ("57160", "Creutzwald", "57", "1"),
         ("59170", "Dechy", "59", "1"),
         ("68297", "Saint-Louis", "68", "1"),
         ("72003", "Allonnes", "72", "1"),
+        ("72095", "Coulaines", "72", "1"),
+        ("97119", "Petit-Canal", "971", "1"),
     ]
 
 
@@ -134,7 +137,7 @@ def test_partners_with_most_actions(store: ox.Store) -> None:
     # the two « Bienvenue » fiches of the Lot do not.
     rows = _rows(store, "partenaires-principaux")
     assert {name for _, name, _, _ in rows} == {"Préfecture"} and len(rows) == 18
-    by_dep = {iri.split("/")[-2]: (int(n), int(s)) for iri, _, n, s in rows}
+    by_dep = {iri.split("/")[-1]: (int(n), int(s)) for iri, _, n, s in rows}
     per_departement = {code: int(n) for _, code, _, _, n in _rows(store, "actions-par-departement")}
     assert {code: n for code, (n, _) in by_dep.items()} == per_departement
     assert sum(s for _, s in by_dep.values()) == 23
@@ -440,7 +443,11 @@ def test_an_overlong_or_non_ascii_integer_is_refused_cleanly() -> None:
     [
         ("absent.ttl", None, "fichier introuvable"),
         ("data.csv", "a,b\n", "format RDF inconnu : suffixe attendu parmi .ttl, .nt"),
-        ("broken.ttl", "<urn:a> <urn:b> .\n", "Turtle invalide, colonne 17 (détail de l'analyseur : "),
+        (
+            "broken.ttl",
+            "<urn:a> <urn:b> .\n",
+            "Turtle invalide, colonne 17 (détail de l'analyseur : ",
+        ),
     ],
 )
 def test_local_store_and_publish_name_the_unreadable_rdf_file(
@@ -458,3 +465,72 @@ def test_local_store_and_publish_name_the_unreadable_rdf_file(
         with pytest.raises(InputError, match=re.escape(message)) as caught:
             read([path])
         assert caught.value.path == str(path)
+
+
+# --- issue 16: territories' populations and the organisations the fiches name ---
+
+
+def test_actions_per_10000_inhabitants_by_departement_and_region(store: ox.Store) -> None:
+    # Lot: 2 actions, 176,473 inhabitants (sum of its communes, data/cog/decoupage-communes):
+    # 2 × 10,000 / 176,473 = 0.1133; Creuse 1 / 115,527 → 0.0866
+    rows = {
+        code: (n, pop, ratio)
+        for _, code, _, n, pop, ratio in _rows(store, "actions-par-habitant-departement")
+    }
+    assert len(rows) == 18
+    assert rows["46"] == ("2", "176473", "0.113") and rows["23"] == ("1", "115527", "0.087")
+    regions = {
+        code: (n, ratio) for _, code, _, n, _, ratio in _rows(store, "actions-par-habitant-region")
+    }
+    # Guadeloupe 2 / 384,160 → 0.0521; Pays de la Loire (Sarthe 2, Mayenne, Maine-et-Loire,
+    # Loire-Atlantique 1 each) 5 / 3,907,156 → 0.0128
+    assert regions["01"] == ("2", "0.052") and regions["52"] == ("5", "0.013")
+    assert sum(int(n) for n, _ in regions.values()) == 25
+
+
+def test_actions_per_epci_of_the_linked_communes(store: ox.Store) -> None:
+    # the 8 linked structures' communes lie in 7 EPCI (Allonnes and Coulaines both in Le Mans
+    # Métropole); La Source's 2 fiches in the CA du Nord Grande Terre (Petit-Canal)
+    rows = {code: n for _, code, _, n, _, _ in _rows(store, "actions-par-epci")}
+    assert rows == {
+        "247200132": "2", "200044691": "2", "245701164": "1", "200066058": "1",
+        "200044618": "1", "244900015": "1", "243100518": "1",
+    }  # fmt: skip
+
+
+def test_organisations_by_type_and_the_actions_they_join_or_fund(store: ox.Store) -> None:
+    rows = {
+        label: (int(o), int(p), int(f))
+        for _, label, o, p, f in _rows(store, "organisations-par-type")
+    }
+    # 18 préfectures, one per département, partner of all 25 actions; funder once (Aude,
+    # « du soutien … de la préfecture »); the FAMI funds the two fiches « Bienvenue »
+    assert rows["Préfecture"] == (18, 25, 1)
+    assert rows["Fonds asile, migration et intégration"] == (1, 0, 2)
+    assert (
+        rows["Caisse d'allocations familiales"][0] == 5
+    )  # Lot, Guadeloupe, M.-et-M., Maine-et-Loire, H.-Garonne
+
+
+def test_actions_a_caf_takes_part_in_by_its_departement(store: ox.Store) -> None:
+    rows = _bound(store, "actions-d-une-caf", departement="Haute-Garonne")
+    # « caf31 » funds the Empalot diagnostic; the CAF of Haute-Garonne funds and joins
+    # « Ecrivain public » (lines 1082-1088)
+    assert {(t, role) for _, t, _, role, _ in rows} == {
+        ("Diagnostic participatif et partagé famille sur le quartier d'Empalot", "financeur"),
+        ("Ecrivain public", "financeur"),
+        ("Ecrivain public", "partenaire"),
+    }
+    lot = _bound(store, "actions-d-une-caf", departement="46")
+    assert {role for *_, role, _ in lot} == {"partenaire", "financeur"} and len(
+        {r[0] for r in lot}
+    ) == 2
+
+
+def test_funders_per_region(store: ox.Store) -> None:
+    rows = _rows(store, "financeurs-par-region")
+    occitanie = {iri.split("/organisation/")[1]: int(n) for region, _, iri, _, n in rows if region == "76"}
+    assert occitanie["caf/46"] == 2
+    assert occitanie["conseil-regional/76"] == 1  # « Conseil Régional ( Adulte Relais): 2 800 € »
+    assert "prefecture/11" in occitanie  # the Aude
+    assert {region for region, *_ in rows} == {"01", "44", "75", "76"}

@@ -138,6 +138,9 @@ ALLOWED = {
     IGEO.Departement: {IGEO.Departement, IGEO.NUTS3} | GEO_ABOVE,
     IGEO.Arrondissement: {IGEO.Arrondissement, IGEO.CollectiviteTerritoriale} | GEO_ABOVE,
     IGEO.Commune: {IGEO.Commune, IGEO.LAU2, IGEO.CollectiviteTerritoriale} | GEO_ABOVE,
+    # an EPCI is an administrative territory, not a circonscription (INSEE's ontology)
+    IGEO.Intercommunalite: {IGEO.Intercommunalite}
+    | GEO_ABOVE - {IGEO.CirconscriptionAdministrative},
 }
 
 

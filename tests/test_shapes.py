@@ -30,17 +30,25 @@ VALID = """
 :f1 a cskg:FundingContribution, schema:MonetaryGrant ; schema:funder :o ; schema:fundedItem :a ;
   schema:amount :m1 .
 :m1 a schema:MonetaryAmount ; schema:value 5.0 ; schema:currency "EUR" .
-:as1 a prov:Association ; prov:agent :o ; prov:hadRole cskg:partnerRole ; cskg:evidenceText "CAF" ;
+:as1 a prov:Association ; prov:agent :o ; prov:hadRole cskg:partnerRole ; cskg:evidenceText "CAF" ; cskg:rule "sigle" ;
   cskg:evidenceField "Avec qui cette action a-t-elle été menée ?"@fr ;
   cskg:evidenceLine "5"^^xsd:positiveInteger .
-:as2 a prov:Association ; prov:agent :o ; prov:hadRole cskg:funderRole ; cskg:evidenceText "CAF : 5 €" ;
+:as2 a prov:Association ; prov:agent :o ; prov:hadRole cskg:funderRole ; cskg:evidenceText "CAF : 5 €" ; cskg:rule "ligne-de-financement" ;
   cskg:evidenceField "Ressources financières mobilisées pour cette action"@fr .
-:o a org:Organization ; skos:prefLabel "CAF" .
+:o a org:Organization ; skos:prefLabel "CAF" ; dct:type <https://w3id.org/cskg/vocab/types-organisations/caf> ;
+  cskg:territory <http://id.insee.fr/geo/departement/72> .
 :s a cskg:Structure, org:Organization ; skos:prefLabel "CS ALLONNES" ; cskg:departementLabel "Sarthe" ;
   cskg:departement <http://id.insee.fr/geo/departement/72> ;
-  cskg:commune <http://id.insee.fr/geo/commune/72003> ; cskg:communeEvidence "ALLONNES" .
+  cskg:commune <http://id.insee.fr/geo/commune/72003> ; cskg:communeEvidence "ALLONNES" ;
+  cskg:communeRule "expression-locale" ; cskg:communeEvidenceField "Description générale"@fr ;
+  cskg:communeEvidenceLine "12"^^xsd:positiveInteger .
 <http://id.insee.fr/geo/commune/72003> a igeo:Commune ; igeo:codeINSEE "72003" ; igeo:nom "Allonnes"^^xsd:token ;
-  igeo:subdivisionDirecteDe <http://id.insee.fr/geo/arrondissement/723> .
+  igeo:subdivisionDirecteDe <http://id.insee.fr/geo/arrondissement/723> ;
+  cskg:population 10739 ; cskg:postalCode "72700" ; cskg:siren "217200039" ;
+  cskg:epci <http://id.insee.fr/geo/intercommunalite/247200132> .
+<http://id.insee.fr/geo/intercommunalite/247200132> a igeo:Intercommunalite ; igeo:codeINSEE "247200132" ;
+  igeo:nom "Le Mans Métropole"^^xsd:token ; cskg:population 210000 ;
+  cskg:epciNature <https://w3id.org/cskg/vocab/nature-epci/communaute-urbaine> .
 <http://id.insee.fr/geo/arrondissement/723> a igeo:Arrondissement ; igeo:codeINSEE "723" ;
   igeo:subdivisionDirecteDe <http://id.insee.fr/geo/departement/72> .
 <http://id.insee.fr/geo/departement/72> a igeo:Departement ; igeo:codeINSEE "72" ; igeo:nom "Sarthe"@fr ;
@@ -54,7 +62,8 @@ PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX schema: <https://schema.org/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX igeo: <http://rdf.insee.fr/def/geo#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX : <https://example.org/> PREFIX dep: <http://id.insee.fr/geo/departement/>
-PREFIX com: <http://id.insee.fr/geo/commune/>
+PREFIX com: <http://id.insee.fr/geo/commune/> PREFIX epci: <http://id.insee.fr/geo/intercommunalite/>
+PREFIX nature: <https://w3id.org/cskg/vocab/nature-epci/>
 PREFIX statut: <https://w3id.org/cskg/vocab/statut/> PREFIX dimension: <https://w3id.org/cskg/vocab/dimension/>
 PREFIX thematique: <https://w3id.org/cskg/vocab/thematique/> PREFIX public: <https://w3id.org/cskg/vocab/public/>
 PREFIX initiateur: <https://w3id.org/cskg/vocab/initiateur/>
@@ -250,7 +259,12 @@ CASES: list[tuple[str, str, str, str]] = [
         "Class",
         "DELETE { :f1 schema:funder ?o } INSERT { :f1 schema:funder :nobody } WHERE { :f1 schema:funder ?o }",
     ),
-    ("FundingContribution-amount", "Violation", "MinCount", "DELETE WHERE { :f1 schema:amount ?m }"),
+    (
+        "FundingContribution-amount",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :f1 schema:amount ?m }",
+    ),
     (
         "FundingContribution-amount",
         "Violation",
@@ -289,7 +303,12 @@ CASES: list[tuple[str, str, str, str]] = [
         "In",
         "DELETE { :as1 prov:hadRole ?r } INSERT { :as1 prov:hadRole cskg:organiser } WHERE { :as1 prov:hadRole ?r }",
     ),
-    ("Association-role", "Violation", "MaxCount", "INSERT DATA { :as1 prov:hadRole cskg:funderRole }"),
+    (
+        "Association-role",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :as1 prov:hadRole cskg:funderRole }",
+    ),
     ("Association-text", "Violation", "MinCount", "DELETE WHERE { :as1 cskg:evidenceText ?t }"),
     ("Association-text", "Violation", "MaxCount", 'INSERT DATA { :as1 cskg:evidenceText "Autre" }'),
     ("Association-field", "Violation", "MinCount", "DELETE WHERE { :as2 cskg:evidenceField ?f }"),
@@ -299,7 +318,12 @@ CASES: list[tuple[str, str, str, str]] = [
         "LanguageIn",
         'DELETE { :as2 cskg:evidenceField ?f } INSERT { :as2 cskg:evidenceField "Public" } WHERE { :as2 cskg:evidenceField ?f }',
     ),
-    ("Association-line", "Violation", "MaxCount", 'INSERT DATA { :as1 cskg:evidenceLine "6"^^xsd:positiveInteger }'),
+    (
+        "Association-line",
+        "Violation",
+        "MaxCount",
+        'INSERT DATA { :as1 cskg:evidenceLine "6"^^xsd:positiveInteger }',
+    ),
     ("Association-line", "Violation", "Datatype", 'INSERT DATA { :as2 cskg:evidenceLine "six" }'),
     ("Fiche-file", "Violation", "MinCount", "DELETE WHERE { :fiche cskg:sourceFile ?f }"),
     (
@@ -390,6 +414,118 @@ CASES: list[tuple[str, str, str, str]] = [
         "MinCount",
         UNLINK
         + "DELETE { ?a igeo:subdivisionDirecteDe ?d } WHERE { ?a a igeo:Arrondissement ; igeo:subdivisionDirecteDe ?d }",
+    ),
+    (
+        "Commune-epci",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { com:72003 cskg:epci epci:200000172 . epci:200000172 a igeo:Intercommunalite ; "
+        'igeo:codeINSEE "200000172" ; igeo:nom "CC" ; cskg:epciNature nature:communaute-de-communes }',
+    ),
+    (
+        "Commune-epci",
+        "Violation",
+        "Class",
+        "INSERT DATA { com:72003 cskg:epci dep:72 } ; DELETE WHERE { com:72003 cskg:epci epci:247200132 }",
+    ),
+    (
+        "Commune-postalCode",
+        "Violation",
+        "Pattern",
+        'INSERT DATA { com:72003 cskg:postalCode "7270" }',
+    ),
+    (
+        "Commune-postalCode",
+        "Violation",
+        "Datatype",
+        "INSERT DATA { com:72003 cskg:postalCode 72700 }",
+    ),
+    (
+        "Population-value",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { com:72003 cskg:population 10740 }",
+    ),
+    (
+        "Population-value",
+        "Violation",
+        "Datatype",
+        "DELETE WHERE { com:72003 cskg:population ?p } ; INSERT DATA { com:72003 cskg:population 10739.0 }",
+    ),
+    (
+        "Population-value",
+        "Violation",
+        "MinInclusive",
+        "DELETE WHERE { com:72003 cskg:population ?p } ; INSERT DATA { com:72003 cskg:population -1 }",
+    ),
+    (
+        "Intercommunalite-code",
+        "Violation",
+        "Pattern",
+        'DELETE WHERE { epci:247200132 igeo:codeINSEE ?c } ; INSERT DATA { epci:247200132 igeo:codeINSEE "72" }',
+    ),
+    (
+        "Intercommunalite-code",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { epci:247200132 igeo:codeINSEE ?c }",
+    ),
+    (
+        "Intercommunalite-name",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { epci:247200132 igeo:nom ?c }",
+    ),
+    (
+        "Intercommunalite-nature",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { epci:247200132 cskg:epciNature ?c }",
+    ),
+    (
+        "Intercommunalite-nature",
+        "Violation",
+        "Node",
+        "DELETE WHERE { epci:247200132 cskg:epciNature ?c } ; INSERT DATA { epci:247200132 cskg:epciNature statut:en-cours }",
+    ),
+    ("Association-rule", "Violation", "MinCount", "DELETE WHERE { :as1 cskg:rule ?r }"),
+    ("Association-rule", "Violation", "MaxCount", 'INSERT DATA { :as1 cskg:rule "autre" }'),
+    (
+        "Organisation-type",
+        "Violation",
+        "Node",
+        "DELETE WHERE { :o dct:type ?t } ; INSERT DATA { :o dct:type statut:en-cours }",
+    ),
+    (
+        "Organisation-type",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :o dct:type <https://w3id.org/cskg/vocab/types-organisations/msa> }",
+    ),
+    (
+        "Organisation-territory",
+        "Violation",
+        "Pattern",
+        "DELETE WHERE { :o cskg:territory ?t } ; INSERT DATA { :o cskg:territory :elsewhere }",
+    ),
+    (
+        "Organisation-territory",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :o cskg:territory com:72003 }",
+    ),
+    (
+        "CommuneFromText-rule",
+        "Violation",
+        "In",
+        'DELETE WHERE { :s cskg:communeRule ?r } ; INSERT DATA { :s cskg:communeRule "autre" }',
+    ),
+    ("CommuneFromText-rule", "Violation", "MinCount", "DELETE WHERE { :s cskg:communeRule ?r }"),
+    (
+        "CommuneFromText-line",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :s cskg:communeEvidenceLine ?r }",
     ),
     (
         "Region-code",

@@ -90,11 +90,13 @@ def test_every_resource_of_the_example_has_its_page_and_descriptions(
     kinds = {
         "cskg:Action": 25,
         "cskg:Structure": 23,
-        "org:Organization": 45,  # 23 structures and 22 organisations
-        "skos:Concept": 41,
+        # 23 structures and 62 organisations: the 17 types that convert prints add up to 62
+        "org:Organization": 85,
+        "skos:Concept": 69,  # 41, and the 23 organisation types and 5 EPCI natures (#16)
         "igeo:Departement": 18,
         "igeo:Region": 10,
-        "igeo:Commune": 5,
+        "igeo:Commune": 8,  # the 8 of tests/data/expected/communes.csv
+        "igeo:Intercommunalite": 9,  # the EPCI of those 8 communes and of the communes named
     }
     for kind, expected in kinds.items():
         iris = select(store, f"SELECT DISTINCT ?s WHERE {{ ?s a {kind} }}")
@@ -319,13 +321,15 @@ def test_ontology_page_shows_one_language_per_label(site: Path) -> None:
         assert [s.attrib["lang"] for s in spans] == ["fr"], article.attrib["id"]
 
 
-def test_territory_page_lists_its_actions_and_says_population_is_unknown(site: Path) -> None:
+def test_territory_page_lists_its_actions_and_its_population(site: Path) -> None:
+    """Sarthe: 2 fiches; 566,733 inhabitants in the territory pack (the sum of its communes,
+    tests/test_mapping.py); 2 / 566,733 × 10,000 = 0.035 → « 0,04 »."""
     tree = parse(site / "geo" / "departement" / "72" / "index.html")
     section = tree.find(".//section[@aria-labelledby='territoire']")
     assert section is not None
     assert len(list(section.iterfind(".//ul[@class='actions']/li"))) == 2
-    assert "Population non connue" in words(section)
-    assert "Actions pour 10 000 habitants non connue" in words(section)
+    assert "Population 566 733 habitants" in words(section)
+    assert "Actions pour 10 000 habitants 0,04" in words(section)
 
 
 def test_concept_page_is_skosmos_like(site: Path) -> None:

@@ -147,9 +147,78 @@ def test_a_cog_table_not_in_utf8_is_named(tmp_path: Path) -> None:
 
 
 def test_cog_tables_with_a_byte_order_mark_read_the_same(tmp_path: Path) -> None:
-    for name in ("v_region_2026.csv", "v_departement_2026.csv", "v_commune_2026.csv"):
+    for name in (
+        "v_region_2026.csv",
+        "v_departement_2026.csv",
+        "v_commune_2026.csv",
+        "decoupage-communes-2026.csv",
+        "decoupage-epci-2026.csv",
+    ):
         data = (load_cog().folder / name).read_bytes()
         (tmp_path / name).write_bytes(b"\xef\xbb\xbf" + data)
     cog = load_cog(tmp_path)
     assert cog.departements == load_cog().departements
     assert cog.communes == load_cog().communes
+
+
+# Territory pack (data/cog/decoupage-*-2026.csv). Values read by hand in the reference
+# files (shared/reference/etalab-decoupage-administratif-6.0.0/communes.json, epci.json).
+
+
+def test_a_commune_has_its_siren_population_postcodes_and_epci() -> None:
+    toulouse = load_cog().communes["31555"]
+    assert (toulouse.siren, toulouse.population) == ("213105554", 514819)
+    assert toulouse.postcodes == ("31000", "31100", "31200", "31300", "31400", "31500")
+    assert toulouse.epci is not None
+    assert (toulouse.epci.code, toulouse.epci.name, toulouse.epci.nature) == (
+        "243100518",
+        "Toulouse Métropole",
+        "METRO",
+    )
+
+
+def test_an_epci_has_its_members_across_departements_and_their_population() -> None:
+    cog = load_cog()
+    figeac = cog.epcis["200067361"]
+    members = cog.members(figeac)
+    assert len(members) == 92 and {"46102", "12052"} <= {c.code for c in members}
+    assert cog.population(figeac) == sum(c.population or 0 for c in members)
+
+
+def test_departement_and_region_populations_are_sums_over_the_pack_rows() -> None:
+    import csv
+
+    cog = load_cog()
+    with (cog.folder / "decoupage-communes-2026.csv").open(encoding="utf-8") as stream:
+        rows = [r for r in csv.DictReader(stream) if r["TYPECOM"] == "COM"]
+    lot = sum(int(r["POPULATION"]) for r in rows if r["COM"].startswith("46"))
+    assert cog.population(cog.departements["46"]) == lot == 176473
+    occitanie = sum(
+        cog.population(d) or 0 for d in cog.departements.values() if d.region.code == "76"
+    )
+    assert cog.population(cog.departements["46"].region) == occitanie
+
+
+def test_island_communes_belong_to_no_epci() -> None:
+    assert load_cog().communes["29155"].epci is None  # Ouessant
+
+
+def test_arrondissements_municipaux_have_their_postcode_and_commune() -> None:
+    cog = load_cog()
+    marseille = [a for a in cog.arrondissements_municipaux.values() if a.commune.code == "13055"]
+    assert len(marseille) == 16 and len(cog.arrondissements_municipaux) == 45
+    douze = cog.arrondissements_municipaux["13212"]
+    assert (douze.postcodes, douze.population) == (("13012",), 64399)
+
+
+def test_postcodes_index_every_commune_sharing_them() -> None:
+    cog = load_cog()
+    assert "46102" in {c.code for c in cog.by_postcode["46100"]}  # Figeac
+    assert len(cog.by_postcode["46100"]) == 19  # rows of the pack with 46100 among their postcodes
+
+
+def test_a_cog_without_the_pack_still_loads_without_populations(tmp_path: Path) -> None:
+    _edition(tmp_path, "v_region_2026.csv", "v_departement_2026.csv", "v_commune_2026.csv")
+    cog = load_cog(tmp_path)
+    assert cog.communes["31555"].population is None and not cog.epcis
+    assert cog.population(cog.departements["31"]) is None

@@ -50,15 +50,37 @@ def facet_counts(rows: list[ActionRow]) -> dict[str, Counter[str]]:
 def distinct_labels(
     counts: dict[str, Counter[str]], label: Callable[[str], str]
 ) -> Callable[[str], str]:
-    """``label``, with the IRI's parent segment added where two values of a facet share a label
-    (« Préfecture (72) », « Préfecture (46) »: organisations are named per département)."""
-    shared: set[str] = set()
+    """``label``, with the segments of the IRI that tell them apart added where two values of a
+    facet share a label (« Préfecture (72) », « Préfecture (46) »: one organisation per
+    département, ``organisation/prefecture/72``).
+
+    >>> named = distinct_labels(
+    ...     {"f": Counter({"x/prefecture/72": 1, "x/prefecture/46": 1, "x/caf/46": 1})},
+    ...     lambda v: "CAF" if "caf" in v else "Préfecture",
+    ... )
+    >>> named("x/prefecture/72"), named("x/caf/46")
+    ('Préfecture (72)', 'CAF')
+    """
+    qualifiers: dict[str, str] = {}
     for values in counts.values():
-        seen = Counter(label(v) for v in values)
-        shared |= {v for v in values if seen[label(v)] > 1 and v.count("/") > 1}
+        groups: dict[str, list[str]] = {}
+        for value in values:
+            groups.setdefault(label(value), []).append(value)
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            paths = [v.split("/") for v in group]
+            for value, segments in zip(group, paths, strict=True):
+                differing = [
+                    part
+                    for n, part in enumerate(segments)
+                    if any(len(other) <= n or other[n] != part for other in paths)
+                ]
+                qualifiers[value] = "/".join(differing)
 
     def named(value: str) -> str:
-        return f"{label(value)} ({value.rsplit('/', 2)[-2]})" if value in shared else label(value)
+        qualifier = qualifiers.get(value)
+        return f"{label(value)} ({qualifier})" if qualifier else label(value)
 
     return named
 

@@ -1,0 +1,156 @@
+"""The linking rules of issue 16 on fiches invented for them (none taken from the example):
+organisations typed and territorialised by their mention, merged across fiches, schemes and
+unnamed bodies left alone, and a structure's commune from its texts only when certain."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from converter.convert import convert
+from converter.linking.organisations import Mention, find_mentions
+from converter.mapping import MappedGraph, map_records
+from converter.reader import parse_text
+from converter.territory import load_cog
+from converter.vocab import CSKG, DEFAULT_BASE_IRI
+from tests.conftest import SEED, fiche
+
+ORG = DEFAULT_BASE_IRI + "organisation/"
+DESCRIPTION = "- Description générale\n"
+
+
+def _mentions(text: str, departement: str = "72", **options: object) -> list[Mention]:
+    cog = load_cog()
+    return find_mentions(text, cog=cog, departement=cog.departements[departement], **options)  # type: ignore[arg-type]
+
+
+def _keys(text: str, departement: str = "72", **options: object) -> list[tuple[str, str]]:
+    return [(m.kind, m.territory or m.name) for m in _mentions(text, departement, **options)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("avec la CAF du Lot", [("caf", "departement:46")]),
+        ("avec la caf72 et la CAF", [("caf", "departement:72"), ("caf", "departement:72")]),
+        ("la Caisse d'allocations familiales de la Sarthe", [("caf", "departement:72")]),
+        ("le Conseil Régional", [("conseil-regional", "region:52")]),
+        ("la DREETS et la DDETS", [("services-deconcentres", "region:52"),
+                                   ("services-deconcentres", "departement:72")]),
+        ("l'Association Les Amis du Quartier", [("association", "Les Amis du Quartier")]),
+        ("la Communauté de communes du Pays Fléchois", [("epci", "epci:247200348")]),
+        ("la CCPF", [("epci", "epci:247200348")]),
+        ("le FSE et le FEDER", [("fse", ""), ("feder", "")]),
+    ],
+)  # fmt: skip
+def test_a_mention_gets_its_type_and_territory(text: str, expected: list[tuple[str, str]]) -> None:
+    assert _keys(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dans le cadre du Contrat de ville",
+        "grâce aux plans d'État",
+        "les villes du secteur et les associations",
+        "une association de parents",
+        "la caf",  # an abbreviation counts in capitals only
+        "découvrir la ville",
+        "le département voisin",
+    ],
+)
+def test_schemes_common_words_and_unnamed_bodies_are_no_organisation(text: str) -> None:
+    assert _mentions(text) == []
+
+
+def test_funding_mentions_are_funders_with_their_amount() -> None:
+    (mention,) = _mentions("Conseil départemental : 2 500 €", funding=True)
+    assert (mention.kind, mention.funder, mention.amount) == (
+        "conseil-departemental",
+        True,
+        Decimal("2500"),
+    )
+    (partner,) = _mentions("en lien avec la CPAM")
+    assert not partner.funder
+    (funder,) = _mentions("avec une subvention de la CPAM")
+    assert funder.funder
+
+
+def test_a_mairie_in_another_departement_is_not_a_commune_of_this_one() -> None:
+    (mention,) = _mentions("la Mairie de Toulouse")
+    assert (mention.kind, mention.territory, mention.scoped) == ("commune", "", True)
+
+
+def _graph(*bodies: tuple[str, str]) -> MappedGraph:
+    text = "".join(fiche(f"Action {n}", organiser, DESCRIPTION + body + "\n")
+                   for n, (organiser, body) in enumerate(bodies))  # fmt: skip
+    return map_records(parse_text(text, file="f.txt").records)
+
+
+def _objects(graph: MappedGraph, predicate: str) -> set[tuple[str, str]]:
+    return {
+        (t.subject.value, t.object.value) for t in graph.triples if t.predicate.value == predicate
+    }
+
+
+def test_one_caf_per_departement_across_fiches_and_structures() -> None:
+    graph = _graph(
+        ("CENTRE SOCIAL A - Sarthe", "Avec la CAF."),
+        ("CENTRE SOCIAL B - Sarthe", "Avec la CAF de la Sarthe et la CAF du Lot."),
+        ("CENTRE SOCIAL C - Lot", "Avec la CAF."),
+    )
+    agents = {o for _, o in _objects(graph, "http://www.w3.org/ns/prov#agent")}
+    assert agents == {ORG + "caf/72", ORG + "caf/46"}
+    territory = dict(_objects(graph, CSKG + "territory"))
+    assert territory[ORG + "caf/72"] == "http://id.insee.fr/geo/departement/72"
+
+
+def test_a_structure_gets_the_one_commune_its_texts_name_with_evidence() -> None:
+    graph = _graph(("CENTRE SOCIAL DES TILLEULS - Sarthe", "Soutenu par la Mairie de Mamers."))
+    (row,) = graph.territories
+    assert row["commune"] == "72180" and row["evidence"] == "Mairie de Mamers"
+    rules = {o for _, o in _objects(graph, CSKG + "communeRule")}
+    assert rules == {"expression-locale"}
+    assert {o for _, o in _objects(graph, CSKG + "communeEvidenceLine")} == {"8"}
+
+
+def test_two_communes_named_are_reported_never_linked() -> None:
+    graph = _graph(
+        ("CENTRE SOCIAL DES TILLEULS - Sarthe", "Avec la Mairie de Mamers."),
+        ("CENTRE SOCIAL DES TILLEULS - Sarthe", "Avec la Mairie de La Flèche."),
+    )
+    (row,) = graph.territories
+    assert row["commune"] is None
+    assert {c["code"] for c in row["candidates"]} == {"72180", "72154"}
+    assert "plusieurs communes" in row["note"]
+    assert not _objects(graph, CSKG + "commune")
+
+
+def test_a_bare_mairie_is_the_structures_commune_once_known() -> None:
+    graph = _graph(("CENTRE SOCIAL DE MAMERS - Sarthe", "La mairie finance le projet."))
+    assert (DEFAULT_BASE_IRI + "organisation/commune/72180") in {
+        o for _, o in _objects(graph, "http://www.w3.org/ns/prov#agent")
+    }
+
+
+def test_every_mention_keeps_its_text_field_line_and_rule() -> None:
+    graph = _graph(("CENTRE SOCIAL A - Sarthe", "Avec la CAF du Lot et l'Association Les Amis."))
+    associations = {s for s, _ in _objects(graph, "http://www.w3.org/ns/prov#agent")}
+    for predicate in ("evidenceText", "evidenceField", "evidenceLine", "rule"):
+        assert {s for s, _ in _objects(graph, CSKG + predicate)} >= associations, predicate
+    assert {o for _, o in _objects(graph, CSKG + "rule")} == {"nom-et-territoire", "nom-propre"}
+
+
+def test_merged_organisations_and_text_communes_are_the_same_bytes_whatever_the_batches(
+    tmp_path: Path,
+) -> None:
+    """The merge happens in the one mapper, in input order: batch size and jobs change
+    nothing (the seed, one fiche per batch against all in one, 1 and 2 processes)."""
+    one = convert([SEED], tmp_path / "one", batch=1, jobs=2)
+    whole = convert([SEED], tmp_path / "whole", jobs=1)
+    assert one.ok and whole.ok
+    for name in ("actions.nt", "actions.ttl", "report.json"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
+    assert b"organisation/caf/46" in (tmp_path / "one" / "actions.nt").read_bytes()
