@@ -236,7 +236,9 @@ def make_handler(site: Site, upstream: tuple[str, int]) -> type[http.server.Base
 
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "cskg"
-        sys_version = ""
+
+        def version_string(self) -> str:
+            return self.server_version
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
