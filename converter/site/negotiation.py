@@ -279,16 +279,19 @@ def w3id_htaccess(target: str, *, namespace: str = "cskg") -> str:
 
 
 def nginx_config(root: str, *, listen: str = "80", server_name: str = "_") -> str:
-    """An nginx configuration (for ``conf.d/``: it holds a ``map`` and a ``server``) serving the
+    """An nginx configuration (for ``conf.d/``: it holds maps and a ``server``) serving the
     site folder ``root`` at a host's root with the rules of ``cskg serve``: suffixed URLs, a 303
     for things, the document chosen by ``Accept`` for the rest, ``Vary`` and ``Link``, the
-    French 404 page ``404.html`` of the site."""
-    mapping = "\n".join(f'    "~{accept_pattern(r)}" {r.extension};' for r in _rdf())
+    French 404 page ``404.html`` of the site. nginx reads Accept by its order (``accept_pattern``).
+    """
+    extensions = "\n".join(f'    "~{accept_pattern(r)}" {r.extension};' for r in _rdf())
+    variants = "\n".join(f'    "~{accept_pattern(r)}" {r.suffix};' for r in _rdf())
     types = "\n".join(f"        {r.media_type} {r.extension};" for r in REPRESENTATIONS)
     suffixes = "|".join(r.extension for r in REPRESENTATIONS)
     things = "|".join(re.escape(prefix.rstrip("/")) for prefix in THINGS)
     link = ", ".join(
-        f'<$cskg_resource.{r.extension}>; rel=\\"alternate\\"; type=\\"{r.media_type}\\"'
+        f'<$cskg_resource{"/" if r.name == "html" else r.suffix}>; rel=\\"alternate\\"; '
+        f'type=\\"{r.media_type}\\"'
         for r in REPRESENTATIONS
     )
     return f"""# cskg : le site statique écrit par « cskg site », servi avec la négociation
@@ -296,7 +299,21 @@ def nginx_config(root: str, *, listen: str = "80", server_name: str = "_") -> st
 # Écrit par cskg (converter/site/negotiation.py) : ne pas modifier à la main.
 map $http_accept $cskg_extension {{
     default html;
-{mapping}
+{extensions}
+}}
+map $http_accept $cskg_variant {{
+    default /;
+{variants}
+}}
+# What must exist for a thing's 303 (asked without its final slash), and for a document's
+# page to be sent to its folder (asked for HTML without the slash); "/-" never exists.
+map $cskg_slash $cskg_thing_probe {{
+    "" /index.$cskg_extension;
+    default /-;
+}}
+map "$cskg_extension$cskg_slash" $cskg_page_probe {{
+    html /index.html;
+    default /-;
 }}
 
 server {{
@@ -311,25 +328,44 @@ server {{
 {types}
     }}
     error_page 404 /404.html;
+    location = /404.html {{
+        internal;
+    }}
 
-    # A suffixed URL: that representation's file.
+    # A suffixed URL: that representation's file (a page: its folder, where its links work).
     location ~ "^(?<cskg_resource>/.+)\\.(?<cskg_suffix>{suffixes})$" {{
+        set $cskg_page $cskg_suffix;
+        if (-f $request_filename) {{
+            set $cskg_page file;
+        }}
+        if ($cskg_page = html) {{
+            return 301 $cskg_resource/;
+        }}
         add_header Link "{link}" always;
         try_files $uri $cskg_resource/index.$cskg_suffix =404;
     }}
-    # Things (Cool URIs 303): the document chosen by Accept.
-    location ~ "^(?<cskg_resource>/(?:{things})/.*?)/?$" {{
-        if (-f $document_root$cskg_resource/index.$cskg_extension) {{
-            add_header Vary Accept always;
-            add_header Link "{link}" always;
-            return 303 $cskg_resource.$cskg_extension;
-        }}
+    # Any other file (style sheets, scripts, the map, the sitemap): as it is.
+    location ~ "\\.[A-Za-z0-9]+$" {{
         try_files $uri =404;
     }}
-    # Documents: the representation chosen by Accept.
-    location ~ "^(?<cskg_resource>/.*?)/?$" {{
+    # Things (Cool URIs 303): the document chosen by Accept; <thing>/ is its page.
+    # (One `if` per location, each ending in `return`: nginx's `if` blocks drop try_files.)
+    location ~ "^(?<cskg_resource>/(?:{things})/.*?)(?<cskg_slash>/?)$" {{
+        if (-f $document_root$cskg_resource$cskg_thing_probe) {{
+            add_header Vary Accept always;
+            add_header Link "{link}" always;
+            return 303 $cskg_resource$cskg_variant;
+        }}
+        try_files $cskg_resource/index.html =404;
+    }}
+    # Documents: the representation chosen by Accept (a page: at its folder).
+    location ~ "^(?<cskg_resource>.*?)(?<cskg_slash>/?)$" {{
+        if (-f $document_root$cskg_resource$cskg_page_probe) {{
+            add_header Vary Accept always;
+            return 301 $cskg_resource/;
+        }}
         add_header Vary Accept always;
-        try_files $uri $cskg_resource/index.$cskg_extension $uri/index.html =404;
+        try_files $cskg_resource/index.$cskg_extension =404;
     }}
 }}
 """

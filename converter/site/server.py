@@ -239,6 +239,7 @@ def make_handler(site: Site, upstream: tuple[str, int]) -> type[http.server.Base
 
         def version_string(self) -> str:
             return self.server_version
+
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
