@@ -26,6 +26,7 @@ run: $(STAMP)
 	$(BIN)/cskg parse $(EXAMPLE) -o output/
 	$(BIN)/cskg convert $(EXAMPLE) -o output/
 	$(BIN)/cskg release --data output/ -o output/release/
+	$(BIN)/cskg site --data output/ -o output/site/
 
 # Debian's rapper (raptor2-utils): an independent RDF parser the tests check the output with;
 # Debian's Virtuoso (virtuoso-opensource, 7.2): the second SPARQL server publish and query are

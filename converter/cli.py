@@ -55,7 +55,9 @@ from converter.release import example_values, load_config
 from converter.release import release as run_release
 from converter.remote import DEFAULT_GRAPH, check_endpoint_url, credentials_for
 from converter.serialise import compact_iri
-from converter.site.server import Site, start_front
+from converter.site.build import build_site
+from converter.site.layout import DEFAULT_SITE_BASE
+from converter.site.server import Site, cached_site, start_front
 from converter.site.sparql import sparql_page
 from converter.territory import load_cog
 from converter.usage import FrenchCommand, FrenchGroup
@@ -630,9 +632,20 @@ def serve(
             "--site",
             metavar="DOSSIER",
             show_default=False,
-            help="Dossier d'un site déjà écrit par cskg site, servi tel quel.",
+            help="Dossier d'un site déjà écrit par cskg site, servi tel quel ; sans cette "
+            "option, le site des données est écrit dans DONNÉES/.cskg-serve/ et réutilisé tant "
+            "qu'elles n'ont pas changé.",
         ),
     ] = None,
+    base_iri: Annotated[
+        str,
+        typer.Option(
+            "--base-iri",
+            metavar="IRI",
+            help="IRI de base du site (comme pour cskg site) : la ressource « base + chemin » "
+            "répond à http://127.0.0.1:PORT/chemin.",
+        ),
+    ] = DEFAULT_SITE_BASE,
 ) -> None:
     """Sert le site des données (une page par IRI, en HTML, Turtle, JSON-LD et N-Triples par
     négociation de contenu), l'éditeur SPARQL et le point d'accès SPARQL /query (lecture seule).
@@ -660,6 +673,15 @@ def serve(
             choice = choose_data(data)
             _reading(choice)
             files = served_files(choice.folder)
+            if site is None:
+                folder = choice.folder if choice.folder.is_dir() else choice.folder.parent
+                site, site_reused = cached_site(
+                    folder / ".cskg-serve",
+                    files,
+                    lambda into: build_site(choice.folder, into, base=base_iri),
+                    key=base_iri,
+                )
+                out.print(f"site {'réutilisé' if site_reused else 'écrit'} : {site}", markup=False)
             server, reused = serve_files(files, store=store, port=free_port())
     except KeyboardInterrupt:
         out.print("chargement interrompu, serveur arrêté", markup=False)
@@ -730,7 +752,7 @@ def publish(
         typer.Option(
             "--graph-store",
             metavar="URL",
-            help="URL du Graph Store HTTP, si elle n'est pas devinée ; \"\" : le serveur "
+            help='URL du Graph Store HTTP, si elle n\'est pas devinée ; "" : le serveur '
             "n'en a pas (chargement par lots SPARQL Update).",
         ),
     ] = None,
@@ -857,6 +879,51 @@ def release(
     out.print(
         f"publication : {output} ({len(done.written)} fichiers), catalogue conforme à "
         f"DCAT-AP 3.0.1 (0 violation, {len(done.check.warnings)} avertissement(s))",
+        markup=False,
+    )
+    raise typer.Exit(EXIT_OK)
+
+
+@command()
+def site(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", metavar="DOSSIER", help="Dossier du site (remplacé d'un coup)."
+        ),
+    ] = Path("output") / "site",
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", metavar="CHEMIN", show_default=False, help=DATA_HELP),
+    ] = None,
+    base_iri: Annotated[
+        str,
+        typer.Option(
+            "--base-iri",
+            metavar="IRI",
+            help="IRI de base des pages : la ressource d'IRI « base + chemin » s'écrit dans "
+            "DOSSIER/chemin/ (l'ontologie et les vocabulaires, toujours sous "
+            "https://w3id.org/cskg/, de même).",
+        ),
+    ] = DEFAULT_SITE_BASE,
+) -> None:
+    """Écrit le site statique : une page et sa description en Turtle, JSON-LD et N-Triples
+    pour chaque IRI du graphe, l'accueil (chiffres, cartes, graphiques), la liste des actions
+    avec facettes et recherche (sans serveur), un plan du site (sitemap.xml).
+
+    Le site est écrit à côté puis mis en place d'un coup : une construction qui échoue laisse
+    le site précédent intact. Statut de sortie : 0 site écrit ; 2 données ou dossier
+    inutilisables, ou mauvais usage.
+    """
+    start = time.perf_counter()
+    with _reported():
+        choice = choose_data(data)
+        _reading(choice)
+        done = build_site(choice.folder, output, base=base_iri)
+    seconds = time.perf_counter() - start
+    out.print(
+        f"site : {output} ({len(done.documents)} ressources, {done.files} fichiers) en "
+        f"{seconds:.1f} s ; ouvrez {output / 'index.html'}",
         markup=False,
     )
     raise typer.Exit(EXIT_OK)

@@ -15,6 +15,7 @@ error never shows a traceback: the client gets a French page, stderr one line.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import http.client
 import http.server
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from converter.endpoint import fingerprint
+from converter.errors import OutputError, reason
 from converter.site import negotiation, sparql
 from converter.site.negotiation import REPRESENTATIONS, Representation
 
@@ -379,19 +381,27 @@ def start_front(
 
 
 def cached_site(
-    cache: Path, files: list[Path], build: Callable[[Path], object]
+    cache: Path, files: list[Path], build: Callable[[Path], object], *, key: str = ""
 ) -> tuple[Path, bool]:
     """The site of ``files`` in ``cache/<fingerprint>/``, built by ``build(folder)`` when missing,
-    and whether it was reused. The folder appears whole (built aside, then renamed); the sites
-    of older data are removed.
+    and whether it was reused. The fingerprint covers the files, ``key`` (the base IRI) and the
+    site's own code, so a new cskg rebuilds; the folder appears whole (built aside, then
+    renamed); the sites of older data are removed.
 
     :raises InputError: a file is missing.
     """
-    folder = cache / fingerprint(files)[:32]
+    code = sorted(
+        p for p in Path(__file__).parent.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
+    digest = hashlib.sha256(f"{fingerprint(files)}\0{key}\0{fingerprint(code)}".encode())
+    folder = cache / digest.hexdigest()[:32]
     if folder.is_dir():
         return folder, True
-    cache.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=".build-", dir=cache))
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=".build-", dir=cache))
+    except OSError as error:
+        raise OutputError(f"écriture impossible ({reason(error)})", path=str(cache)) from None
     try:
         build(building)
         os.replace(building, folder)

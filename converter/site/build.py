@@ -1,0 +1,261 @@
+"""``cskg site``: the whole site as files, written into a temporary sibling folder and swapped
+in place at the end, so that a failing build never destroys the previous site.
+
+Layout (``layout.py``): ``DIR/<path>/index.{html,ttl,jsonld,nt}`` for every IRI of the graph
+below the base IRI, the ontology and the vocabularies; ``DIR/geo/<path>/`` for the INSEE
+territories the graph names; ``DIR/index.html`` (home), ``DIR/actions/`` (the list with facets
+and search), ``DIR/vocab/index.html`` (the vocabularies), ``DIR/telechargements/``,
+``DIR/static/``, ``DIR/sitemap.xml``. Same input, same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from converter.errors import OutputError, UsageError, reason
+from converter.model import FIELDS, Value
+from converter.outputs import graph_file
+from converter.paths import ONTOLOGY_FILE
+from converter.serialise import FORMATS
+from converter.site.actions import ActionRow, read_actions
+from converter.site.describe import describe, description_bytes
+from converter.site.facets import LIST_FOLDER, indexes, list_pages
+from converter.site.graph import Labels, load_store
+from converter.site.home import home_content
+from converter.site.html import Here, esc, page
+from converter.site.layout import DEFAULT_SITE_BASE, document, site_path
+from converter.site.pages import Context, incoming_file, resource_pages
+from converter.vocab import SKOS, curie, vocabulary_files
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+MARKER = ".cskg-site"  # a folder cskg site may replace holds this file
+DOWNLOADS = "telechargements"
+SITE_FORMATS = (("ttl", "turtle"), ("jsonld", "jsonld"), ("nt", "ntriples"))
+
+
+@dataclass
+class SiteBuild:
+    """What a build wrote; ``extra`` writers get it with the folder being written."""
+
+    folder: Path
+    base: str
+    store: ox.Store
+    documents: list[str] = field(default_factory=list)  # IRIs with a page, sorted
+    files: int = 0
+
+
+# Writers run after the site's own files, before the swap: each gets the temporary folder and
+# the build, and returns how many files it wrote. ``cskg serve``'s part adds its redirect rules
+# (.htaccess, nginx) and its SPARQL page here.
+ExtraWriter = Callable[[Path, SiteBuild], int]
+EXTRA_WRITERS: list[ExtraWriter] = []
+
+
+def _documents(store: ox.Store, base: str) -> list[str]:
+    found: set[str] = set()
+    solutions = store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")
+    assert isinstance(solutions, ox.QuerySolutions)
+    for solution in solutions:
+        subject = solution["s"]
+        if isinstance(subject, ox.NamedNode) and site_path(subject.value, base):
+            found.add(document(subject.value))
+    return sorted(found)
+
+
+def _concept_counts(store: ox.Store) -> dict[str, int]:
+    """How many actions use each concept, in any field whose values are concepts."""
+    users: dict[str, set[str]] = defaultdict(set)
+    for fiche_field in FIELDS:
+        if fiche_field.value is Value.CONCEPT:
+            for quad in store.quads_for_pattern(None, curie(fiche_field.predicate), None):
+                users[quad.object.value].add(quad.subject.value)  # type: ignore[union-attr]
+    return {concept: len(actions) for concept, actions in users.items()}
+
+
+def _write(path: Path, data: bytes | str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _downloads(data: Path, folder: Path) -> list[tuple[str, str]]:
+    """Copy the data, the ontology and the vocabularies (and a release's catalogue, when
+    ``data`` holds one in ``release/``) into ``DIR/telechargements/``: (name, site path)."""
+    graph = graph_file(data)
+    sources = [graph.with_suffix(f.suffix) for f in FORMATS.values()]
+    sources += [graph.with_name("actions.csv"), ONTOLOGY_FILE, *vocabulary_files()]
+    release = graph.parent / "release"
+    sources += [release / "catalog.ttl", release / "catalog.jsonld"]
+    names = {"actions.ttl": "les actions en Turtle", "actions.nt": "les actions en N-Triples",
+             "actions.jsonld": "les actions en JSON-LD", "actions.csv": "les actions en CSV",
+             "cskg.ttl": "l'ontologie (Turtle)", "catalog.ttl": "le catalogue DCAT (Turtle)",
+             "catalog.jsonld": "le catalogue DCAT (JSON-LD)"}  # fmt: skip
+    written = []
+    for source in sources:
+        if source.is_file():
+            shutil.copyfile(source, folder / DOWNLOADS / source.name)
+            name = names.get(source.name, f"vocabulaire {source.stem} (Turtle)")
+            written.append((f"{name} — {source.name}", f"{DOWNLOADS}/{source.name}"))
+    return written
+
+
+def _sitemap(urls: list[str]) -> bytes:
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    lines += [f"<url><loc>{esc(url)}</loc></url>" for url in urls]
+    return ("\n".join([*lines, "</urlset>", ""])).encode("utf-8")
+
+
+def _vocabularies_page(
+    context: Context, here: Here, documents: list[str], counts: dict[str, int]
+) -> str:
+    schemes = [
+        iri
+        for iri in documents
+        if SKOS + "ConceptScheme" in context.labels.types(ox.NamedNode(iri))
+    ]
+    items = "".join(
+        f'<li><a href="{esc(here.to_iri(iri) or "")}">{esc(context.labels.label(node))}</a></li>'
+        for iri in schemes
+        if (node := ox.NamedNode(iri))
+    )
+    return f"<h1>Les vocabulaires</h1><ul>{items}</ul>"
+
+
+def write_site(data: Path, folder: Path, base: str) -> SiteBuild:
+    """Every file of the site into ``folder`` (empty)."""
+    store = load_store(data)
+    labels = Labels(store)
+    rows: list[ActionRow] = read_actions(store)
+    documents = _documents(store, base)
+    build = SiteBuild(folder, base, store, documents)
+    actions_of: dict[str, list[ActionRow]] = defaultdict(list)
+    for row in rows:
+        for place in row.territories:
+            actions_of[place].append(row)
+    context = Context(store, labels, base, set(documents), dict(actions_of))
+    concept_counts = _concept_counts(store)
+    urls: list[str] = [base]
+    taken: dict[str, str] = {}
+    for iri in documents:
+        path = site_path(iri, base)
+        assert path is not None
+        if not path or path in (LIST_FOLDER, "static", DOWNLOADS) or path in taken:
+            continue  # the home page, the site's own folders, or a second IRI of one path
+        taken[path] = iri
+        target = folder / path
+        triples = describe(store, iri)
+        for extension, name in SITE_FORMATS:
+            _write(target / f"index.{extension}", description_bytes(triples, name))
+        here = Here(path, base)
+        title, first, others = resource_pages(context, here, iri, concept_counts)
+        jsonld = description_bytes(triples, "jsonld")
+        _write(target / "index.html", page(here, title, first, jsonld=jsonld, rdf=True))
+        for number, content in enumerate(others, 2):
+            _write(target / incoming_file(number), page(here, title, content, rdf=True))
+        build.files += 4 + len(others)
+        urls.append(
+            iri
+            if iri.startswith(base) or not iri.startswith("http://id.insee.fr/")
+            else base + path
+        )
+    here = Here("", base)
+    (folder / DOWNLOADS).mkdir(parents=True, exist_ok=True)
+    downloads = [(name, here.to("", path)) for name, path in _downloads(data, folder)]
+    _write(
+        folder / "index.html",
+        page(here, "Accueil", home_content(store, rows, labels, here, downloads, context.pages)),
+    )
+    list_here = Here(LIST_FOLDER, base)
+    label = lambda value: labels.label(ox.NamedNode(value)) if value.startswith("http") else value  # noqa: E731
+    for name, (title, content) in list_pages(rows, label, base).items():
+        _write(
+            folder / LIST_FOLDER / name,
+            page(
+                list_here, title, content, scripts=("actions.js",) if name == "index.html" else ()
+            ),
+        )
+    for name, script in indexes(rows, label, base).items():
+        _write(folder / LIST_FOLDER / name, script)
+    _write(
+        folder / LIST_FOLDER / "index.html",
+        (folder / LIST_FOLDER / "index.html")
+        .read_text(encoding="utf-8")
+        .replace(
+            '<script src="../static/actions.js" defer></script>',
+            '<script src="../static/actions.js"></script>'
+            '<script src="index-facettes.js" defer></script>',
+        ),
+    )
+    urls.append(base + LIST_FOLDER + "/")
+    if "vocab" not in taken:
+        vocab_here = Here("vocab", base)
+        _write(
+            folder / "vocab" / "index.html",
+            page(
+                vocab_here,
+                "Vocabulaires",
+                _vocabularies_page(context, vocab_here, documents, concept_counts),
+            ),
+        )
+    for source in sorted(STATIC_DIR.glob("*.*")):
+        _write(folder / "static" / source.name, source.read_bytes())
+    _write(folder / "sitemap.xml", _sitemap(sorted(set(urls))))
+    _write(
+        folder / MARKER,
+        "Site écrit par cskg site ; ce dossier est remplacé à chaque construction.\n",
+    )
+    for writer in EXTRA_WRITERS:
+        build.files += writer(folder, build)
+    return build
+
+
+def build_site(data: Path, output: Path, *, base: str = DEFAULT_SITE_BASE) -> SiteBuild:
+    """Write the site of ``data`` into ``output``, replacing a previous site there at once.
+
+    :raises InputError: the data cannot be read.
+    :raises UsageError: ``output`` is a non-empty folder that is not a cskg site, or ``base``
+        is not an http(s) IRI ending with "/".
+    :raises OutputError: the folder cannot be written.
+    """
+    if not base.startswith(("http://", "https://")) or not base.endswith("/"):
+        raise UsageError(f"--base-iri : une IRI http(s) terminée par « / », pas « {base} »")
+    output = output.absolute()
+    if output.exists() and (
+        not output.is_dir() or (any(output.iterdir()) and not (output / MARKER).exists())
+    ):
+        raise UsageError(
+            f"{output} existe et n'est pas un site cskg : choisissez un autre dossier (-o)"
+        )
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        temporary = Path(
+            tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+        )
+    except OSError as error:
+        raise OutputError(f"écriture impossible ({reason(error)})", path=str(output)) from None
+    try:
+        build = write_site(data, temporary, base)
+        os.chmod(temporary, 0o755)
+        previous = temporary.with_suffix(".old")
+        if output.exists():
+            os.replace(output, previous)
+        os.replace(temporary, output)
+        shutil.rmtree(previous, ignore_errors=True)
+    except OSError as error:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise OutputError(f"écriture impossible ({reason(error)})", path=str(output)) from None
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    build.folder = output
+    return build
