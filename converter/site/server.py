@@ -136,6 +136,8 @@ class Site:
             return self._file(sparql.STATIC_DIR / path[len(SPARQL_PAGE) :])
         if self._is_file(path.lstrip("/")) and not path.endswith("/"):
             return self._file(self._at(path.lstrip("/")))
+        if path == "/favicon.ico":  # browsers ask for it on every site: no icon, no error
+            return Answer(204, {"Cache-Control": "max-age=86400"})
         relative = path.strip("/")
         if not relative and not self._is_file("index.html"):
             return Answer(302, {"Location": SPARQL_PAGE})  # a site without pages: its editor

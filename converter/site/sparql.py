@@ -68,6 +68,7 @@ def sparql_page(endpoint: str = DEFAULT_ENDPOINT) -> bytes:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Éditeur SPARQL – cskg</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="vendor/yasgui.min.css">
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 0 auto; max-width: 72rem; padding: 1rem;
@@ -75,6 +76,9 @@ body {{ font-family: system-ui, sans-serif; margin: 0 auto; max-width: 72rem; pa
 label {{ font-weight: bold; display: block; margin-bottom: .3rem; }}
 select {{ font-size: 1rem; max-width: 100%; }}
 a {{ color: #000091; }}
+/* YASGUI's light colours fail the WCAG AA contrast (axe-core) */
+.CodeMirror .cm-string-2 {{ color: #8a3c00; }}
+.CodeMirror .CodeMirror-linenumber {{ color: #595959; }}
 </style>
 </head>
 <body>

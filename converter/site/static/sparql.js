@@ -20,6 +20,43 @@
     endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }], keys: [] },
   });
 
+  // YASGUI speaks English and leaves a few controls unnamed (axe-core: label,
+  // scrollable-region-focusable, aria-required-children): name them in French, make the
+  // editor's scrolling region focusable, and make the "new tab" button a tab of the list.
+  const french = {
+    "Run query": "Lancer la requête", "Share query": "Partager la requête",
+    "Add a new tab": "Nouvel onglet", "Add tab": "Nouvel onglet", "Close tab": "Fermer l'onglet",
+    "Open settings": "Réglages", "Clear endpoint": "Effacer le point d'accès",
+  };
+  function accessible(root) {
+    for (const element of root.querySelectorAll("[title], [aria-label]")) {
+      for (const name of ["title", "aria-label"]) {
+        const text = element.getAttribute(name);
+        if (text && french[text]) element.setAttribute(name, french[text]);
+      }
+    }
+    for (const input of root.querySelectorAll("input.autocomplete:not([aria-label])")) {
+      input.setAttribute("aria-label", "Adresse du point d'accès SPARQL");
+    }
+    for (const area of root.querySelectorAll(".CodeMirror textarea:not([aria-label])")) {
+      area.setAttribute("aria-label", "Requête SPARQL");
+    }
+    for (const scroll of root.querySelectorAll(".CodeMirror-scroll:not([tabindex='0'])")) {
+      scroll.setAttribute("tabindex", "0");
+      scroll.setAttribute("aria-label", "Requête SPARQL (défilement)");
+    }
+    for (const input of root.querySelectorAll(".tab input[type=text]:not([aria-label])")) {
+      input.setAttribute("aria-label", "Nom de l'onglet");
+    }
+    for (const button of root.querySelectorAll(".tabsList .addTab:not([role])")) {
+      button.setAttribute("role", "tab");  // a tab list holds tabs only
+      button.setAttribute("aria-selected", "false");
+    }
+  }
+  const area = document.getElementById("yasgui");
+  accessible(area);
+  new MutationObserver(() => accessible(area)).observe(area, { childList: true, subtree: true });
+
   const choice = document.getElementById("bibliotheque");
   const about = document.getElementById("bibliotheque-aide");
   function show(query) {
