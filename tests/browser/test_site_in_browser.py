@@ -171,8 +171,21 @@ def test_the_sparql_page_runs_a_library_query_on_the_local_endpoint(
     assert rows.count() == len(DEPARTEMENTS_WITH_ACTIONS)
     shown = page.locator(".tabPanel.active .yasr table tbody").inner_text()
     assert "Sarthe" in shown and "Guadeloupe" in shown
+    assert "^^" not in shown  # values, not typed literals ("Sarthe"^^xsd:token)
     posted = [u for u in watched.requests if u.startswith(site_server.base + "/query")]
     assert posted, watched.requests
+    _clean(watched, site_server.base)
+
+
+def test_a_page_opens_its_resource_in_the_sparql_editor(
+    watched_page: tuple[Any, Watched], site_server: Served, sample_urls: dict[str, str]
+) -> None:
+    page, watched = watched_page
+    _open(page, sample_urls["structure"])
+    page.get_by_role("link", name="ouvrir dans l'éditeur SPARQL").click()
+    page.wait_for_function("window.cskgYasgui !== undefined")
+    text = page.evaluate("window.cskgYasgui.getTab().getYasqe().getValue()")
+    assert text.startswith("DESCRIBE <https://w3id.org/cskg/id/structure/"), text
     _clean(watched, site_server.base)
 
 

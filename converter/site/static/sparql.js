@@ -57,6 +57,13 @@
   accessible(area);
   new MutationObserver(() => accessible(area)).observe(area, { childList: true, subtree: true });
 
+  // Results as values ("Sarthe", not "Sarthe"^^xsd:token): YASR's "simple view", by default.
+  function simple(tab) {
+    const table = tab.getYasr().plugins.table;
+    if (table) table.persistentConfig.compact = true;
+  }
+  yasgui.on("queryBefore", (instance, tab) => simple(tab));
+
   const choice = document.getElementById("bibliotheque");
   const about = document.getElementById("bibliotheque-aide");
   function show(query) {
