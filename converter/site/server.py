@@ -240,6 +240,10 @@ def make_handler(site: Site, upstream: tuple[str, int]) -> type[http.server.Base
 
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "cskg"
+        # headers and a small body leave in one packet (buffered, flushed after each request),
+        # and never wait for a delayed ACK (40 ms)
+        disable_nagle_algorithm = True
+        wbufsize = 64 * 1024
 
         def version_string(self) -> str:
             return self.server_version
