@@ -22,6 +22,7 @@ import pytest
 from converter.endpoint import free_port
 from converter.site import negotiation
 from converter.site.negotiation import BY_SUFFIX, choose, is_thing
+from converter.site.server import write_serving_files
 from tests.serving import converted, sample, small_site, store_of
 
 TARGET = "https://site.example.org/cskg/"
@@ -109,7 +110,11 @@ def apache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     )
     root = tmp_path_factory.mktemp("apache")
     (root / "www" / "cskg").mkdir(parents=True)
-    (root / "www" / "cskg" / ".htaccess").write_text(negotiation.w3id_htaccess(TARGET))
+    written = write_serving_files(root / "site", base="https://w3id.org/cskg/", publish_url=TARGET)
+    assert root / "site" / "redirections" / "w3id.htaccess" in written
+    assert root / "site" / "sparql" / "index.html" in written
+    shutil.copyfile(root / "site" / "redirections" / "w3id.htaccess",
+                    root / "www" / "cskg" / ".htaccess")
     port = free_port()
     modules = "\n".join(
         f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so"
@@ -161,8 +166,8 @@ def test_w3id_htaccess_sends_a_suffixed_url_to_its_file(apache: int, suffix: str
 
 
 def test_w3id_htaccess_sends_the_home_and_plain_files_as_they_are(apache: int) -> None:
-    assert _get(apache, "/cskg/", None) == (302, _get(apache, "/cskg/", None)[1])
-    assert _get(apache, "/cskg/", None)[1]["location"] == TARGET
+    status, headers = _get(apache, "/cskg/", None)
+    assert (status, headers["location"]) == (302, TARGET)
     assert _get(apache, "/cskg/sitemap.xml", None)[1]["location"] == TARGET + "sitemap.xml"
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from converter.endpoint import fingerprint
 from converter.errors import OutputError, reason
+from converter.files import write_atomically
 from converter.site import negotiation, sparql
 from converter.site.negotiation import REPRESENTATIONS, Representation
 
@@ -417,3 +418,37 @@ def cached_site(
         if other != folder and other.is_dir():
             shutil.rmtree(other, ignore_errors=True)
     return folder, False
+
+
+REDIRECTIONS = "redirections"
+
+
+def write_serving_files(
+    folder: Path,
+    *,
+    base: str,
+    publish_url: str | None = None,
+    nginx_root: str = "/var/www/cskg",
+    endpoint: str = sparql.DEFAULT_ENDPOINT,
+) -> list[Path]:
+    """What the static site needs to be served as ``cskg serve`` serves it, written into the
+    site ``folder`` (a writer for ``cskg site``): the SPARQL page (``sparql/``, querying
+    ``endpoint``), an nginx configuration serving the site from ``nginx_root``
+    (``redirections/nginx.conf``) and, when ``base`` is a w3id.org IRI and the site is published
+    at ``publish_url``, the ``.htaccess`` to submit to w3id.org (``redirections/w3id.htaccess``);
+    the files written.
+    """
+    written = sparql.write_sparql_page(folder, endpoint=endpoint)
+    rules = folder / REDIRECTIONS
+    nginx = rules / "nginx.conf"
+    write_atomically(nginx, negotiation.nginx_config(nginx_root).encode())
+    written.append(nginx)
+    w3id = "https://w3id.org/"
+    if base.startswith(w3id) and publish_url is not None:
+        htaccess = rules / "w3id.htaccess"
+        namespace = base.removeprefix(w3id).strip("/")
+        write_atomically(
+            htaccess, negotiation.w3id_htaccess(publish_url, namespace=namespace).encode()
+        )
+        written.append(htaccess)
+    return written
