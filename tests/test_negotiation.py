@@ -23,6 +23,7 @@ import rdflib.compare
 from converter.site import negotiation
 from converter.site.describe import describe
 from converter.site.negotiation import REPRESENTATIONS, choose, parse_accept
+from converter.site.server import cached_site
 from converter.site.sparql import ASSETS, STATIC_DIR, sparql_page
 from tests.serving import ROOT, Sample, Served, converted, sample, serving, small_site, store_of
 
@@ -368,3 +369,64 @@ def test_the_sparql_page_and_its_assets_are_served(served: Served) -> None:
     for asset in ASSETS:
         status, headers, body = ask(served, "/sparql/" + asset)
         assert status == 200 and body == (STATIC_DIR / asset).read_bytes(), asset
+
+
+def test_the_site_is_built_once_per_data_and_rebuilt_when_they_change(tmp_path: Path) -> None:
+    data = tmp_path / "actions.nt"
+    data.write_text("<a:x> <a:y> <a:z> .\n")
+    built: list[Path] = []
+
+    def build(folder: Path) -> None:
+        built.append(folder)
+        (folder / "index.html").write_text(data.read_text())
+
+    first, reused = cached_site(tmp_path / "cache", [data], build, key="https://w3id.org/cskg/")
+    assert not reused and (first / "index.html").read_text() == data.read_text()
+    again, reused = cached_site(tmp_path / "cache", [data], build, key="https://w3id.org/cskg/")
+    assert reused and again == first and len(built) == 1
+    other, reused = cached_site(tmp_path / "cache", [data], build, key="https://example.org/")
+    assert not reused and other != first
+    data.write_text("<a:x> <a:y> <a:w> .\n")
+    changed, reused = cached_site(tmp_path / "cache", [data], build, key="https://example.org/")
+    assert not reused and changed != other and not other.exists()  # the old site is removed
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [changed.name]
+
+
+def test_a_failed_build_leaves_no_site_behind(tmp_path: Path) -> None:
+    data = tmp_path / "actions.nt"
+    data.write_text("<a:x> <a:y> <a:z> .\n")
+
+    def broken(folder: Path) -> None:
+        (folder / "index.html").write_text("à moitié")
+        raise OSError("disque plein")
+
+    with pytest.raises(OSError):
+        cached_site(tmp_path / "cache", [data], broken)
+    assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_serve_refuses_a_site_folder_that_does_not_exist(
+    site: tuple[Path, Path, ox.Store, Sample], tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from converter.cli import app
+
+    result = CliRunner().invoke(
+        app, ["serve", "--data", str(site[0]), "--site", str(tmp_path / "nulle-part")]
+    )
+    assert result.exit_code == 2
+    assert "dossier du site introuvable" in result.output and "Traceback" not in result.output
+
+
+def test_serve_says_when_its_port_is_taken(
+    served: Served, site: tuple[Path, Path, ox.Store, Sample]
+) -> None:
+    from typer.testing import CliRunner
+
+    from converter.cli import app
+
+    port = served.base.rsplit(":", 1)[1]
+    result = CliRunner().invoke(app, ["serve", "--data", str(site[0]), "--port", port])
+    assert result.exit_code == 2
+    assert f"le port {port} de 127.0.0.1 est déjà pris" in result.output
