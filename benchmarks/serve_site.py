@@ -1,6 +1,6 @@
 """Load test of the site served by ``cskg serve`` (a figure, not a test; issue 15).
 
-    python benchmarks/site.py [--actions 100000] [--clients 20] [--seconds 60]
+    python benchmarks/serve_site.py [--actions 100000] [--clients 20] [--seconds 60]
                               [--requests 40000] [--keep DIR]
 
 Generates and converts the fiches (benchmarks/generate.py, or reuses ``--keep DIR/out-N``),

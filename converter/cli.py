@@ -906,6 +906,12 @@ def site(
             "https://w3id.org/cskg/, de même).",
         ),
     ] = DEFAULT_SITE_BASE,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", metavar="N", help="Processus qui écrivent les pages (même résultat)."
+        ),
+    ] = 2,
 ) -> None:
     """Écrit le site statique : une page et sa description en Turtle, JSON-LD et N-Triples
     pour chaque IRI du graphe, l'accueil (chiffres, cartes, graphiques), la liste des actions
@@ -919,7 +925,7 @@ def site(
     with _reported():
         choice = choose_data(data)
         _reading(choice)
-        done = build_site(choice.folder, output, base=base_iri)
+        done = build_site(choice.folder, output, base=base_iri, jobs=jobs)
     seconds = time.perf_counter() - start
     out.print(
         f"site : {output} ({len(done.documents)} ressources, {done.files} fichiers) en "

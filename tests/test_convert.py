@@ -177,8 +177,7 @@ def test_cli_validate_groups_results_by_action(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert (
         "violation (nombre minimal) : http://purl.org/dc/terms/title : "
-        "Une action a exactement un titre"
-        in result.stdout
+        "Une action a exactement un titre" in result.stdout
     )
     assert f"{SEED}:636)" in result.stdout
 
@@ -216,7 +215,9 @@ def test_cli_validate_lists_a_shared_node_apart_not_under_one_action(tmp_path: P
     text = (tmp_path / "actions.ttl").read_text(encoding="utf-8")
     node = "<https://w3id.org/cskg/id/organisation/46/prefecture> a org:Organization ;\n"
     assert node + '\tskos:prefLabel "Préfecture" .' in text
-    broken.write_text(text.replace(node + '\tskos:prefLabel "Préfecture" .', node[:-3] + " ."), encoding="utf-8")
+    broken.write_text(
+        text.replace(node + '\tskos:prefLabel "Préfecture" .', node[:-3] + " ."), encoding="utf-8"
+    )
     result = runner.invoke(app, ["validate", str(broken)])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()

@@ -244,7 +244,7 @@ def test_an_answer_lost_after_the_server_ran_the_request_still_publishes_the_new
         done = publish(v2, _endpoint(proxy.url, timeout=5), graph, sleep=no_sleep)
     finally:
         proxy.close()
-    assert ("lost" in [outcome for _, _, outcome in proxy.seen]), "the fault was injected"
+    assert "lost" in [outcome for _, _, outcome in proxy.seen], "the fault was injected"
     assert done.triples == len(read_triples(served_files(v2)))
     assert len(_graph_rows(server, graph)) == done.triples, "the new version, complete"
     assert _graph_rows(server, staging_graph(graph)) == [], "no staging graph left behind"
@@ -275,9 +275,7 @@ def test_query_reads_by_default_the_graph_publish_writes(
 
     runner = CliRunner()
     _, v2 = outputs
-    published = runner.invoke(
-        app, ["publish", "--endpoint", server.query_url, "--data", str(v2)]
-    )
+    published = runner.invoke(app, ["publish", "--endpoint", server.query_url, "--data", str(v2)])
     assert published.exit_code == 0, published.output
     answered = runner.invoke(app, ["query", "actions-par-statut", "--endpoint", server.query_url])
     assert answered.exit_code == 0, answered.output

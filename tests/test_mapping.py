@@ -217,7 +217,12 @@ def test_partners_and_funders_are_roles_with_their_evidence(seed: ParseResult) -
         ("Mairie de Toulouse", "funderRole", "Mairie de Toulouse: 6 000 €", 1085),
         ("CAF Haute Garonne", "funderRole", "CAF Haute Garonne: 4 500 €", 1085),
         ("ASP", "funderRole", "ASP:: 18 300 €", 1085),
-        ("Conseil Régional ( Adulte Relais)", "funderRole", "Conseil Régional ( Adulte Relais): 2 800 €", 1085),
+        (
+            "Conseil Régional ( Adulte Relais)",
+            "funderRole",
+            "Conseil Régional ( Adulte Relais): 2 800 €",
+            1085,
+        ),
     }
 
 

@@ -440,7 +440,11 @@ def test_an_overlong_or_non_ascii_integer_is_refused_cleanly() -> None:
     [
         ("absent.ttl", None, "fichier introuvable"),
         ("data.csv", "a,b\n", "format RDF inconnu : suffixe attendu parmi .ttl, .nt"),
-        ("broken.ttl", "<urn:a> <urn:b> .\n", "Turtle invalide, colonne 17 (détail de l'analyseur : "),
+        (
+            "broken.ttl",
+            "<urn:a> <urn:b> .\n",
+            "Turtle invalide, colonne 17 (détail de l'analyseur : ",
+        ),
     ],
 )
 def test_local_store_and_publish_name_the_unreadable_rdf_file(

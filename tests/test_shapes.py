@@ -250,7 +250,12 @@ CASES: list[tuple[str, str, str, str]] = [
         "Class",
         "DELETE { :f1 schema:funder ?o } INSERT { :f1 schema:funder :nobody } WHERE { :f1 schema:funder ?o }",
     ),
-    ("FundingContribution-amount", "Violation", "MinCount", "DELETE WHERE { :f1 schema:amount ?m }"),
+    (
+        "FundingContribution-amount",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :f1 schema:amount ?m }",
+    ),
     (
         "FundingContribution-amount",
         "Violation",
@@ -289,7 +294,12 @@ CASES: list[tuple[str, str, str, str]] = [
         "In",
         "DELETE { :as1 prov:hadRole ?r } INSERT { :as1 prov:hadRole cskg:organiser } WHERE { :as1 prov:hadRole ?r }",
     ),
-    ("Association-role", "Violation", "MaxCount", "INSERT DATA { :as1 prov:hadRole cskg:funderRole }"),
+    (
+        "Association-role",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :as1 prov:hadRole cskg:funderRole }",
+    ),
     ("Association-text", "Violation", "MinCount", "DELETE WHERE { :as1 cskg:evidenceText ?t }"),
     ("Association-text", "Violation", "MaxCount", 'INSERT DATA { :as1 cskg:evidenceText "Autre" }'),
     ("Association-field", "Violation", "MinCount", "DELETE WHERE { :as2 cskg:evidenceField ?f }"),
@@ -299,7 +309,12 @@ CASES: list[tuple[str, str, str, str]] = [
         "LanguageIn",
         'DELETE { :as2 cskg:evidenceField ?f } INSERT { :as2 cskg:evidenceField "Public" } WHERE { :as2 cskg:evidenceField ?f }',
     ),
-    ("Association-line", "Violation", "MaxCount", 'INSERT DATA { :as1 cskg:evidenceLine "6"^^xsd:positiveInteger }'),
+    (
+        "Association-line",
+        "Violation",
+        "MaxCount",
+        'INSERT DATA { :as1 cskg:evidenceLine "6"^^xsd:positiveInteger }',
+    ),
     ("Association-line", "Violation", "Datatype", 'INSERT DATA { :as2 cskg:evidenceLine "six" }'),
     ("Fiche-file", "Violation", "MinCount", "DELETE WHERE { :fiche cskg:sourceFile ?f }"),
     (

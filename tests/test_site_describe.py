@@ -10,7 +10,7 @@ from rdflib.compare import graph_diff, to_isomorphic
 from converter.convert import convert
 from converter.endpoint import served_files
 from converter.serialise import FORMATS
-from converter.site.describe import describe, description_bytes
+from converter.site.describe import describe, description_bytes, descriptions
 from converter.site.layout import file_of, site_path
 from tests.conftest import SEED
 
@@ -92,6 +92,7 @@ def test_every_format_parses_isomorphic_to_the_description(
     ]
     assert to_isomorphic(_rdflib(by_oxigraph)) == to_isomorphic(expected)
     assert description_bytes(describe(store, iri), name) == data  # same input, same bytes
+    assert descriptions(triples)[name] == data  # what cskg site writes
 
 
 def test_layout_maps_iris_to_folders() -> None:

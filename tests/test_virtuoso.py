@@ -62,7 +62,6 @@ def oxigraph() -> Iterator[Server]:
     running.stop()
 
 
-
 @pytest.fixture
 def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("CSKG_ENDPOINT_USER", raising=False)
@@ -304,8 +303,6 @@ def test_virtuoso_failing_at_the_swap_keeps_the_previous_version(
     finally:
         proxy.close()
     assert _triples(vt.sparql, graph) == before
-
-
 
 
 SR325 = (

@@ -1,7 +1,7 @@
 """An open-data release: a folder a portal can take as it is (``cskg release``).
 
 Data files (Turtle, N-Triples, JSON-LD, a flat CSV with its CSV on the Web description), the
-ontology and vocabularies, documentation (pyLODE page of the ontology, data dictionary), VoID
+ontology and vocabularies, documentation (the ontology's own page, data dictionary), VoID
 statistics, and a DCAT catalogue that must conform to the official DCAT-AP 3.0.1 shapes before
 it is written. Same input and options, same bytes: dates come from the configuration or the
 options, never from the clock unless asked. One module per job: ``config``, ``tables`` (CSV,

@@ -429,7 +429,7 @@ RELEASE_FILES = (
         "text/html",
         "HTML",
         "Documentation de l'ontologie",
-        "Page lisible de l'ontologie, produite par pyLODE.",
+        "Page lisible de l'ontologie, produite par cskg (la page de l'ontologie du site).",
     ),
     Distributed(
         "dictionnaire.html",

@@ -46,12 +46,34 @@ _MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre"
     "|décembre|decembre"
 )
-YEAR = re.compile(
-    r"(?:(?:^|\n)\s*(?:-\s*)?|\b(?:en|depuis|dès|des|début|fin|année|rentrée|été|automne|hiver"
-    rf"|printemps|{_MONTHS})\s+)"
-    r"(19[5-9]\d|20[0-4]\d)(?!\d)|(?<!\d)(19[5-9]\d|20[0-4]\d)\s?[/-]\s?(?:19|20)?\d\d(?!\d)",
+_YEAR = re.compile(r"(?<!\d)(?:19[5-9]\d|20[0-4]\d)(?!\d)")
+_WORD_BEFORE = re.compile(
+    r"\b(?:en|depuis|dès|des|début|fin|année|rentrée|été|automne|hiver|printemps"
+    rf"|{_MONTHS})\s+$",
     re.IGNORECASE,
 )
+_LINE_START = re.compile(r"\s*(?:-\s*)?$")
+_RANGE_AFTER = re.compile(r"\s?[/-]\s?(?:19|20)?\d\d(?!\d)")
+_HEADING_AFTER = re.compile(r"\s*[:,–]")  # « 2014 : … » opening a line
+
+
+def first_year(text: str) -> str | None:
+    r"""The earliest year ``text`` cites as a date, or None.
+
+    >>> first_year("Depuis fin 2014 : ...\n2013 /2014 : au début"), first_year("2000 personnes")
+    ('2013', None)
+    """
+    found = []
+    for match in _YEAR.finditer(text):
+        start = match.start()
+        line = text[text.rfind("\n", 0, start) + 1 : start]
+        if (
+            (_LINE_START.match(line) and _HEADING_AFTER.match(text, match.end()))
+            or _WORD_BEFORE.search(text, max(0, start - 16), start)
+            or _RANGE_AFTER.match(text, match.end())
+        ):
+            found.append(match.group())
+    return min(found) if found else None
 
 
 @dataclass
@@ -134,9 +156,9 @@ def read_actions(store: ox.Store) -> list[ActionRow]:
             if isinstance(value, ox.Literal):
                 row.texts.append(value.value)
     for row in rows.values():
-        years = sorted(a or b for a, b in YEAR.findall("\n".join(row.texts)))
-        if years:
-            row.facets["annee"].append(years[0])
+        year = first_year("\n".join(row.texts))
+        if year:
+            row.facets["annee"].append(year)
         for values in row.facets.values():
             values.sort()
     return [rows[iri] for iri in sorted(rows)]

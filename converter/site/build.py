@@ -10,11 +10,13 @@ and search), ``DIR/vocab/index.html`` (the vocabularies), ``DIR/telechargements/
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,11 +28,11 @@ from converter.outputs import graph_file
 from converter.paths import ONTOLOGY_FILE
 from converter.serialise import FORMATS
 from converter.site.actions import ActionRow, read_actions
-from converter.site.describe import describe, description_bytes
+from converter.site.describe import describe, descriptions
 from converter.site.facets import LIST_FOLDER, indexes, list_pages
 from converter.site.graph import Labels, load_store
 from converter.site.home import home_content
-from converter.site.html import Here, esc, page
+from converter.site.html import Here, esc, page, quote_path
 from converter.site.layout import DEFAULT_SITE_BASE, document, site_path
 from converter.site.pages import Context, incoming_file, resource_pages
 from converter.vocab import SKOS, curie, vocabulary_files
@@ -115,9 +117,7 @@ def _sitemap(urls: list[str]) -> bytes:
     return ("\n".join([*lines, "</urlset>", ""])).encode("utf-8")
 
 
-def _vocabularies_page(
-    context: Context, here: Here, documents: list[str], counts: dict[str, int]
-) -> str:
+def _vocabularies_page(context: Context, here: Here, documents: list[str]) -> str:
     schemes = [
         iri
         for iri in documents
@@ -131,8 +131,54 @@ def _vocabularies_page(
     return f"<h1>Les vocabulaires</h1><ul>{items}</ul>"
 
 
-def write_site(data: Path, folder: Path, base: str) -> SiteBuild:
-    """Every file of the site into ``folder`` (empty)."""
+@dataclass
+class _Shared:
+    """What the resource pages of one build share, inherited by forked workers."""
+
+    context: Context
+    folder: Path
+    concept_counts: dict[str, int]
+
+
+_SHARED: _Shared | None = None
+
+
+def _write_resources(chosen: list[tuple[str, str]]) -> int:
+    """The page and descriptions of each (IRI, path) of ``chosen``; the files written."""
+    assert _SHARED is not None
+    context, folder = _SHARED.context, _SHARED.folder
+    files = 0
+    for iri, path in chosen:
+        target = folder / path
+        target.mkdir(parents=True, exist_ok=True)
+        encoded = descriptions(describe(context.store, iri))
+        for extension, name in SITE_FORMATS:
+            (target / f"index.{extension}").write_bytes(encoded[name])
+        here = Here(path, context.base)
+        title, first, others = resource_pages(context, here, iri, _SHARED.concept_counts)
+        html = page(here, title, first, jsonld=encoded["jsonld"], rdf=True)
+        (target / "index.html").write_bytes(html.encode("utf-8"))
+        for number, content in enumerate(others, 2):
+            _write(target / incoming_file(number), page(here, title, content, rdf=True))
+        files += 4 + len(others)
+    return files
+
+
+def _resource_paths(documents: list[str], base: str) -> list[tuple[str, str]]:
+    """(IRI, path) of the documents that get a folder: not the home page, not the site's own
+    folders, not a second IRI of a path already taken."""
+    taken: dict[str, str] = {}
+    for iri in documents:
+        path = site_path(iri, base)
+        if path and path not in (LIST_FOLDER, "static", DOWNLOADS) and path not in taken:
+            taken[path] = iri
+    return sorted(((iri, path) for path, iri in taken.items()), key=lambda ip: ip[0])
+
+
+def write_site(data: Path, folder: Path, base: str, *, jobs: int = 1) -> SiteBuild:
+    """Every file of the site into ``folder`` (empty); the resource pages in ``jobs`` forked
+    processes (the same bytes whatever their number)."""
+    global _SHARED
     store = load_store(data)
     labels = Labels(store)
     rows: list[ActionRow] = read_actions(store)
@@ -143,31 +189,20 @@ def write_site(data: Path, folder: Path, base: str) -> SiteBuild:
         for place in row.territories:
             actions_of[place].append(row)
     context = Context(store, labels, base, set(documents), dict(actions_of))
-    concept_counts = _concept_counts(store)
-    urls: list[str] = [base]
-    taken: dict[str, str] = {}
-    for iri in documents:
-        path = site_path(iri, base)
-        assert path is not None
-        if not path or path in (LIST_FOLDER, "static", DOWNLOADS) or path in taken:
-            continue  # the home page, the site's own folders, or a second IRI of one path
-        taken[path] = iri
-        target = folder / path
-        triples = describe(store, iri)
-        for extension, name in SITE_FORMATS:
-            _write(target / f"index.{extension}", description_bytes(triples, name))
-        here = Here(path, base)
-        title, first, others = resource_pages(context, here, iri, concept_counts)
-        jsonld = description_bytes(triples, "jsonld")
-        _write(target / "index.html", page(here, title, first, jsonld=jsonld, rdf=True))
-        for number, content in enumerate(others, 2):
-            _write(target / incoming_file(number), page(here, title, content, rdf=True))
-        build.files += 4 + len(others)
-        urls.append(
-            iri
-            if iri.startswith(base) or not iri.startswith("http://id.insee.fr/")
-            else base + path
-        )
+    chosen = _resource_paths(documents, base)
+    _SHARED = _Shared(context, folder, _concept_counts(store))
+    try:
+        if jobs > 1 and len(chosen) > jobs:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                build.files += sum(
+                    pool.map(_write_resources, [chosen[i::jobs] for i in range(jobs)])
+                )
+        else:
+            build.files += _write_resources(chosen)
+    finally:
+        _SHARED = None
+    taken = {path for _, path in chosen}
+    urls = [base] + [base + quote_path(path) for _, path in chosen]
     here = Here("", base)
     (folder / DOWNLOADS).mkdir(parents=True, exist_ok=True)
     downloads = [(name, here.to("", path)) for name, path in _downloads(data, folder)]
@@ -204,7 +239,7 @@ def write_site(data: Path, folder: Path, base: str) -> SiteBuild:
             page(
                 vocab_here,
                 "Vocabulaires",
-                _vocabularies_page(context, vocab_here, documents, concept_counts),
+                _vocabularies_page(context, vocab_here, documents),
             ),
         )
     for source in sorted(STATIC_DIR.glob("*.*")):
@@ -219,14 +254,18 @@ def write_site(data: Path, folder: Path, base: str) -> SiteBuild:
     return build
 
 
-def build_site(data: Path, output: Path, *, base: str = DEFAULT_SITE_BASE) -> SiteBuild:
+def build_site(
+    data: Path, output: Path, *, base: str = DEFAULT_SITE_BASE, jobs: int = 1
+) -> SiteBuild:
     """Write the site of ``data`` into ``output``, replacing a previous site there at once.
 
     :raises InputError: the data cannot be read.
-    :raises UsageError: ``output`` is a non-empty folder that is not a cskg site, or ``base``
-        is not an http(s) IRI ending with "/".
+    :raises UsageError: ``output`` is a non-empty folder that is not a cskg site, ``base``
+        is not an http(s) IRI ending with "/", or ``jobs`` is below 1.
     :raises OutputError: the folder cannot be written.
     """
+    if jobs < 1:
+        raise UsageError(f"--jobs : au moins 1, pas {jobs}")
     if not base.startswith(("http://", "https://")) or not base.endswith("/"):
         raise UsageError(f"--base-iri : une IRI http(s) terminée par « / », pas « {base} »")
     output = output.absolute()
@@ -244,7 +283,7 @@ def build_site(data: Path, output: Path, *, base: str = DEFAULT_SITE_BASE) -> Si
     except OSError as error:
         raise OutputError(f"écriture impossible ({reason(error)})", path=str(output)) from None
     try:
-        build = write_site(data, temporary, base)
+        build = write_site(data, temporary, base, jobs=jobs)
         os.chmod(temporary, 0o755)
         previous = temporary.with_suffix(".old")
         if output.exists():

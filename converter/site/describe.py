@@ -68,6 +68,18 @@ def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
     return sorted_triples(found)
 
 
+def descriptions(triples: list[ox.Triple]) -> dict[str, bytes]:
+    """``triples`` in every format of ``serialise.FORMATS``, by format name, sorted once."""
+    ordered = sorted_triples(triples)
+    return {
+        name: _HEADS[name] + fmt.body(ordered, SITE_PREFIXES) + fmt.tail
+        for name, fmt in FORMATS.items()
+    }
+
+
+_HEADS = {name: fmt.head(SITE_PREFIXES) for name, fmt in FORMATS.items()}
+
+
 def description_bytes(triples: list[ox.Triple], fmt: Format | str) -> bytes:
     """``triples`` (a ``describe`` result) in ``fmt``, one of ``serialise.FORMATS`` or its name;
     the same triples give the same bytes.

@@ -11,6 +11,7 @@ no accents, words of letters and digits), loaded on the first search only.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
@@ -22,6 +23,8 @@ from converter.site.layout import site_path
 LIST_FOLDER = "actions"
 PER_PAGE = 50
 CURRENT = ' aria-current="page"'
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def fold(text: str) -> str:
@@ -31,9 +34,8 @@ def fold(text: str) -> str:
     >>> fold("Écrivain PUBLIC, l'été à Saint-Étienne")
     'ecrivain public l ete a saint etienne'
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
-    return " ".join(letters.replace("œ", "oe").replace("æ", "ae").split())
+    decomposed = _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    return " ".join(_NOT_WORD.sub(" ", decomposed.replace("œ", "oe").replace("æ", "ae")).split())
 
 
 def facet_counts(rows: list[ActionRow]) -> dict[str, Counter[str]]:
@@ -45,6 +47,22 @@ def facet_counts(rows: list[ActionRow]) -> dict[str, Counter[str]]:
     return counts
 
 
+def distinct_labels(
+    counts: dict[str, Counter[str]], label: Callable[[str], str]
+) -> Callable[[str], str]:
+    """``label``, with the IRI's parent segment added where two values of a facet share a label
+    (« Préfecture (72) », « Préfecture (46) »: organisations are named per département)."""
+    shared: set[str] = set()
+    for values in counts.values():
+        seen = Counter(label(v) for v in values)
+        shared |= {v for v in values if seen[label(v)] > 1 and v.count("/") > 1}
+
+    def named(value: str) -> str:
+        return f"{label(value)} ({value.rsplit('/', 2)[-2]})" if value in shared else label(value)
+
+    return named
+
+
 def _script(call: str, value: object) -> bytes:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     safe = text.replace("</", "<\\/")
@@ -54,6 +72,7 @@ def _script(call: str, value: object) -> bytes:
 def indexes(rows: list[ActionRow], label: Callable[[str], str], base: str) -> dict[str, bytes]:
     """The two index files, by name in the list's folder."""
     counts = facet_counts(rows)
+    label = distinct_labels(counts, label)
     facets = {
         name: {
             "libelle": FACET_LABELS[name],
@@ -85,6 +104,7 @@ def list_pages(
     search form, every page a slice of the plain list, linked page to page."""
     here = Here(LIST_FOLDER, base)
     counts = facet_counts(rows)
+    label = distinct_labels(counts, label)
     total = len(rows)
     chunks = [rows[i : i + PER_PAGE] for i in range(0, total, PER_PAGE)] or [[]]
     facet_html = []

@@ -11,80 +11,81 @@ import pyoxigraph as ox
 from converter.endpoint import served_files
 from converter.serialise import compact_iri, reading_rdf
 from converter.site.describe import SITE_PREFIXES
-from converter.vocab import CSKG, DCT, IGEO, ORG, PROV, RDF, SCHEMA, SKOS
+from converter.vocab import DCT, IGEO, ORG, PROV, RDF, SCHEMA, SKOS
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 FOAF = "http://xmlns.com/foaf/0.1/"
-# Labels of the terms the ontology borrows from other vocabularies and does not redeclare.
-BORROWED_LABELS: dict[str, tuple[str, str]] = {
-    RDF + "type": ("type", "type"),
-    DCT + "title": ("titre", "title"),
-    DCT + "description": ("description", "description"),
-    DCT + "source": ("fiche source", "source"),
-    DCT + "license": ("licence", "licence"),
-    DCT + "creator": ("auteur", "creator"),
-    DCT + "created": ("créé le", "created"),
-    DCT + "modified": ("modifié le", "modified"),
-    DCT + "type": ("type", "type"),
-    SKOS + "prefLabel": ("libellé", "preferred label"),
-    SKOS + "altLabel": ("autre libellé", "alternative label"),
-    SKOS + "definition": ("définition", "definition"),
-    SKOS + "notation": ("notation", "notation"),
-    SKOS + "inScheme": ("vocabulaire", "in scheme"),
-    SKOS + "topConceptOf": ("concept de tête de", "top concept of"),
-    SKOS + "hasTopConcept": ("concept de tête", "has top concept"),
-    SKOS + "broader": ("concept plus large", "broader"),
-    SKOS + "narrower": ("concept plus précis", "narrower"),
-    SKOS + "editorialNote": ("note éditoriale", "editorial note"),
-    SKOS + "exactMatch": ("équivalent exact", "exact match"),
-    SKOS + "closeMatch": ("équivalent proche", "close match"),
-    SKOS + "Concept": ("concept", "concept"),
-    SKOS + "ConceptScheme": ("vocabulaire", "concept scheme"),
-    IGEO + "codeINSEE": ("code INSEE", "INSEE code"),
-    IGEO + "nom": ("nom", "name"),
-    IGEO + "subdivisionDirecteDe": ("subdivision de", "direct subdivision of"),
-    IGEO + "Commune": ("commune", "commune"),
-    IGEO + "Arrondissement": ("arrondissement", "arrondissement"),
-    IGEO + "Departement": ("département", "département"),
-    IGEO + "Region": ("région", "région"),
-    IGEO + "Intercommunalite": ("intercommunalité", "intercommunality"),
-    PROV + "qualifiedAssociation": ("association qualifiée", "qualified association"),
-    PROV + "agent": ("organisation", "agent"),
-    PROV + "hadRole": ("rôle", "role"),
-    PROV + "Association": ("association à l'action", "association"),
-    PROV + "Activity": ("activité", "activity"),
-    PROV + "Entity": ("entité", "entity"),
-    PROV + "Role": ("rôle", "role"),
-    ORG + "Organization": ("organisation", "organization"),
-    SCHEMA + "value": ("valeur", "value"),
-    SCHEMA + "currency": ("devise", "currency"),
-    SCHEMA + "amount": ("montant", "amount"),
-    SCHEMA + "funder": ("financeur", "funder"),
-    SCHEMA + "fundedItem": ("action financée", "funded item"),
-    SCHEMA + "MonetaryAmount": ("montant", "monetary amount"),
-    SCHEMA + "MonetaryGrant": ("financement", "monetary grant"),
-    RDFS + "label": ("libellé", "label"),
-    RDFS + "comment": ("commentaire", "comment"),
-    RDFS + "isDefinedBy": ("défini par", "defined by"),
-    RDFS + "subClassOf": ("sous-classe de", "subclass of"),
-    RDFS + "subPropertyOf": ("sous-propriété de", "subproperty of"),
-    RDFS + "domain": ("domaine", "domain"),
-    RDFS + "range": ("portée", "range"),
-    RDFS + "seeAlso": ("voir aussi", "see also"),
-    OWL + "Class": ("classe", "class"),
-    OWL + "ObjectProperty": ("propriété d'objet", "object property"),
-    OWL + "DatatypeProperty": ("propriété de données", "datatype property"),
-    OWL + "Ontology": ("ontologie", "ontology"),
-    OWL + "NamedIndividual": ("individu nommé", "named individual"),
-    OWL + "deprecated": ("obsolète", "deprecated"),
-    OWL + "versionInfo": ("version", "version"),
-    OWL + "versionIRI": ("IRI de version", "version IRI"),
-    OWL + "priorVersion": ("version précédente", "prior version"),
-    OWL + "equivalentClass": ("classe équivalente", "equivalent class"),
-    OWL + "equivalentProperty": ("propriété équivalente", "equivalent property"),
-    FOAF + "name": ("nom", "name"),
-    FOAF + "Agent": ("agent", "agent"),
+# French labels of the terms the ontology borrows from other vocabularies and does not
+# redeclare (their own labels are English and not in the store).
+BORROWED_LABELS: dict[str, str] = {
+    RDF + "type": "type",
+    DCT + "title": "titre",
+    DCT + "description": "description",
+    DCT + "source": "fiche source",
+    DCT + "license": "licence",
+    DCT + "creator": "auteur",
+    DCT + "created": "créé le",
+    DCT + "modified": "modifié le",
+    DCT + "type": "type",
+    SKOS + "prefLabel": "libellé",
+    SKOS + "altLabel": "autre libellé",
+    SKOS + "definition": "définition",
+    SKOS + "notation": "notation",
+    SKOS + "inScheme": "vocabulaire",
+    SKOS + "topConceptOf": "concept de tête de",
+    SKOS + "hasTopConcept": "concept de tête",
+    SKOS + "broader": "concept plus large",
+    SKOS + "narrower": "concept plus précis",
+    SKOS + "editorialNote": "note éditoriale",
+    SKOS + "exactMatch": "équivalent exact",
+    SKOS + "closeMatch": "équivalent proche",
+    SKOS + "Concept": "concept",
+    SKOS + "ConceptScheme": "vocabulaire",
+    IGEO + "codeINSEE": "code INSEE",
+    IGEO + "nom": "nom",
+    IGEO + "subdivisionDirecteDe": "subdivision de",
+    IGEO + "Commune": "commune",
+    IGEO + "Arrondissement": "arrondissement",
+    IGEO + "Departement": "département",
+    IGEO + "Region": "région",
+    IGEO + "Intercommunalite": "intercommunalité",
+    PROV + "qualifiedAssociation": "association qualifiée",
+    PROV + "agent": "organisation",
+    PROV + "hadRole": "rôle",
+    PROV + "Association": "association à l'action",
+    PROV + "Activity": "activité",
+    PROV + "Entity": "entité",
+    PROV + "Role": "rôle",
+    ORG + "Organization": "organisation",
+    SCHEMA + "value": "valeur",
+    SCHEMA + "currency": "devise",
+    SCHEMA + "amount": "montant",
+    SCHEMA + "funder": "financeur",
+    SCHEMA + "fundedItem": "action financée",
+    SCHEMA + "MonetaryAmount": "montant",
+    SCHEMA + "MonetaryGrant": "financement",
+    RDFS + "label": "libellé",
+    RDFS + "comment": "commentaire",
+    RDFS + "isDefinedBy": "défini par",
+    RDFS + "subClassOf": "sous-classe de",
+    RDFS + "subPropertyOf": "sous-propriété de",
+    RDFS + "domain": "domaine",
+    RDFS + "range": "portée",
+    RDFS + "seeAlso": "voir aussi",
+    OWL + "Class": "classe",
+    OWL + "ObjectProperty": "propriété d'objet",
+    OWL + "DatatypeProperty": "propriété de données",
+    OWL + "Ontology": "ontologie",
+    OWL + "NamedIndividual": "individu nommé",
+    OWL + "deprecated": "obsolète",
+    OWL + "versionInfo": "version",
+    OWL + "versionIRI": "IRI de version",
+    OWL + "priorVersion": "version précédente",
+    OWL + "equivalentClass": "classe équivalente",
+    OWL + "equivalentProperty": "propriété équivalente",
+    FOAF + "name": "nom",
+    FOAF + "Agent": "agent",
 }
 LABEL_PREDICATES = tuple(
     ox.NamedNode(iri)
@@ -113,7 +114,6 @@ class Labels:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         self.label = lru_cache(maxsize=200_000)(self._label)
-        self.english = lru_cache(maxsize=20_000)(self._english)
 
     def _texts(self, node: Subject, language: str) -> str | None:
         for predicate in LABEL_PREDICATES:
@@ -136,15 +136,25 @@ class Labels:
             return found
         if isinstance(node, ox.NamedNode):
             if node.value in BORROWED_LABELS:
-                return BORROWED_LABELS[node.value][0]
-            return compact_iri(node.value, SITE_PREFIXES)
+                return BORROWED_LABELS[node.value]
+            parent = self._parent_label(node.value)
+            return parent if parent is not None else compact_iri(node.value, SITE_PREFIXES)
         return "(nœud anonyme)"
 
-    def _english(self, node: ox.NamedNode) -> str | None:
-        found = self._texts(node, "en")
-        if found is None and node.value in BORROWED_LABELS:
-            return BORROWED_LABELS[node.value][1]
-        return found
+    def _parent_label(self, iri: str) -> str | None:
+        """« Action title (fiche) », « Action title (association 1) »: a resource without a
+        label named after the labelled resource its IRI extends (an action's fiche, budget,
+        associations)."""
+        head, rest = iri, list[str]()
+        for _ in range(2):
+            head, _, segment = head.rpartition("/")
+            if not head.startswith("http"):
+                return None
+            rest.insert(0, segment)
+            found = self._texts(ox.NamedNode(head), "fr")
+            if found is not None:
+                return f"{found} ({' '.join(rest)})"
+        return None
 
     def types(self, node: Subject) -> list[str]:
         return sorted(
@@ -152,7 +162,3 @@ class Labels:
             for q in self.store.quads_for_pattern(node, RDF_TYPE, None)
             if isinstance(q.object, ox.NamedNode)
         )
-
-
-def cskg_term(name: str) -> ox.NamedNode:
-    return ox.NamedNode(CSKG + name)

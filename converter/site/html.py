@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import urllib.parse
 from dataclasses import dataclass
+from functools import lru_cache
 
 from converter.site.layout import site_path
 
@@ -56,11 +57,19 @@ class Here:
 
     def to_iri(self, iri: str) -> str | None:
         """Relative link to the page of ``iri``, with its fragment; None when it has none."""
-        path = site_path(iri, self.base)
-        if path is None:
-            return None
-        fragment = iri.partition("#")[2]
-        return self.to(path) + ("#" + urllib.parse.quote(fragment) if fragment else "")
+        target = _link_target(iri, self.base)
+        return None if target is None else self.root + target
+
+
+@lru_cache(maxsize=500_000)
+def _link_target(iri: str, base: str) -> str | None:
+    """The link to ``iri``'s page from the site's root."""
+    path = site_path(iri, base)
+    if path is None:
+        return None
+    fragment = iri.partition("#")[2]
+    folder = quote_path(path) + "/" if path else ""
+    return folder + "index.html" + ("#" + urllib.parse.quote(fragment) if fragment else "")
 
 
 def json_in_script(data: bytes) -> str:
@@ -84,10 +93,12 @@ def page(
     *,
     jsonld: bytes | None = None,
     rdf: bool = False,
+    style: str | None = None,
     scripts: tuple[str, ...] = (),
 ) -> str:
     """A whole page: ``body`` is HTML already escaped. ``rdf``: the folder holds the page's
-    Turtle, JSON-LD and N-Triples, linked as alternates."""
+    Turtle, JSON-LD and N-Triples, linked as alternates. ``style``: a page on its own, outside
+    the site (the release's ontology page): this CSS inline, no navigation."""
     head = [
         "<!DOCTYPE html>",
         '<html lang="fr">',
@@ -95,7 +106,9 @@ def page(
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(title)} · cskg</title>",
-        f'<link rel="stylesheet" href="{here.root}static/site.css">',
+        f"<style>\n{style}</style>"
+        if style is not None
+        else f'<link rel="stylesheet" href="{here.root}static/site.css">',
     ]
     if rdf:
         head += [f'<link rel="alternate" type="{media}" href="index.{ext}" title="{name}">'
@@ -114,8 +127,12 @@ def page(
             "<body>",
             '<a class="evitement" href="#contenu">Aller au contenu</a>',
             '<header class="bandeau">',
-            f'<p class="site"><a href="{here.to("")}">{esc(SITE_NAME)}</a></p>',
-            f'<nav aria-label="Navigation principale"><ul>{links}</ul></nav>',
+            f'<p class="site">{esc(SITE_NAME)}</p>'
+            if style is not None
+            else f'<p class="site"><a href="{here.to("")}">{esc(SITE_NAME)}</a></p>',
+            ""
+            if style is not None
+            else f'<nav aria-label="Navigation principale"><ul>{links}</ul></nav>',
             "</header>",
             f'<main id="contenu">\n{body}\n</main>',
             '<footer class="pied"><p>Données : fiches des centres sociaux, converties par cskg '

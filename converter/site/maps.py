@@ -165,7 +165,7 @@ def choropleth(
     )
     return (
         f'<figure class="carte" id="{identifier}">'
-        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{identifier}-titre">'
+        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="group" aria-labelledby="{identifier}-titre">'
         f'<title id="{identifier}-titre">{esc(title)}</title>'
         + "".join(frames)
         + "".join(drawn)

@@ -21,7 +21,6 @@ INCOMING_PER_PAGE = 100
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 CURRENT = ' aria-current="page"'
 ACTION = CSKG + "Action"
-STRUCTURE = CSKG + "Structure"
 CONCEPT = SKOS + "Concept"
 SCHEME = SKOS + "ConceptScheme"
 ONTOLOGY = OWL + "Ontology"
@@ -30,6 +29,8 @@ TERRITORY_CLASSES = tuple(
     for name in ("Commune", "Arrondissement", "Departement", "Region", "Intercommunalite")
 )
 SPARQL_EDITOR = "sparql/"
+TERRITORY_ACTIONS_SHOWN = 100  # the list of actions (actions/) shows them all, with facets
+TERRITORY_FACETS = {"departement": IGEO + "Departement", "region": IGEO + "Region"}
 FICHE_PREDICATES = frozenset(curie(f.predicate).value for f in FIELDS) | {DCT + "title"}
 SOURCE = DCT + "source"
 
@@ -170,7 +171,20 @@ def territory_section(r: Renderer, node: ox.NamedNode) -> str:
         people_text = f"<dd>{people:,} habitants</dd>".replace(",", "\u202f")
         rate = len(actions) * 10_000 / people if people else 0.0
         density = f"<dd>{rate:.2f}</dd>".replace(".", ",")
-    items = "".join(f"<li>{r.link(ox.NamedNode(a.iri), a.title)}</li>" for a in actions)
+    shown = actions[:TERRITORY_ACTIONS_SHOWN]
+    items = "".join(f"<li>{r.link(ox.NamedNode(a.iri), a.title)}</li>" for a in shown)
+    facet = next((n for n, t in TERRITORY_FACETS.items() if t in r.c.labels.types(node)), None)
+    more = ""
+    if facet is not None:
+        where = r.here.to("actions") + f"#{facet}=" + urllib.parse.quote(node.value, safe="")
+        what = (
+            "toutes dans la liste, avec les facettes"
+            if len(actions) > len(shown)
+            else "dans la liste, avec les facettes"
+        )
+        more = f'<p><a href="{esc(where)}">Ses actions {what}</a></p>'
+    elif len(actions) > len(shown):
+        more = f"<p>… et {len(actions) - len(shown)} autres.</p>"
     figures = (
         f'<dl class="chiffres"><dt>Actions</dt><dd>{len(actions)}</dd><dt>Population</dt>'
         f"{people_text}<dt>Actions pour 10 000 habitants</dt>{density}</dl>"
@@ -178,7 +192,7 @@ def territory_section(r: Renderer, node: ox.NamedNode) -> str:
     return (
         '<section aria-labelledby="territoire"><h2 id="territoire">Le territoire</h2>'
         + figures
-        + f'<h3>Ses actions ({len(actions)})</h3><ul class="actions">{items}</ul></section>'
+        + f'<h3>Ses actions ({len(actions)})</h3><ul class="actions">{items}</ul>{more}</section>'
     )
 
 

@@ -1,0 +1,452 @@
+"""The static site of the example (cskg site): pages, links, counts, map, facets, search, the
+embedded JSON-LD and the ontology page, checked on the files a build writes, HTML parsed by
+html5lib. Expected values are read by hand in data/actions_centres_sociaux.txt."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import urllib.parse
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import html5lib
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import to_isomorphic
+from typer.testing import CliRunner
+
+from converter.cli import app
+from converter.convert import convert
+from converter.errors import InputError, UsageError
+from converter.model import FIELDS, TITLE_LABEL
+from converter.site import pages
+from converter.site.build import MARKER, build_site
+from converter.site.facets import fold
+from converter.site.graph import load_store
+from converter.site.standalone import ontology_document
+from tests.conftest import SEED, fiche
+
+SVG = "{http://www.w3.org/2000/svg}"
+# The first fiche of data/actions_centres_sociaux.txt, lines 2 to 73.
+FIRST = "action/72/centre-social-gisele-halimi-allonnes/bien-vivre-dans-son-logement-s-ouvrir-vers-l-exterieur"
+PREFIXES = """PREFIX cskg: <https://w3id.org/cskg/def#> PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX igeo: <http://rdf.insee.fr/def/geo#>
+"""
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("converted")
+    convert([SEED], folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def site(converted: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("site") / "site"
+    build_site(converted, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def store(converted: Path) -> ox.Store:
+    return load_store(converted)
+
+
+def parse(path: Path) -> ET.Element:
+    tree = html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+    assert isinstance(tree, ET.Element)
+    return tree
+
+
+def text(element: ET.Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def words(element: ET.Element) -> str:
+    """The text of ``element``, its pieces separated by a space."""
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def select(store: ox.Store, query: str) -> list[str]:
+    solutions = store.query(PREFIXES + query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [str(s[0].value) for s in solutions if s[0] is not None]  # type: ignore[union-attr]
+
+
+def page_of(site: Path, iri: str) -> Path:
+    for root, folder in (("https://w3id.org/cskg/", ""), ("http://id.insee.fr/geo/", "geo/")):
+        if iri.startswith(root):
+            return site / (folder + iri.removeprefix(root)) / "index.html"
+    raise AssertionError(iri)
+
+
+def test_every_resource_of_the_example_has_its_page_and_descriptions(
+    site: Path, store: ox.Store
+) -> None:
+    kinds = {
+        "cskg:Action": 25,
+        "cskg:Structure": 23,
+        "org:Organization": 45,  # 23 structures and 22 organisations
+        "skos:Concept": 41,
+        "igeo:Departement": 18,
+        "igeo:Region": 10,
+        "igeo:Commune": 5,
+    }
+    for kind, expected in kinds.items():
+        iris = select(store, f"SELECT DISTINCT ?s WHERE {{ ?s a {kind} }}")
+        assert len(iris) == expected, kind
+        for iri in iris:
+            page = page_of(site, iri)
+            assert page.exists(), iri
+            for extension in ("ttl", "jsonld", "nt"):
+                assert page.with_name(f"index.{extension}").stat().st_size > 0, iri
+
+
+def _links(site: Path) -> list[tuple[Path, str]]:
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        tree = parse(page)
+        for element in tree.iter():
+            for attribute in ("href", "src"):
+                if attribute in element.attrib:
+                    found.append((page, element.attrib[attribute]))
+    return found
+
+
+def test_every_internal_link_of_every_page_resolves(site: Path) -> None:
+    """Links are relative; each names a file of the site (and an element of it by its id).
+    The SPARQL editor (sparql/) is written by cskg serve's part of the build, not checked here."""
+    anchors: dict[Path, set[str]] = {}
+    checked = 0
+    for page, link in _links(site):
+        if re.match(r"^[a-z]+:", link):
+            assert link.startswith(("http://", "https://")), (page, link)
+            continue
+        target_part, _, fragment = link.partition("#")
+        target_part = target_part.partition("?")[0]
+        target = (
+            (page.parent / urllib.parse.unquote(target_part)).resolve() if target_part else page
+        )
+        if target == (site / "sparql").resolve():
+            continue
+        assert target.is_file(), (page.relative_to(site), link)
+        assert site.resolve() in target.parents, link
+        if fragment and "=" not in fragment and target.suffix == ".html":  # "a=b": list state
+            if target not in anchors:
+                anchors[target] = {e.attrib["id"] for e in parse(target).iter() if "id" in e.attrib}
+            assert urllib.parse.unquote(fragment) in anchors[target], (page, link)
+        checked += 1
+    assert checked > 2000
+
+
+def test_action_page_shows_every_field_of_the_fiche_in_order(site: Path) -> None:
+    """Fiche at lines 2-73 of data/actions_centres_sociaux.txt, read by hand."""
+    tree = parse(site / "id" / FIRST / "index.html")
+    table = tree.find(".//table[@class='fiche']")
+    assert table is not None
+    rows = {text(r.find("th")): r.find("td") for r in table.iter("tr")}  # type: ignore[misc]
+    headers = [text(r.find("th")) for r in table.iter("tr")]  # type: ignore[arg-type]
+    assert headers == [TITLE_LABEL, *(f.header for f in FIELDS)]
+    assert text(rows["Titre"]) == "Bien vivre dans son logement, s'ouvrir vers l'extérieur"
+    assert (
+        text(rows["Structure organisatrice"])
+        == "CENTRE SOCIAL GISELE HALIMI ALLONNES — Sarthe, Allonnes"
+    )
+    assert text(rows["Fichier(s) associé(s)"]) == "non renseigné"
+    assert text(rows["Statut de l'action"]) == "En cours"
+    assert text(rows["Dimension"]) == "Accompagnement de projets"
+    themes = {text(li) for li in rows["Mots clés associés à l'action"].iter("li")}
+    assert themes == {"Solidarité", "Démocratie & citoyenneté", "développement durable"}
+    assert text(rows["Résumé"]).startswith('Ce projet émane d\'un groupe de travail "partenaires"')
+    initiators = {text(li) for li in rows["Qui est à l'initiative de l'action ?"].iter("li")}
+    assert initiators == {"Le centre social", "Un ou plusieurs partenaire(s)"}
+    assert text(rows["Territoire concerné"]) == "Une commune"
+    assert text(rows["Public"]) == "Tous publics"
+    assert text(rows["Avec qui cette action a-t-elle été menée ?"]) == "Préfecture"
+    assert text(rows["Ressources financières mobilisées pour cette action"]).startswith(
+        "Buget global 2014 : 30500 €"
+    )
+    assert text(rows["Suite de l'action : Perspectives"]).endswith("pouvoir d'agir des habitants")
+    links = {text(a): a.attrib["href"] for a in table.iter("a")}
+    assert links["CENTRE SOCIAL GISELE HALIMI ALLONNES"] == (
+        "../../../../../id/structure/72/centre-social-gisele-halimi-allonnes/index.html"
+    )
+    assert links["Sarthe"] == "../../../../../geo/departement/72/index.html"
+    source = tree.find(".//p[@class='source']")
+    assert source is not None
+    assert text(source).startswith("Source : fiche du fichier ")  # the path as given to convert
+    assert text(source).endswith("data/actions_centres_sociaux.txt, lignes 2 à 73.")
+
+
+def test_home_page_counts_equal_sparql_counts(site: Path, store: ox.Store) -> None:
+    figures = {
+        text(li).split(" ", 1)[1]: int(text(li).split(" ", 1)[0])
+        for li in parse(site / "index.html").iterfind(".//ul[@class='compteurs']/li")
+    }
+
+    def count(where: str) -> int:
+        return int(select(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}")[0])
+
+    assert figures == {
+        "actions": count("?x a cskg:Action"),
+        "structures organisatrices": count("?x a cskg:Structure"),
+        "organisations partenaires ou financeuses": count(
+            "?x a org:Organization FILTER NOT EXISTS { ?x a cskg:Structure }"
+        ),
+        "départements": count("?a a cskg:Action ; cskg:organiser/cskg:departement ?x"),
+        "régions": count(
+            "?a a cskg:Action ; cskg:organiser/cskg:departement/igeo:subdivisionDirecteDe ?x"
+        ),
+        "concepts des vocabulaires": count("?x a skos:Concept"),
+    }
+    assert figures["actions"] == 25 and figures["départements"] == 18
+
+
+def test_map_has_one_shape_per_departement_and_the_right_class(site: Path) -> None:
+    svg = parse(site / "index.html").find(".//figure[@id='carte-departements']")
+    assert svg is not None
+    shapes = list(svg.iter(SVG + "path"))
+    assert len(shapes) == 101
+    with_data = [p for p in shapes if int(p.attrib["data-actions"]) > 0]
+    assert len(with_data) == 18  # 18 départements in the fiches' organiser lines
+    by_code = {p.attrib["data-code"]: p for p in shapes}
+    # Sarthe: 2 fiches ("CENTRE SOCIAL GISELE HALIMI ALLONNES - Sarthe", "LES MAISONS POUR TOUS
+    # - Sarthe"); counts are 1 or 2, so two classes: 2 is the second, the darkest blue.
+    sarthe = by_code["72"]
+    assert sarthe.attrib["data-actions"] == "2"
+    assert "classe-2" in sarthe.attrib["class"] and sarthe.attrib["fill"] == "#08519c"
+    assert "classe-1" in by_code["11"].attrib["class"]  # Aude: one fiche
+    assert "classe-0" in by_code["75"].attrib["class"]  # Paris: none
+    assert text(sarthe.find(SVG + "title")) == "Sarthe (72) : 2 actions"  # type: ignore[arg-type]
+    links = list(svg.iter(SVG + "a"))
+    assert len(links) == 18
+    regions = parse(site / "index.html").find(".//figure[@id='carte-regions']")
+    assert regions is not None and len(list(regions.iter(SVG + "path"))) == 18
+
+
+def _index(site: Path, name: str, call: str) -> object:
+    script = (site / "actions" / name).read_text(encoding="utf-8")
+    assert script.startswith(f"CSKG.{call}(") and script.endswith(");\n")
+    return json.loads(script[len(f"CSKG.{call}(") : -3])
+
+
+def test_facet_counts_match_the_fiches(site: Path) -> None:
+    """22 fiches say « - En cours », 3 « - Terminée » under « Statut de l'action »; 7 list
+    « - Solidarité » among their keywords."""
+    index = _index(site, "index-facettes.js", "facettes")
+    assert isinstance(index, dict)
+    status = {iri.rsplit("/", 1)[1]: n for iri, _, n in index["facettes"]["statut"]["valeurs"]}
+    assert status == {"en-cours": 22, "terminee": 3}
+    themes = {iri.rsplit("/", 1)[1]: n for iri, _, n in index["facettes"]["thematique"]["valeurs"]}
+    assert themes["solidarite"] == 7
+    assert len(index["actions"]) == 25
+    # « Préfecture » is the partner of both Sarthe fiches (lines 35 and the « COMMISSION:
+    # INSERTION JEUNES » fiche), an organisation per département: labels tell them apart.
+    partners = {label: n for _, label, n in index["facettes"]["partenaire"]["valeurs"]}
+    assert partners["Préfecture (72)"] == 2 and "Préfecture" not in partners
+    first = next(a for a in index["actions"] if a["p"] == f"id/{FIRST}")
+    assert first["f"]["departement"] == ["http://id.insee.fr/geo/departement/72"]
+    assert first["f"]["annee"] == ["2013"]  # « 2013 /2014 : Dans un premier temps… »
+    plain = parse(site / "actions" / "index.html")
+    fieldset = plain.find(".//fieldset[@data-facette='statut']")
+    assert fieldset is not None
+    assert {text(li) for li in fieldset.iter("li")} >= {
+        "En cours (22) En cours",
+        "Terminée (3) Terminée",
+    }
+
+
+def test_search_index_folds_case_and_accents(site: Path) -> None:
+    texts = _index(site, "index-recherche.js", "recherche")
+    assert isinstance(texts, list) and len(texts) == 25
+    assert fold("Démocratie & CITOYENNETÉ, l'été") == "democratie citoyennete l ete"
+    assert all(t == fold(t) for t in texts)
+    assert sum("bien vivre dans son logement s ouvrir vers l exterieur" in t for t in texts) == 1
+    assert sum("repair cafe" in t for t in texts) == 1  # « repair café », first fiche only
+
+
+def test_browser_fold_equals_the_build_fold(site: Path) -> None:
+    """static/actions.js folds a query as facets.fold folds the texts (run by Node)."""
+    samples = ["Démocratie & CITOYENNETÉ", "l'été à Saint-Étienne", "Œuvre  «cœur»", "Ça 2014/15"]
+    script = (site / "static" / "actions.js").read_text(encoding="utf-8")
+    program = (
+        "var window = {};\n"
+        + script
+        + f"\nconsole.log(JSON.stringify({json.dumps(samples)}.map(window.CSKG.fold)));"
+    )
+    done = subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == [fold(s) for s in samples]
+
+
+def test_embedded_jsonld_parses_to_the_page_description(site: Path) -> None:
+    checked = 0
+    for page in sorted(site.rglob("index.html")):
+        scripts = [
+            s for s in parse(page).iter("script") if s.attrib.get("type") == "application/ld+json"
+        ]
+        if page.parent in (site, site / "actions", site / "vocab"):
+            assert not scripts
+            continue
+        assert len(scripts) == 1, page
+        embedded = rdflib.Graph().parse(data=scripts[0].text or "", format="json-ld")
+        described = rdflib.Graph().parse(page.with_name("index.nt"), format="nt")
+        assert len(embedded) > 0
+        assert to_isomorphic(embedded) == to_isomorphic(described), page
+        checked += 1
+    assert checked > 200
+
+
+def test_ontology_page_shows_one_language_per_label(site: Path) -> None:
+    tree = parse(site / "def" / "index.html")
+    terms = {a.attrib["id"]: a for a in tree.iterfind(".//article[@class='terme']")}
+    assert len(terms) > 40
+    funder = terms["Funder"]
+    assert text(funder.find("h3")) == "financeur"  # type: ignore[arg-type]
+    english = funder.find(".//p[@class='anglais']/span[@lang='en']")
+    assert english is not None and text(english) == "funder"
+    assert text(terms["Action"].find("h3")) == "action"  # type: ignore[arg-type]
+    whole = text(tree)
+    for glued in ("actionaction", "funderfinanceur", "financeurfunder", "(cskg)Ontologie"):
+        assert glued not in whole
+    for article in terms.values():
+        heading = article.find("h3")
+        assert heading is not None
+        spans = heading.findall("span")
+        assert [s.attrib["lang"] for s in spans] == ["fr"], article.attrib["id"]
+
+
+def test_territory_page_lists_its_actions_and_says_population_is_unknown(site: Path) -> None:
+    tree = parse(site / "geo" / "departement" / "72" / "index.html")
+    section = tree.find(".//section[@aria-labelledby='territoire']")
+    assert section is not None
+    assert len(list(section.iterfind(".//ul[@class='actions']/li"))) == 2
+    assert "Population non connue" in words(section)
+    assert "Actions pour 10 000 habitants non connue" in words(section)
+
+
+def test_concept_page_is_skosmos_like(site: Path) -> None:
+    tree = parse(site / "vocab" / "statut" / "en-cours" / "index.html")
+    concept = tree.find(".//dl[@class='concept']")
+    assert concept is not None
+    found = words(concept)
+    assert "Libellé en français En cours" in found and "Libellé en anglais Ongoing" in found
+    assert "Actions qui l'emploient 22" in found
+    assert "L'action se poursuit à la date de la fiche." in found
+
+
+def test_incoming_links_are_paginated(
+    converted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "INCOMING_PER_PAGE", 5)
+    site = tmp_path / "site"
+    build_site(converted, site)
+    folder = site / "vocab" / "statut" / "en-cours"
+    assert (folder / "index-liens-5.html").exists() and not (folder / "index-liens-6.html").exists()
+    last = parse(folder / "index-liens-5.html")
+    # 22 actions in progress (cskg:status) and the scheme (skos:hasTopConcept): 5 + 5 + 5 + 5 + 3
+    assert len(list(last.iterfind(".//ol[@class='entrants']/li"))) == 3
+    assert "Liens entrants (23)" in words(last)
+    numbers = [a.attrib["href"] for a in last.iterfind(".//ul[@class='pages']/li/a")]
+    assert numbers == ["index.html"] + [f"index-liens-{n}.html" for n in range(2, 6)]
+
+
+def test_same_input_same_bytes_and_a_failed_build_keeps_the_site(
+    converted: Path, site: Path, tmp_path: Path
+) -> None:
+    again = tmp_path / "again"
+    build_site(converted, again, jobs=2)  # pages written by two processes, the same bytes
+    files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    assert all((site / f).read_bytes() == (again / f).read_bytes() for f in files)
+    with pytest.raises(InputError):
+        build_site(tmp_path / "nothing", again)
+    assert (again / "index.html").read_bytes() == (site / "index.html").read_bytes()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    not_a_site = tmp_path / "data"
+    not_a_site.mkdir()
+    (not_a_site / "precious.txt").write_text("x")
+    with pytest.raises(UsageError):
+        build_site(converted, not_a_site)
+    assert (not_a_site / "precious.txt").exists() and (again / MARKER).exists()
+
+
+def test_text_is_escaped(tmp_path: Path) -> None:
+    dump = tmp_path / "fiches.txt"
+    dump.write_text(
+        "Les actions des centres sociaux\n"
+        + fiche(title='<script>alert("x")</script> & l\'été', body="- Résumé\n</td><b>gras</b>\n"),
+        encoding="utf-8",
+    )
+    convert([dump], tmp_path / "out")
+    build_site(tmp_path / "out", tmp_path / "site")
+    action = next((tmp_path / "site" / "id" / "action").rglob("index.html"))
+    tree = parse(action)
+    assert text(tree.find(".//h1")) == '<script>alert("x")</script> & l\'été'  # type: ignore[arg-type]
+    assert all("alert" not in (s.text or "") or s.attrib.get("type") == "application/ld+json"
+               for s in tree.iter("script"))  # fmt: skip
+    assert tree.find(".//b") is None
+
+
+def test_base_iri_maps_another_base_the_same_way(tmp_path: Path) -> None:
+    convert([SEED], tmp_path / "out", base_iri="https://example.org/cskg/id/")
+    build_site(tmp_path / "out", tmp_path / "site", base="https://example.org/cskg/")
+    assert (tmp_path / "site" / "id" / FIRST / "index.ttl").exists()
+    assert (tmp_path / "site" / "def" / "index.html").exists()
+    assert (tmp_path / "site" / "vocab" / "statut" / "en-cours" / "index.html").exists()
+    sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>https://example.org/cskg/id/{FIRST}</loc>" in sitemap
+
+
+def test_cli_site_writes_the_site_and_says_where(converted: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    done = runner.invoke(app, ["site", "--data", str(converted), "-o", str(tmp_path / "s")])
+    assert done.exit_code == 0, done.output
+    assert "site :" in done.output and (tmp_path / "s" / "sitemap.xml").exists()
+    bad = runner.invoke(app, ["site", "--data", str(tmp_path / "none"), "-o", str(tmp_path / "t")])
+    assert bad.exit_code == 2 and "erreur :" in bad.output
+    usage = runner.invoke(app, ["site", "--data", str(converted), "--base-iri", "ftp://x"])
+    assert usage.exit_code == 2 and "--base-iri" in usage.output
+
+
+def test_release_ontology_page_is_the_site_page_on_its_own(tmp_path: Path) -> None:
+    """The release's ontologie.html: the same terms and labels, CSS inline, links absolute."""
+    path = tmp_path / "ontologie.html"
+    path.write_bytes(ontology_document())
+    tree = parse(path)
+    headings = {
+        a.attrib["id"]: text(a.find("h3")) for a in tree.iterfind(".//article[@class='terme']")
+    }  # type: ignore[arg-type]
+    assert headings["Funder"] == "financeur" and headings["partnerRole"] == "partenaire"
+    assert "actionaction" not in text(tree) and tree.find(".//style") is not None
+    for element in tree.iter():
+        link = element.attrib.get("href", "")
+        assert not link or link.startswith(("#", "http://", "https://")), link
+
+
+def test_territory_with_a_population_shows_actions_per_10000_inhabitants(
+    converted: Path, tmp_path: Path
+) -> None:
+    """When the graph holds cskg:population (issue 16 adds them): Sarthe's 2 actions for a
+    population given here, 566,412 → 2 × 10,000 / 566,412 = 0.035."""
+    data = tmp_path / "data"
+    data.mkdir()
+    graph = (converted / "actions.ttl").read_text(encoding="utf-8")
+    population = (
+        "<http://id.insee.fr/geo/departement/72> <https://w3id.org/cskg/def#population> "
+        '"566412"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    )
+    (data / "actions.ttl").write_text(graph + population, encoding="utf-8")
+    build_site(data, tmp_path / "site")
+    page = parse(tmp_path / "site" / "geo" / "departement" / "72" / "index.html")
+    section = page.find(".//section[@aria-labelledby='territoire']")
+    assert section is not None
+    assert "Population 566 412 habitants" in words(section)  # a narrow no-break space
+    assert "Actions pour 10 000 habitants 0,04" in words(section)
+    more = section.find(".//p/a")
+    assert more is not None and more.attrib["href"] == (
+        "../../../actions/index.html#departement=http%3A%2F%2Fid.insee.fr%2Fgeo%2Fdepartement%2F72"
+    )
