@@ -202,17 +202,7 @@ def test_a_parameterised_query_is_shown_with_its_parameters(
     _clean(watched, site_server.base)
 
 
-# The home page's maps (converter/site/maps.py, part A of the issue) put links inside an
-# <svg role="img">: axe-core's nested-interactive (serious). strict: the test fails as soon as
-# the maps are fixed, so that this mark goes.
-KNOWN = {"accueil": "nested-interactive: the maps' <svg role=img> hold links (site/maps.py)"}
-
-
-@pytest.mark.parametrize(
-    "kind",
-    [pytest.param(k, marks=pytest.mark.xfail(reason=KNOWN[k], strict=True)) if k in KNOWN else k
-     for k in KINDS],
-)
+@pytest.mark.parametrize("kind", KINDS)
 def test_axe_finds_no_serious_or_critical_violation(
     watched_page: tuple[Any, Watched], site_server: Served, sample_urls: dict[str, str],
     kind: str,
