@@ -411,6 +411,7 @@ def cached_site(
         raise OutputError(f"écriture impossible ({reason(error)})", path=str(cache)) from None
     try:
         build(building)
+        os.chmod(building, 0o755)  # mkdtemp's folder is private; a site is for reading
         os.replace(building, folder)
     finally:
         shutil.rmtree(building, ignore_errors=True)
