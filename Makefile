@@ -11,6 +11,7 @@ UDATA_STAMP := $(UDATA)/.installed
 # CKAN's DCAT reader (ckanext-dcat), in its own virtualenv too.
 CKAN   := .venv-ckan
 CKAN_STAMP := $(CKAN)/.installed
+NODE_STAMP := node_modules/.installed
 EXAMPLE := data/actions_centres_sociaux.txt
 
 .PHONY: run test lint clean mutants
@@ -31,6 +32,9 @@ run: $(STAMP)
 # Debian's Virtuoso (virtuoso-opensource, 7.2): the second SPARQL server publish and query are
 # tested against (tests/test_virtuoso.py starts it on free loopback ports, never as a service);
 # Debian's Java runs HermiT (shipped with owlready2) on the ontology and the output.
+# Debian's chromium: the browser of tests/browser/ (driven by Playwright, never its own browser);
+# Debian's apache2 (mod_rewrite) and nginx run the site's redirect rules on loopback
+# (tests/test_redirect_rules.py, never as services).
 $(TOOLS): $(STAMP) Makefile
 	command -v rapper >/dev/null && command -v virtuoso-t >/dev/null || { \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
@@ -38,7 +42,17 @@ $(TOOLS): $(STAMP) Makefile
 	    virtuoso-opensource >/dev/null; }
 	command -v java >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+	test -x /usr/bin/chromium && test -x /usr/sbin/apache2 && test -x /usr/sbin/nginx || { \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium apache2 nginx-light \
+	    >/dev/null; }
 	touch $(TOOLS)
+
+# npm packages of package-lock.json: axe-core (the accessibility check of tests/browser/) and
+# @zazuko/yasgui (the copy vendored in converter/site/static/vendor/ is checked against it).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(NODE_STAMP)
 
 $(UDATA_STAMP): tests/consumers/requirements.txt
 	test -x $(UDATA)/bin/python || $(PYTHON) -m venv $(UDATA)
@@ -52,7 +66,7 @@ $(CKAN_STAMP): tests/consumers/requirements-ckan.txt
 	$(CKAN)/bin/python -m pip install --quiet -r tests/consumers/requirements-ckan.txt
 	touch $(CKAN_STAMP)
 
-test: $(STAMP) $(TOOLS) $(UDATA_STAMP) $(CKAN_STAMP)
+test: $(STAMP) $(TOOLS) $(NODE_STAMP) $(UDATA_STAMP) $(CKAN_STAMP)
 	$(BIN)/ruff check converter tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
@@ -75,4 +89,4 @@ mutants: $(MUTANTS_VENV)/.installed
 	$(MUTANTS_VENV)/bin/python benchmarks/mutants.py $(MUTANTS_ARGS)
 
 clean:
-	rm -rf $(VENV) $(UDATA) $(CKAN) $(MUTANTS_VENV) build/mutants .cskg output/.versions output/*.jsonl output/*.csv output/*.json output/*.ttl output/*.nt output/*.jsonld
+	rm -rf $(VENV) $(UDATA) $(CKAN) $(MUTANTS_VENV) node_modules build/mutants .cskg output/.versions output/*.jsonl output/*.csv output/*.json output/*.ttl output/*.nt output/*.jsonld

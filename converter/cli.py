@@ -29,8 +29,8 @@ from rich.text import Text
 from converter import __version__
 from converter.convert import convert as run_conversion
 from converter.convert import parse as run_parse
-from converter.endpoint import serve_files, served_files
-from converter.errors import CskgError, NothingConverted, UsageError
+from converter.endpoint import free_port, port_is_free, serve_files, served_files
+from converter.errors import CskgError, InputError, NothingConverted, UsageError
 from converter.model import Diagnostic, ParseResult
 from converter.outputs import REPORT_NAME, DataChoice, choose_data
 from converter.outputs import graph_file as graph_file_of
@@ -55,8 +55,11 @@ from converter.release import example_values, load_config
 from converter.release import release as run_release
 from converter.remote import DEFAULT_GRAPH, check_endpoint_url, credentials_for
 from converter.serialise import compact_iri
-from converter.site.build import build_site
+from converter.site.build import SiteBuild, build_site
 from converter.site.layout import DEFAULT_SITE_BASE
+from converter.site.server import Site, cached_site, start_front, write_serving_files
+from converter.site.sparql import DEFAULT_ENDPOINT as SPARQL_ENDPOINT
+from converter.site.sparql import sparql_page
 from converter.territory import Cog, describe_cog, describe_territory, load_cog
 from converter.usage import FrenchCommand, FrenchGroup
 from converter.validation import ShaclResult, ValidationReport, parse_rdf, validate_graph
@@ -623,12 +626,36 @@ def serve(
     port: Annotated[
         int, typer.Option("--port", metavar="PORT", help="Port d'écoute sur 127.0.0.1 (1 à 65535).")
     ] = 7878,
+    site: Annotated[
+        Path | None,
+        typer.Option(
+            "--site",
+            metavar="DOSSIER",
+            show_default=False,
+            help="Dossier d'un site déjà écrit par cskg site, servi tel quel ; sans cette "
+            "option, le site des données est écrit dans DONNÉES/.cskg-serve/ et réutilisé tant "
+            "qu'elles n'ont pas changé.",
+        ),
+    ] = None,
+    base_iri: Annotated[
+        str,
+        typer.Option(
+            "--base-iri",
+            metavar="IRI",
+            help="IRI de base du site (comme pour cskg site) : la ressource « base + chemin » "
+            "répond à http://127.0.0.1:PORT/chemin.",
+        ),
+    ] = DEFAULT_SITE_BASE,
 ) -> None:
-    """Sert la sortie, l'ontologie et les vocabulaires sur un point d'accès SPARQL local.
+    """Sert le site des données (une page par IRI, en HTML, Turtle, JSON-LD et N-Triples par
+    négociation de contenu), l'éditeur SPARQL et le point d'accès SPARQL /query (lecture seule).
 
-    En mémoire par défaut (chargement à chaque démarrage, requêtes rapides) ; avec --store,
-    le magasin est réutilisé tel quel quand les fichiers n'ont pas changé. Ctrl-C (ou SIGTERM)
-    arrête le serveur proprement.
+    Chaque IRI https://w3id.org/cskg/<chemin> répond à http://127.0.0.1:PORT/<chemin> : une
+    chose (id/…, vocab/…) par une redirection 303 vers le document choisi par l'en-tête
+    Accept, un document (def, listes) directement ; <chemin>.ttl, .jsonld, .nt donnent un
+    format précis. Le point d'accès tourne en mémoire par défaut (chargement à chaque
+    démarrage, requêtes rapides) ; avec --store, le magasin est réutilisé tel quel quand les
+    fichiers n'ont pas changé. Ctrl-C (ou SIGTERM) arrête le serveur proprement.
 
     Statut de sortie : 0 arrêt normal ; 2 données, port ou serveur inutilisables, ou mauvais
     usage.
@@ -639,27 +666,53 @@ def serve(
         with _reported():
             if not 1 <= port <= 65535:
                 raise UsageError(f"--port : un port va de 1 à 65535, pas {port}")
+            if not port_is_free("127.0.0.1", port):
+                raise UsageError(f"le port {port} de 127.0.0.1 est déjà pris : choisissez --port")
+            if site is not None and not site.is_dir():
+                raise InputError("dossier du site introuvable", path=str(site))
             choice = choose_data(data)
             _reading(choice)
             files = served_files(choice.folder)
-            server, reused = serve_files(files, store=store, port=port)
+            if site is None:
+                folder = choice.folder if choice.folder.is_dir() else choice.folder.parent
+                site, site_reused = cached_site(
+                    folder / ".cskg-serve",
+                    files,
+                    lambda into: build_site(choice.folder, into, base=base_iri),
+                    key=base_iri,
+                )
+                out.print(f"site {'réutilisé' if site_reused else 'écrit'} : {site}", markup=False)
+            server, reused = serve_files(files, store=store, port=free_port())
     except KeyboardInterrupt:
         out.print("chargement interrompu, serveur arrêté", markup=False)
         raise typer.Exit(EXIT_OK) from None
-    try:  # from here on, Ctrl-C or SIGTERM at any moment stops the server cleanly
+    front = None
+    try:  # from here on, Ctrl-C or SIGTERM at any moment stops the servers cleanly
+        front = start_front(
+            Site(site, sparql_page),
+            upstream=(server.host, server.port),
+            port=port,
+        )
         if store is None:
             seconds = time.perf_counter() - start
             where = f"en mémoire : {len(files)} fichiers en {seconds:.1f} s"
         else:
             where = f"{store} ({len(files)} fichiers)"
         out.print(f"magasin {'réutilisé' if reused else 'chargé'} {where}", markup=False)
-        out.print(f"point d'accès SPARQL : {server.query_url}", markup=False)
-        out.print(f"page de requêtes : {server.base}/", markup=False)
+        base = f"http://127.0.0.1:{port}"
+        out.print(f"site : {base}/", markup=False)
+        out.print(f"point d'accès SPARQL : {base}/query", markup=False)
+        out.print(f"éditeur SPARQL : {base}/sparql/", markup=False)
         out.print("Ctrl-C pour arrêter", markup=False)
         server.process.wait()
+        err.print("erreur : le serveur SPARQL s'est arrêté", markup=False)
+        raise typer.Exit(EXIT_UNUSABLE)
     except KeyboardInterrupt:
         pass
     finally:
+        if front is not None:
+            front.shutdown()
+            front.server_close()
         server.stop()
     out.print("serveur arrêté", markup=False)
     raise typer.Exit(EXIT_OK)
@@ -859,10 +912,30 @@ def site(
             "--jobs", metavar="N", help="Processus qui écrivent les pages (même résultat)."
         ),
     ] = 2,
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint",
+            metavar="URL",
+            help="Point d'accès SPARQL qu'interroge la page sparql/ du site (défaut : /query "
+            "du même serveur, comme cskg serve).",
+        ),
+    ] = SPARQL_ENDPOINT,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            metavar="URL",
+            show_default=False,
+            help="Adresse où le site sera publié : avec une --base-iri de w3id.org, écrit "
+            "aussi redirections/w3id.htaccess, les règles à proposer à w3id.org.",
+        ),
+    ] = None,
 ) -> None:
     """Écrit le site statique : une page et sa description en Turtle, JSON-LD et N-Triples
     pour chaque IRI du graphe, l'accueil (chiffres, cartes, graphiques), la liste des actions
-    avec facettes et recherche (sans serveur), un plan du site (sitemap.xml).
+    avec facettes et recherche (sans serveur), la page SPARQL, un plan du site (sitemap.xml)
+    et les règles de redirection (redirections/nginx.conf, et w3id.htaccess avec --public-url).
 
     Le site est écrit à côté puis mis en place d'un coup : une construction qui échoue laisse
     le site précédent intact. Statut de sortie : 0 site écrit ; 2 données ou dossier
@@ -872,7 +945,18 @@ def site(
     with _reported():
         choice = choose_data(data)
         _reading(choice)
-        done = build_site(choice.folder, output, base=base_iri, jobs=jobs)
+        if public_url is not None:
+            check_endpoint_url(public_url, option="--public-url")
+        if not endpoint.startswith("/"):  # a path of the same server, or an absolute URL
+            check_endpoint_url(endpoint)
+
+        def serving(folder: Path, build: SiteBuild) -> int:
+            written = write_serving_files(
+                folder, base=build.base, publish_url=public_url, endpoint=endpoint
+            )
+            return len(written)
+
+        done = build_site(choice.folder, output, base=base_iri, jobs=jobs, writers=[serving])
     seconds = time.perf_counter() - start
     out.print(
         f"site : {output} ({len(done.documents)} ressources, {done.files} fichiers) en "

@@ -454,12 +454,15 @@ def test_cskg_serve_prints_its_urls_answers_queries_and_stops_on_ctrl_c(
             preexec_fn=_ctrl_c_enabled,
         )
         try:
-            lines = [process.stdout.readline() for _ in range(4)]  # type: ignore[union-attr]
-            assert expected in lines[0], (
+            lines = [process.stdout.readline() for _ in range(6)]  # type: ignore[union-attr]
+            assert expected in lines[1], (
                 process.stderr.read() if process.poll() is not None else lines
             )  # type: ignore[union-attr]
-            assert f"point d'accès SPARQL : http://127.0.0.1:{port}/query" in lines[1]
-            assert f"page de requêtes : http://127.0.0.1:{port}/" in lines[2]
+            site = "écrit" if expected == "chargé" else "réutilisé"
+            assert lines[0].startswith(f"site {site} : "), lines  # the site, built once (#15)
+            assert f"site : http://127.0.0.1:{port}/" in lines[2]
+            assert f"point d'accès SPARQL : http://127.0.0.1:{port}/query" in lines[3]
+            assert f"éditeur SPARQL : http://127.0.0.1:{port}/sparql/" in lines[4]
             results = run_remote(
                 bind(load_query("actions-par-statut"), {}), f"http://127.0.0.1:{port}/query"
             )
@@ -487,6 +490,7 @@ def test_cskg_serve_loads_in_memory_by_default_and_stops_on_sigterm(
         [*command, "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
+        process.stdout.readline()  # type: ignore[union-attr]  # the site (#15)
         first = process.stdout.readline()  # type: ignore[union-attr]
         assert "magasin chargé en mémoire : " in first, (
             process.stderr.read() if process.poll() is not None else first  # type: ignore[union-attr]

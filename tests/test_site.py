@@ -454,3 +454,24 @@ def test_territory_with_a_population_shows_actions_per_10000_inhabitants(
     assert more is not None and more.attrib["href"] == (
         "../../../actions/index.html#departement=http%3A%2F%2Fid.insee.fr%2Fgeo%2Fdepartement%2F72"
     )
+
+
+def test_cskg_site_writes_the_sparql_page_and_the_redirect_rules(
+    converted: Path, tmp_path: Path
+) -> None:
+    """The serve part's files in the static export: the SPARQL page querying the endpoint
+    given, nginx's rules, and with --public-url the .htaccess to submit to w3id.org."""
+    site = tmp_path / "site"
+    runner = CliRunner()
+    done = runner.invoke(app, ["site", "--data", str(converted), "-o", str(site),
+                               "--endpoint", "https://sparql.example.org/cskg/query",
+                               "--public-url", "https://example.org/cskg-site/"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "https://sparql.example.org/cskg/query" in (site / "sparql" / "index.html").read_text(
+        "utf-8"
+    ) + "".join(p.read_text("utf-8") for p in (site / "sparql").glob("*.js"))
+    assert (site / "redirections" / "nginx.conf").exists()
+    assert "example.org/cskg-site" in (site / "redirections" / "w3id.htaccess").read_text("utf-8")
+    bad = runner.invoke(app, ["site", "--data", str(converted), "-o", str(tmp_path / "b"),
+                              "--public-url", "pas-une-url"])  # fmt: skip
+    assert bad.exit_code == 2 and "--public-url" in bad.output

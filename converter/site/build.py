@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,10 +55,9 @@ class SiteBuild:
 
 
 # Writers run after the site's own files, before the swap: each gets the temporary folder and
-# the build, and returns how many files it wrote. ``cskg serve``'s part adds its redirect rules
-# (.htaccess, nginx) and its SPARQL page here.
+# the build, and returns how many files it wrote (``cskg site`` adds the SPARQL page and the
+# redirect rules of ``site.server.write_serving_files``).
 ExtraWriter = Callable[[Path, SiteBuild], int]
-EXTRA_WRITERS: list[ExtraWriter] = []
 
 
 def _documents(store: ox.Store, base: str) -> list[str]:
@@ -175,7 +174,9 @@ def _resource_paths(documents: list[str], base: str) -> list[tuple[str, str]]:
     return sorted(((iri, path) for path, iri in taken.items()), key=lambda ip: ip[0])
 
 
-def write_site(data: Path, folder: Path, base: str, *, jobs: int = 1) -> SiteBuild:
+def write_site(
+    data: Path, folder: Path, base: str, *, jobs: int = 1, writers: Sequence[ExtraWriter] = ()
+) -> SiteBuild:
     """Every file of the site into ``folder`` (empty); the resource pages in ``jobs`` forked
     processes (the same bytes whatever their number)."""
     global _SHARED
@@ -249,13 +250,18 @@ def write_site(data: Path, folder: Path, base: str, *, jobs: int = 1) -> SiteBui
         folder / MARKER,
         "Site écrit par cskg site ; ce dossier est remplacé à chaque construction.\n",
     )
-    for writer in EXTRA_WRITERS:
+    for writer in writers:
         build.files += writer(folder, build)
     return build
 
 
 def build_site(
-    data: Path, output: Path, *, base: str = DEFAULT_SITE_BASE, jobs: int = 1
+    data: Path,
+    output: Path,
+    *,
+    base: str = DEFAULT_SITE_BASE,
+    jobs: int = 1,
+    writers: Sequence[ExtraWriter] = (),
 ) -> SiteBuild:
     """Write the site of ``data`` into ``output``, replacing a previous site there at once.
 
@@ -283,7 +289,7 @@ def build_site(
     except OSError as error:
         raise OutputError(f"écriture impossible ({reason(error)})", path=str(output)) from None
     try:
-        build = write_site(data, temporary, base, jobs=jobs)
+        build = write_site(data, temporary, base, jobs=jobs, writers=writers)
         os.chmod(temporary, 0o755)
         previous = temporary.with_suffix(".old")
         if output.exists():

@@ -1,0 +1,455 @@
+"""The front server of ``cskg serve``: the site folder with the rules of ``negotiation``, the
+SPARQL page, and the SPARQL endpoint of the oxigraph server behind it, at ``/query`` as before.
+
+Only ``/query`` is passed on (GET and POST). ``/update`` and ``/store`` answer 403: the pages
+are built from the data as loaded (a fingerprint of it names the site folder), and a write
+through the front would make pages and endpoint disagree; a store to change is loaded anew
+(``cskg convert``, then ``cskg serve``), or published to a server meant for writing (``cskg
+publish``).
+
+Threads (one per connection); files answer with an ``ETag`` (``If-None-Match`` → 304), gzip
+when the client takes it and the file is text; ``HEAD`` answers the headers of ``GET``. An
+error never shows a traceback: the client gets a French page, stderr one line.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import http.client
+import http.server
+import mimetypes
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import urllib.parse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from converter.endpoint import fingerprint
+from converter.errors import OutputError, reason
+from converter.files import write_atomically
+from converter.site import negotiation, sparql
+from converter.site.negotiation import REPRESENTATIONS, Representation
+
+PROXIED = "/query"
+READ_ONLY = ("/update", "/store")
+SPARQL_PAGE = "/sparql/"
+COMPRESSIBLE = (
+    "text/",
+    "application/ld+json",
+    "application/n-triples",
+    "application/json",
+    "application/javascript",
+    "application/geo+json",
+    "image/svg+xml",
+    "application/xml",
+)
+TYPES = {
+    **{r.suffix: r.media_type for r in REPRESENTATIONS},
+    ".js": "application/javascript",
+    ".css": "text/css",
+    ".json": "application/json",
+    ".geojson": "application/geo+json",
+    ".svg": "image/svg+xml",
+    ".xml": "application/xml",
+    ".txt": "text/plain",
+    ".csv": "text/csv",
+    ".htaccess": "text/plain",
+    ".conf": "text/plain",
+}
+UPSTREAM_TIMEOUT = 3600  # a library query at 100,000 actions takes seconds, not an hour
+
+
+def media_type(path: Path) -> str:
+    found = TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+    return found or "application/octet-stream"
+
+
+def with_charset(media: str) -> str:
+    textual = media.startswith("text/") or media in COMPRESSIBLE
+    return media + negotiation.CHARSET if textual else media
+
+
+@dataclass
+class Answer:
+    """What a request gets: a status, headers, and a body (bytes or a file)."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    file: Path | None = None
+
+
+def page(title: str, message: str, links: Sequence[tuple[str, str]] = ()) -> bytes:
+    """A small French page (404, 406, 403, 500)."""
+    items = "".join(
+        f'<li><a href="{html.escape(href)}">{html.escape(text)}</a></li>' for href, text in links
+    )
+    listed = f"<ul>{items}</ul>" if items else ""
+    return (
+        '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)} – cskg</title></head><body><main>"
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>{listed}"
+        '<p><a href="/">Accueil du site</a> · <a href="/sparql/">Éditeur SPARQL</a></p>'
+        "</main></body></html>\n"
+    ).encode()
+
+
+def not_found(path: str) -> Answer:
+    body = page(
+        "Page introuvable",
+        f"Aucune ressource à l'adresse « {path} ». Elle a pu être renommée, ou l'adresse "
+        "est mal recopiée.",
+    )
+    return Answer(404, {"Content-Type": "text/html; charset=utf-8"}, body)
+
+
+@dataclass
+class Site:
+    """Answers the requests for the files of a site folder (``cskg site``'s output)."""
+
+    root: Path | None  # None: no pages yet, only the SPARQL page and endpoint
+    sparql_page: Callable[[], bytes] | None = None
+
+    def _is_file(self, relative: str) -> bool:
+        return self.root is not None and (self.root / relative).is_file()
+
+    def _at(self, relative: str) -> Path:
+        assert self.root is not None, "only called after _is_file"
+        return self.root / relative
+
+    def answer(self, raw_path: str, accept: str | None) -> Answer:
+        path = urllib.parse.unquote(raw_path)
+        segments = path.split("/")
+        if any(s in (".", "..") or "\x00" in s or "\\" in s for s in segments):
+            return not_found(path)
+        if path == SPARQL_PAGE.rstrip("/"):
+            return Answer(301, {"Location": SPARQL_PAGE})
+        if path == SPARQL_PAGE and self.sparql_page is not None:
+            return Answer(200, {"Content-Type": "text/html; charset=utf-8"}, self.sparql_page())
+        if path.startswith(SPARQL_PAGE) and path[len(SPARQL_PAGE) :] in sparql.ASSETS:
+            return self._file(sparql.STATIC_DIR / path[len(SPARQL_PAGE) :])
+        if self._is_file(path.lstrip("/")) and not path.endswith("/"):
+            return self._file(self._at(path.lstrip("/")))
+        if path == "/favicon.ico":  # browsers ask for it on every site: no icon, no error
+            return Answer(204, {"Cache-Control": "max-age=86400"})
+        relative = path.strip("/")
+        if not relative and not self._is_file("index.html"):
+            return Answer(302, {"Location": SPARQL_PAGE})  # a site without pages: its editor
+        resource, suffixed = negotiation.split_suffix(relative)
+        if suffixed is not None:
+            return self._suffixed(resource, suffixed)
+        available = [r for r in REPRESENTATIONS if self._has(relative, r)]
+        if not available:
+            return self._not_found(path)
+        links = {"Link": negotiation.link_header(relative, available), "Vary": "Accept"}
+        if negotiation.is_thing(relative) and not path.endswith("/"):
+            chosen = negotiation.choose(accept, available)
+            if chosen is None:
+                return self._not_acceptable(relative, available)
+            location = "/" + negotiation.variant_url(relative, chosen)
+            return Answer(303, {"Location": location, **links})
+        if negotiation.is_thing(relative):  # <thing>/ is the page of the thing
+            available = available[:1] if available[0].name == "html" else available
+        chosen = negotiation.choose(accept, available)
+        if chosen is None:
+            return self._not_acceptable(relative, available)
+        if chosen.name == "html" and relative and not path.endswith("/"):
+            return Answer(
+                301, {"Location": "/" + negotiation.variant_url(relative, chosen), **links}
+            )
+        answer = self._file(self._at(negotiation.file_of(relative, chosen)))
+        answer.headers.update(links)
+        answer.headers["Content-Location"] = "/" + negotiation.variant_url(relative, chosen)
+        return answer
+
+    def _has(self, relative: str, representation: Representation) -> bool:
+        return self._is_file(negotiation.file_of(relative, representation))
+
+    def _suffixed(self, resource: str, representation: Representation) -> Answer:
+        if not self._has(resource, representation):
+            return self._not_found("/" + resource + representation.suffix)
+        available = [r for r in REPRESENTATIONS if self._has(resource, r)]
+        links = {"Link": negotiation.link_header(resource, available)}
+        if representation.name == "html":  # the page lives at its folder, where its links work
+            return Answer(
+                301, {"Location": "/" + negotiation.variant_url(resource, representation), **links}
+            )
+        answer = self._file(self._at(negotiation.file_of(resource, representation)))
+        answer.headers.update(links)
+        return answer
+
+    def _file(self, path: Path) -> Answer:
+        stat = path.stat()
+        etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
+        return Answer(
+            200, {"Content-Type": with_charset(media_type(path)), "ETag": etag}, file=path
+        )
+
+    def _not_found(self, path: str) -> Answer:
+        if self._is_file("404.html"):
+            body = self._at("404.html").read_bytes()
+            return Answer(404, {"Content-Type": "text/html; charset=utf-8"}, body)
+        return not_found(path)
+
+    def _not_acceptable(self, relative: str, available: list[Representation]) -> Answer:
+        body = page(
+            "Format non disponible",
+            "Cette ressource n'existe dans aucun des formats demandés (en-tête Accept) ; "
+            "elle existe dans ceux-ci :",
+            [
+                ("/" + negotiation.variant_url(relative, r), f"{r.label} ({r.media_type})")
+                for r in available
+            ],
+        )
+        headers = {
+            "Content-Type": "text/html; charset=utf-8",
+            "Vary": "Accept",
+            "Link": negotiation.link_header(relative, available),
+        }
+        return Answer(406, headers, body)
+
+
+class _Compressed:
+    """gzip of files, kept per (path, ETag): each file is compressed once."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[Path, str], bytes] = {}
+        self._lock = threading.Lock()
+
+    def get(self, path: Path, etag: str) -> bytes:
+        key = (path, etag)
+        with self._lock:
+            found = self._kept.get(key)
+        if found is None:
+            found = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            with self._lock:
+                if len(self._kept) > 10_000:
+                    self._kept.clear()
+                self._kept[key] = found
+        return found
+
+
+def make_handler(site: Site, upstream: tuple[str, int]) -> type[http.server.BaseHTTPRequestHandler]:
+    compressed = _Compressed()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        server_version = "cskg"
+        # headers and a small body leave in one packet (buffered, flushed after each request),
+        # and never wait for a delayed ACK (40 ms)
+        disable_nagle_algorithm = True
+        wbufsize = 64 * 1024
+
+        def version_string(self) -> str:
+            return self.server_version
+
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self._guarded(head=False)
+
+        def do_HEAD(self) -> None:
+            self._guarded(head=True)
+
+        def do_POST(self) -> None:
+            self._guarded(head=False, post=True)
+
+        def _guarded(self, *, head: bool, post: bool = False) -> None:
+            try:
+                self._route(head=head, post=post)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+            except Exception as error:  # noqa: BLE001 - the one place that turns any error into a page
+                sys.stderr.write(f"cskg serve : erreur sur {self.path} : {error!r}\n")
+                self.close_connection = True
+                try:
+                    body = page("Erreur du serveur", "La requête n'a pas abouti ; réessayez.")
+                    self._send(
+                        Answer(500, {"Content-Type": "text/html; charset=utf-8"}, body), head=head
+                    )
+                except OSError:
+                    pass
+
+        def _route(self, *, head: bool, post: bool) -> None:
+            url = urllib.parse.urlsplit(self.path)
+            if url.path == PROXIED:
+                self._proxy(url, post=post, head=head)
+                return
+            if url.path.startswith(READ_ONLY):
+                body = page(
+                    "Lecture seule",
+                    "Ce serveur publie les données en lecture seule : "
+                    "seul le point d'accès /query répond.",
+                )
+                self._send(
+                    Answer(403, {"Content-Type": "text/html; charset=utf-8"}, body), head=head
+                )
+                return
+            if post:
+                body = page("Méthode refusée", "Seul /query accepte POST.")
+                headers = {"Content-Type": "text/html; charset=utf-8", "Allow": "GET, HEAD"}
+                self._send(Answer(405, headers, body), head=head)
+                return
+            self._send(site.answer(url.path, self.headers.get("Accept")), head=head)
+
+        def _send(self, answer: Answer, *, head: bool) -> None:
+            headers = dict(answer.headers)
+            body = answer.body
+            if answer.file is not None:
+                etag = headers["ETag"]
+                wanted = self.headers.get("If-None-Match", "")
+                if etag in (tag.strip() for tag in wanted.split(",")) or wanted.strip() == "*":
+                    headers.pop("Content-Type", None)
+                    self._write(304, headers, b"", head=True)
+                    return
+                textual = headers["Content-Type"].split(";")[0]
+                if textual.startswith(COMPRESSIBLE):
+                    headers["Vary"] = ", ".join(
+                        filter(None, [headers.get("Vary"), "Accept-Encoding"])
+                    )
+                    if "gzip" in self.headers.get("Accept-Encoding", ""):
+                        headers["Content-Encoding"] = "gzip"
+                        body = compressed.get(answer.file, etag)
+                    else:
+                        body = answer.file.read_bytes()
+                else:
+                    body = answer.file.read_bytes()
+            self._write(answer.status, headers, body, head=head)
+
+        def _write(self, status: int, headers: dict[str, str], body: bytes, *, head: bool) -> None:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            if status != 304:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+        def _proxy(self, url: urllib.parse.SplitResult, *, post: bool, head: bool) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            data = self.rfile.read(length) if post and length else None
+            target = PROXIED + (f"?{url.query}" if url.query else "")
+            headers = {
+                name: value
+                for name in ("Accept", "Content-Type")
+                if (value := self.headers.get(name))
+            }
+            connection = http.client.HTTPConnection(*upstream, timeout=UPSTREAM_TIMEOUT)
+            try:
+                connection.request("POST" if post else "GET", target, body=data, headers=headers)
+                response = connection.getresponse()
+                body = response.read()
+            except OSError:
+                message = page(
+                    "Point d'accès indisponible",
+                    "Le serveur SPARQL ne répond pas ; relancez cskg serve.",
+                )
+                self._send(
+                    Answer(502, {"Content-Type": "text/html; charset=utf-8"}, message), head=head
+                )
+                return
+            finally:
+                connection.close()
+            passed = {
+                "Content-Type": response.getheader("Content-Type", "application/octet-stream"),
+                "Vary": "Accept",
+            }
+            self._write(response.status, passed, body, head=head)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass  # quiet: errors go to stderr in _guarded
+
+    return Handler
+
+
+class FrontServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+def start_front(
+    site: Site, *, upstream: tuple[str, int], host: str = "127.0.0.1", port: int = 7878
+) -> FrontServer:
+    """The front server listening on ``host:port``, answering in a thread of its own.
+
+    :raises OSError: the port is taken.
+    """
+    server = FrontServer((host, port), make_handler(site, upstream))
+    threading.Thread(target=server.serve_forever, name="cskg-front", daemon=True).start()
+    return server
+
+
+def cached_site(
+    cache: Path, files: list[Path], build: Callable[[Path], object], *, key: str = ""
+) -> tuple[Path, bool]:
+    """The site of ``files`` in ``cache/<fingerprint>/``, built by ``build(folder)`` when missing,
+    and whether it was reused. The fingerprint covers the files, ``key`` (the base IRI) and the
+    site's own code, so a new cskg rebuilds; the folder appears whole (built aside, then
+    renamed); the sites of older data are removed.
+
+    :raises InputError: a file is missing.
+    """
+    code = sorted(
+        p for p in Path(__file__).parent.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
+    digest = hashlib.sha256(f"{fingerprint(files)}\0{key}\0{fingerprint(code)}".encode())
+    folder = cache / digest.hexdigest()[:32]
+    if folder.is_dir():
+        return folder, True
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=".build-", dir=cache))
+    except OSError as error:
+        raise OutputError(f"écriture impossible ({reason(error)})", path=str(cache)) from None
+    try:
+        build(building)
+        os.chmod(building, 0o755)  # mkdtemp's folder is private; a site is for reading
+        os.replace(building, folder)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    for other in cache.iterdir():
+        if other != folder and other.is_dir():
+            shutil.rmtree(other, ignore_errors=True)
+    return folder, False
+
+
+REDIRECTIONS = "redirections"
+
+
+def write_serving_files(
+    folder: Path,
+    *,
+    base: str,
+    publish_url: str | None = None,
+    nginx_root: str = "/var/www/cskg",
+    endpoint: str = sparql.DEFAULT_ENDPOINT,
+) -> list[Path]:
+    """What the static site needs to be served as ``cskg serve`` serves it, written into the
+    site ``folder`` (a writer for ``cskg site``): the SPARQL page (``sparql/``, querying
+    ``endpoint``), an nginx configuration serving the site from ``nginx_root``
+    (``redirections/nginx.conf``) and, when ``base`` is a w3id.org IRI and the site is published
+    at ``publish_url``, the ``.htaccess`` to submit to w3id.org (``redirections/w3id.htaccess``);
+    the files written.
+    """
+    written = sparql.write_sparql_page(folder, endpoint=endpoint)
+    rules = folder / REDIRECTIONS
+    nginx = rules / "nginx.conf"
+    write_atomically(nginx, negotiation.nginx_config(nginx_root).encode())
+    written.append(nginx)
+    w3id = "https://w3id.org/"
+    if base.startswith(w3id) and publish_url is not None:
+        htaccess = rules / "w3id.htaccess"
+        namespace = base.removeprefix(w3id).strip("/")
+        write_atomically(
+            htaccess, negotiation.w3id_htaccess(publish_url, namespace=namespace).encode()
+        )
+        written.append(htaccess)
+    return written

@@ -1,0 +1,432 @@
+"""Content negotiation (issue 15, part B): the declaration of converter/site/negotiation.py,
+then the real ``cskg serve`` on a free loopback port, over the example converted and a site
+folder laid out as ``cskg site`` does: each Accept and suffix, q-values, the 303 and its
+Location, Vary, Link, 404 in French, HEAD, ETag, gzip, the SPARQL endpoint, the RDF answered
+(parsed by rdflib and pyoxigraph, isomorphic to the resource's triples in the output).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import http.client
+import json
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+import rdflib.compare
+
+from converter.site import negotiation
+from converter.site.describe import describe
+from converter.site.negotiation import REPRESENTATIONS, choose, parse_accept
+from converter.site.server import cached_site
+from converter.site.sparql import ASSETS, STATIC_DIR, sparql_page
+from tests.serving import ROOT, Sample, Served, converted, sample, serving, small_site, store_of
+
+RDF_TYPES = {r.media_type: r for r in REPRESENTATIONS if r.name != "html"}
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+
+# Accept header → the representation's name (None: 406), as RFC 9110 §12.5.1 reads it.
+CHOICES = [
+    (None, "html"),
+    ("", "html"),
+    ("*/*", "html"),
+    (BROWSER, "html"),
+    ("text/turtle", "turtle"),
+    ("application/ld+json", "jsonld"),
+    ("application/n-triples", "ntriples"),
+    ("text/turtle;q=0.5, application/ld+json", "jsonld"),
+    ("application/ld+json;q=0.2, text/turtle;q=0.9, */*;q=0.1", "turtle"),
+    ("text/html;q=0.1, application/n-triples", "ntriples"),
+    ("text/*", "html"),
+    ("text/*;q=0.5, text/turtle", "turtle"),
+    ("application/*", "jsonld"),
+    ("*/*;q=0.1, text/html;q=0", "turtle"),  # html refused outright, anything else welcome
+    ('application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded, x"', "jsonld"),
+    ("TEXT/Turtle", "turtle"),
+    ("image/png", None),
+    ("text/turtle;q=0", None),
+    ("text/turtle;q=abc", None),  # a malformed quality drops its range
+    ("application/rdf+xml, text/turtle;q=0.5", "turtle"),
+]
+
+
+@pytest.mark.parametrize(("accept", "expected"), CHOICES)
+def test_accept_chooses_the_representation_the_client_prefers(
+    accept: str | None, expected: str | None
+) -> None:
+    chosen = choose(accept)
+    assert (chosen.name if chosen else None) == expected
+
+
+def test_accept_ignores_parameters_and_keeps_qualities() -> None:
+    ranges = parse_accept("text/html;level=1;q=0.7, text/turtle ; q=1.0, */*;q=0.001")
+    assert [(r.type, r.subtype, r.quality) for r in ranges] == [
+        ("text", "html", 0.7),
+        ("text", "turtle", 1.0),
+        ("*", "*", 0.001),
+    ]
+
+
+def test_the_declaration_is_the_one_of_the_site_layout() -> None:
+    """The suffixes are the extensions of cskg site's files (site/layout.py EXTENSIONS)."""
+    from converter.site.layout import EXTENSIONS
+
+    assert tuple(r.extension for r in REPRESENTATIONS) == EXTENSIONS
+    assert [r.media_type for r in REPRESENTATIONS] == [
+        "text/html",
+        "text/turtle",
+        "application/ld+json",
+        "application/n-triples",
+    ]
+
+
+def test_vendored_yasgui_is_the_npm_package_unchanged() -> None:
+    built = ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
+    assert built.is_dir(), "node_modules absent : lancez npm ci (make test le fait)"
+    for asset in ASSETS:
+        if asset.startswith("vendor/"):
+            name = asset.removeprefix("vendor/")
+            assert (STATIC_DIR / asset).read_bytes() == (built / name).read_bytes(), name
+    readme = (STATIC_DIR / "vendor" / "README.md").read_text()
+    for asset in ASSETS:
+        if asset.startswith("vendor/"):
+            assert hashlib.sha256((STATIC_DIR / asset).read_bytes()).hexdigest() in readme
+
+
+def test_sparql_page_holds_the_fourteen_library_queries_and_the_prefixes() -> None:
+    text = sparql_page().decode()
+    settings = json.loads(text.split('id="cskg-sparql">')[1].split("</script>")[0])
+    names = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
+    assert len(names) == 14
+    assert [q["name"] for q in settings["queries"]] == names
+    assert settings["prefixes"]["cskg"] == "https://w3id.org/cskg/def#"
+    period = next(q for q in settings["queries"] if q["name"] == "actions-commencees-avant")
+    assert [p["name"] for p in period["parameters"]] and period["text"].startswith("#")
+    assert 'lang="fr"' in text and "<option" in text
+
+
+# ---- the real server ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, ox.Store, Sample]:
+    output = converted(tmp_path_factory.mktemp("sortie"))
+    store = store_of(output)
+    chosen = sample(store)
+    folder = small_site(store, chosen.all(), tmp_path_factory.mktemp("site"))
+    return output, folder, store, chosen
+
+
+@pytest.fixture(scope="module")
+def served(site: tuple[Path, Path, ox.Store, Sample]) -> Iterator[Served]:
+    output, folder, _, _ = site
+    with serving(output, "--site", str(folder)) as running:
+        yield running
+
+
+def ask(
+    served: Served, path: str, *, method: str = "GET", body: bytes | None = None,
+    **headers: str,
+) -> tuple[int, dict[str, str], bytes]:
+    """One request, redirects not followed; header names in lower case."""
+    url = urllib.parse.urlsplit(served.base)
+    connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=30)
+    try:
+        connection.request(method, path, body=body,
+                           headers={k.replace("_", "-"): v for k, v in headers.items()})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def path_of(iri: str) -> str:
+    return "/" + iri.removeprefix("https://w3id.org/cskg/")
+
+
+@pytest.mark.parametrize("media_type", sorted(RDF_TYPES))
+@pytest.mark.parametrize("kind", ["action", "structure", "concept", "scheme"])
+def test_a_thing_answers_303_to_the_document_accept_chooses_and_its_rdf_is_the_resources(
+    served: Served, site: tuple[Path, Path, ox.Store, Sample], kind: str, media_type: str
+) -> None:
+    _, _, store, chosen = site
+    iri = getattr(chosen, kind)
+    status, headers, _ = ask(served, path_of(iri), Accept=media_type)
+    representation = RDF_TYPES[media_type]
+    assert status == 303
+    assert headers["location"] == path_of(iri) + representation.suffix
+    assert headers["vary"] == "Accept"
+    for r in REPRESENTATIONS:
+        assert f'rel="alternate"; type="{r.media_type}"' in headers["link"]
+    status, headers, body = ask(served, headers["location"])
+    assert status == 200 and headers["content-type"] == media_type + "; charset=utf-8"
+    _assert_is_the_description(body, representation, store, iri)
+
+
+def _assert_is_the_description(
+    body: bytes, representation: negotiation.Representation, store: ox.Store, iri: str
+) -> None:
+    """rdflib and pyoxigraph both read ``body``; it is isomorphic to describe() of the output,
+    and holds every triple the output has with ``iri`` as subject (checked apart from
+    describe)."""
+    rdflib_format = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}[representation.name]
+    ox_format = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD,
+                 "ntriples": ox.RdfFormat.N_TRIPLES}[representation.name]
+    served_graph = rdflib.Graph().parse(data=body, format=rdflib_format)
+    parsed = list(ox.parse(body, format=ox_format))
+    assert len(parsed) == len(served_graph) > 0
+    expected = rdflib.Graph()
+    expected.parse(
+        data=b"".join(f"{t} .\n".encode() for t in describe(store, iri)), format="nt"
+    )
+    assert rdflib.compare.isomorphic(served_graph, expected), rdflib.compare.graph_diff(
+        rdflib.compare.to_isomorphic(served_graph), rdflib.compare.to_isomorphic(expected)
+    )
+    own = {
+        (str(q.predicate.value), str(q.object))
+        for q in store.quads_for_pattern(ox.NamedNode(iri), None, None)
+        if not isinstance(q.object, ox.BlankNode)
+    }
+    served_own = {
+        (str(t.predicate.value), str(t.object))
+        for t in parsed
+        if t.subject == ox.NamedNode(iri) and not isinstance(t.object, ox.BlankNode)
+    }
+    assert own and own == served_own
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", BROWSER, "text/html"])
+def test_a_browser_is_sent_to_the_page_of_the_thing(
+    served: Served, site: tuple[Path, Path, ox.Store, Sample], accept: str | None
+) -> None:
+    iri = site[3].action
+    status, headers, _ = ask(served, path_of(iri), **({"Accept": accept} if accept else {}))
+    assert status == 303 and headers["location"] == path_of(iri) + "/"
+    status, headers, body = ask(served, headers["location"], Accept=accept or "*/*")
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert b'lang="fr"' in body
+
+
+def test_q_values_decide_between_formats(
+    served: Served, site: tuple[Path, Path, ox.Store, Sample]
+) -> None:
+    iri = site[3].action
+    for accept, suffix in [
+        ("text/turtle;q=0.5, application/ld+json", ".jsonld"),
+        ("application/ld+json;q=0.2, text/turtle;q=0.9", ".ttl"),
+        ("text/html;q=0.1, application/n-triples;q=0.3", ".nt"),
+        ("*/*;q=0.1, text/html;q=0", ".ttl"),
+    ]:
+        status, headers, _ = ask(served, path_of(iri), Accept=accept)
+        assert (status, headers["location"]) == (303, path_of(iri) + suffix), accept
+
+
+@pytest.mark.parametrize("representation", REPRESENTATIONS[1:], ids=lambda r: r.name)
+def test_a_suffix_gives_that_format_whatever_accept_says(
+    served: Served, site: tuple[Path, Path, ox.Store, Sample],
+    representation: negotiation.Representation,
+) -> None:
+    _, _, store, chosen = site
+    status, headers, body = ask(served, path_of(chosen.structure) + representation.suffix,
+                                Accept="text/html")
+    assert status == 200
+    assert headers["content-type"].startswith(representation.media_type)
+    assert "link" in headers and "Accept" not in headers["vary"].split(", ")  # Accept-Encoding
+    _assert_is_the_description(body, representation, store, chosen.structure)
+
+
+def test_the_html_suffix_leads_to_the_page_folder_where_its_links_work(
+    served: Served, site: tuple[Path, Path, ox.Store, Sample]
+) -> None:
+    iri = site[3].concept
+    status, headers, _ = ask(served, path_of(iri) + ".html")
+    assert (status, headers["location"]) == (301, path_of(iri) + "/")
+
+
+def test_the_ontology_is_a_document_answered_directly_with_content_location(
+    served: Served, site: tuple[Path, Path, ox.Store, Sample]
+) -> None:
+    store = site[2]
+    status, headers, body = ask(served, "/def", Accept="text/turtle")
+    assert status == 200 and headers["content-type"] == "text/turtle; charset=utf-8"
+    assert headers["content-location"] == "/def.ttl"
+    assert headers["vary"] == "Accept, Accept-Encoding"
+    _assert_is_the_description(body, REPRESENTATIONS[1], store, "https://w3id.org/cskg/def")
+    graph = rdflib.Graph().parse(data=body, format="turtle")
+    assert (rdflib.URIRef("https://w3id.org/cskg/def#Action"), None, None) in graph
+    status, headers, _ = ask(served, "/def", Accept=BROWSER)
+    assert (status, headers["location"], headers["vary"]) == (301, "/def/", "Accept")
+    status, headers, body = ask(served, "/def/", Accept=BROWSER)
+    assert status == 200 and headers["content-location"] == "/def/" and b"<html" in body
+    status, headers, _ = ask(served, "/def/", Accept="application/n-triples")
+    assert status == 200 and headers["content-type"].startswith("application/n-triples")
+
+
+def test_no_acceptable_format_answers_406_in_french_with_the_alternatives(
+    served: Served, site: tuple[Path, Path, ox.Store, Sample]
+) -> None:
+    iri = site[3].action
+    status, headers, body = ask(served, path_of(iri), Accept="application/rdf+xml")
+    assert status == 406 and headers["vary"] == "Accept"
+    text = body.decode()
+    assert "Format non disponible" in text and 'lang="fr"' in text
+    assert f'href="{path_of(iri)}.ttl"' in text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/id/action/nulle-part", "/id/action/nulle-part.ttl", "/rien.html", "/def/inconnu",
+     "/%2e%2e/%2e%2e/etc/passwd", "/id/%00", "/sparql/vendor/inconnu.js"],
+)
+def test_an_unknown_path_answers_a_french_404(served: Served, path: str) -> None:
+    status, headers, body = ask(served, path, Accept="text/turtle")
+    assert status == 404 and headers["content-type"] == "text/html; charset=utf-8"
+    text = body.decode()
+    assert 'lang="fr"' in text and "Page introuvable" in text and "Traceback" not in text
+
+
+def test_head_answers_the_headers_of_get_without_body(
+    served: Served, site: tuple[Path, Path, ox.Store, Sample]
+) -> None:
+    path = path_of(site[3].action) + ".ttl"
+    got = ask(served, path)
+    head = ask(served, path, method="HEAD")
+    assert head[0] == 200 and head[2] == b""
+    assert head[1]["content-length"] == str(len(got[2]))
+    assert {k: v for k, v in head[1].items() if k != "date"} == {
+        k: v for k, v in got[1].items() if k != "date"
+    }
+    status, headers, body = ask(served, path_of(site[3].action), method="HEAD",
+                                Accept="text/turtle")
+    assert status == 303 and headers["location"].endswith(".ttl") and body == b""
+
+
+def test_an_unchanged_file_answers_304_to_its_etag(
+    served: Served, site: tuple[Path, Path, ox.Store, Sample]
+) -> None:
+    path = path_of(site[3].structure) + ".jsonld"
+    _, headers, _ = ask(served, path)
+    status, again, body = ask(served, path, If_None_Match=headers["etag"])
+    assert status == 304 and body == b"" and again["etag"] == headers["etag"]
+    assert ask(served, path, If_None_Match='"autre"')[0] == 200
+
+
+def test_text_is_gzipped_for_clients_that_take_it(
+    served: Served, site: tuple[Path, Path, ox.Store, Sample]
+) -> None:
+    path = path_of(site[3].action) + ".nt"
+    _, plain_headers, plain = ask(served, path)
+    status, headers, body = ask(served, path, Accept_Encoding="gzip, deflate")
+    assert status == 200 and headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == plain and "content-encoding" not in plain_headers
+    assert "Accept-Encoding" in headers["vary"]
+
+
+def test_the_sparql_endpoint_stays_at_query_for_get_and_post(served: Served) -> None:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/cskg/def#Action> }"
+    accept = "application/sparql-results+json"
+    status, _, body = ask(served, "/query?query=" + urllib.parse.quote(query), Accept=accept)
+    assert status == 200
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "25"
+    status, _, body = ask(served, "/query", method="POST", body=query.encode(),
+                          Accept=accept, Content_Type="application/sparql-query")
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "25"
+    form = urllib.parse.urlencode({"query": query}).encode()
+    status, _, body = ask(served, "/query", method="POST", body=form, Accept=accept,
+                          Content_Type="application/x-www-form-urlencoded")
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "25"
+    status, _, body = ask(served, "/query?query=SELEKT", Accept=accept)
+    assert status == 400
+
+
+@pytest.mark.parametrize("path", ["/update", "/store", "/store?default"])
+def test_writes_are_refused_the_store_stays_as_loaded(served: Served, path: str) -> None:
+    body = b"DROP ALL" if path == "/update" else b"<a:a> <a:b> <a:c> ."
+    status, _, answer = ask(served, path, method="POST", body=body,
+                            Content_Type="application/sparql-update")
+    assert status == 403 and "Lecture seule" in answer.decode()
+    query = "ASK { ?a a <https://w3id.org/cskg/def#Action> }"
+    _, _, found = ask(served, "/query?query=" + urllib.parse.quote(query),
+                      Accept="application/sparql-results+json")
+    assert json.loads(found)["boolean"] is True
+
+
+def test_post_outside_the_endpoint_is_refused(served: Served) -> None:
+    status, headers, _ = ask(served, "/def", method="POST", body=b"x")
+    assert status == 405 and headers["allow"] == "GET, HEAD"
+
+
+def test_the_sparql_page_and_its_assets_are_served(served: Served) -> None:
+    status, headers, _ = ask(served, "/sparql")
+    assert (status, headers["location"]) == (301, "/sparql/")
+    status, _, body = ask(served, "/sparql/")
+    assert status == 200 and body == sparql_page()
+    for asset in ASSETS:
+        status, headers, body = ask(served, "/sparql/" + asset)
+        assert status == 200 and body == (STATIC_DIR / asset).read_bytes(), asset
+
+
+def test_the_site_is_built_once_per_data_and_rebuilt_when_they_change(tmp_path: Path) -> None:
+    data = tmp_path / "actions.nt"
+    data.write_text("<a:x> <a:y> <a:z> .\n")
+    built: list[Path] = []
+
+    def build(folder: Path) -> None:
+        built.append(folder)
+        (folder / "index.html").write_text(data.read_text())
+
+    first, reused = cached_site(tmp_path / "cache", [data], build, key="https://w3id.org/cskg/")
+    assert not reused and (first / "index.html").read_text() == data.read_text()
+    again, reused = cached_site(tmp_path / "cache", [data], build, key="https://w3id.org/cskg/")
+    assert reused and again == first and len(built) == 1
+    other, reused = cached_site(tmp_path / "cache", [data], build, key="https://example.org/")
+    assert not reused and other != first
+    data.write_text("<a:x> <a:y> <a:w> .\n")
+    changed, reused = cached_site(tmp_path / "cache", [data], build, key="https://example.org/")
+    assert not reused and changed != other and not other.exists()  # the old site is removed
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [changed.name]
+
+
+def test_a_failed_build_leaves_no_site_behind(tmp_path: Path) -> None:
+    data = tmp_path / "actions.nt"
+    data.write_text("<a:x> <a:y> <a:z> .\n")
+
+    def broken(folder: Path) -> None:
+        (folder / "index.html").write_text("à moitié")
+        raise OSError("disque plein")
+
+    with pytest.raises(OSError):
+        cached_site(tmp_path / "cache", [data], broken)
+    assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_serve_refuses_a_site_folder_that_does_not_exist(
+    site: tuple[Path, Path, ox.Store, Sample], tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from converter.cli import app
+
+    result = CliRunner().invoke(
+        app, ["serve", "--data", str(site[0]), "--site", str(tmp_path / "nulle-part")]
+    )
+    assert result.exit_code == 2
+    assert "dossier du site introuvable" in result.output and "Traceback" not in result.output
+
+
+def test_serve_says_when_its_port_is_taken(
+    served: Served, site: tuple[Path, Path, ox.Store, Sample]
+) -> None:
+    from typer.testing import CliRunner
+
+    from converter.cli import app
+
+    port = served.base.rsplit(":", 1)[1]
+    result = CliRunner().invoke(app, ["serve", "--data", str(site[0]), "--port", port])
+    assert result.exit_code == 2
+    assert f"le port {port} de 127.0.0.1 est déjà pris" in result.output
