@@ -524,9 +524,10 @@ class Mapper:
             return node
         node = self.share(self.iris.mint(key, path))
         self.graph.organisations += 1
-        self.graph.organisation_types[kind] = self.graph.organisation_types.get(kind, 0) + 1
         concept = f"{VOCAB}types-organisations/{kind}"
         type_label = self.vocabularies.preferred.get(concept, kind)
+        counted = self.graph.organisation_types  # by French label: what convert prints
+        counted[type_label] = counted.get(type_label, 0) + 1
         self.add(node, A, ORGANIZATION)
         self.add(node, DCT_TYPE, f"<{concept}>")
         # the name as first written (the tables show it as the fiches write it); the type and

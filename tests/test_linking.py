@@ -154,3 +154,21 @@ def test_merged_organisations_and_text_communes_are_the_same_bytes_whatever_the_
     for name in ("actions.nt", "actions.ttl", "report.json"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
     assert b"organisation/caf/46" in (tmp_path / "one" / "actions.nt").read_bytes()
+
+
+def test_convert_prints_the_structures_with_a_commune_and_the_organisations_by_type(
+    tmp_path: Path,
+) -> None:
+    """What `make run` prints on the example: the 8 communes of tests/data/expected/communes.csv,
+    and the organisations counted by the French label of their type (the partner list of every
+    fiche says « Préfecture »: one per département of the 25 fiches, 18)."""
+    from typer.testing import CliRunner
+
+    from converter.cli import app
+
+    done = CliRunner().invoke(app, ["convert", str(SEED), "-o", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
+    assert "8/23 à une commune" in done.output
+    line = next(x for x in done.output.splitlines() if x.startswith("organisations par type"))
+    assert line.startswith("organisations par type : Préfecture 18, ")
+    assert "Caisse d'allocations familiales 5" in line and "prefecture" not in line
