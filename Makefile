@@ -51,6 +51,8 @@ $(TOOLS): $(STAMP) Makefile
 # npm packages of package-lock.json: axe-core (the accessibility check of tests/browser/) and
 # @zazuko/yasgui (the copy vendored in converter/site/static/vendor/ is checked against it).
 $(NODE_STAMP): package.json package-lock.json
+	command -v npm >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $(NODE_STAMP)
 
