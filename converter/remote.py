@@ -8,6 +8,7 @@ Credentials come from ``CSKG_ENDPOINT_USER`` / ``CSKG_ENDPOINT_PASSWORD``, else 
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.client
 import netrc
 import os
@@ -109,6 +110,71 @@ def auth_scheme(url: str, *, timeout: float = 10) -> tuple[str, str]:
     return found
 
 
+# (URL, user, digest of the password) whose Digest credentials passed: never the password
+_ACCEPTED: set[tuple[str, str, str]] = set()
+
+
+def _check_digest(
+    url: str,
+    credentials: tuple[str, str],
+    handler: urllib.request.HTTPDigestAuthHandler,
+    *,
+    timeout: float,
+) -> None:
+    """Before the first request with a body to ``url``, the credentials are tried on its
+    bodiless probe: a wrong password is answered 401 there, where a body would have been cut
+    off by that 401 and reported as a broken connection.
+
+    :raises urllib.error.HTTPError: 401, the credentials are refused.
+    """
+    user, password = credentials
+    key = (public_url(url), user, hashlib.sha256(password.encode()).hexdigest())
+    if key in _ACCEPTED:
+        return
+    challenge = _fresh_challenge(url, timeout=timeout)
+    probe = urllib.request.Request(
+        f"{public_url(url)}?graph={urllib.parse.quote(PROBE_GRAPH, safe='')}", method="GET"
+    )
+    answer = handler.get_authorization(probe, challenge) if challenge else None
+    if answer is None:
+        return
+    probe.add_unredirected_header("Authorization", f"Digest {answer}")
+    try:
+        with urllib.request.urlopen(probe, timeout=min(timeout, 10)):
+            pass
+    except urllib.error.HTTPError as error:
+        if error.code == 401:
+            raise
+    except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
+        return  # not remembered: the real request says what is wrong
+    _ACCEPTED.add(key)
+
+
+def _fresh_challenge(url: str, *, timeout: float) -> dict[str, str] | None:
+    """The Digest challenge (realm, nonce…) that a bodiless GET of ``url``'s probe gets, or None.
+
+    A request with a body is sent once, already authenticated with this fresh nonce: sent
+    anonymously first (as urllib's Digest handler does), a body of some megabytes is cut off
+    by the server's early 401 (Virtuoso resets the connection: broken pipe), and the publish
+    of any real graph failed.
+    """
+    probe = f"{public_url(url)}?graph={urllib.parse.quote(PROBE_GRAPH, safe='')}"
+    try:
+        with urllib.request.urlopen(
+            urllib.request.Request(probe, method="GET"), timeout=min(timeout, 10)
+        ):
+            return None
+    except urllib.error.HTTPError as error:
+        for header in error.headers.get_all("WWW-Authenticate") or []:
+            kind, _, rest = header.strip().partition(" ")
+            if error.code == 401 and kind.lower() == "digest":
+                items = urllib.request.parse_http_list(rest)
+                return dict(urllib.request.parse_keqv_list(items))
+        return None
+    except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
+        return None
+
+
 def _challenge(headers: list[str]) -> tuple[str, str]:
     """``("digest", realm)`` when one of the ``WWW-Authenticate`` headers asks Digest, else
     ``("basic", realm)``.
@@ -143,8 +209,16 @@ def open_url(
     if scheme == "digest":
         passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         passwords.add_password(None, public_url(request.full_url), *credentials)
-        opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))
-        return opener.open(request, timeout=timeout)  # type: ignore[no-any-return]
+        handler = urllib.request.HTTPDigestAuthHandler(passwords)
+        if request.data is not None:
+            _check_digest(request.full_url, credentials, handler, timeout=timeout)
+        challenge = _fresh_challenge(request.full_url, timeout=timeout)
+        answer = handler.get_authorization(request, challenge) if challenge else None
+        if answer is None:  # no challenge to answer: let the handler meet the server's own
+            opener = urllib.request.build_opener(handler)
+            return opener.open(request, timeout=timeout)  # type: ignore[no-any-return]
+        request.add_unredirected_header("Authorization", f"Digest {answer}")
+        return urllib.request.urlopen(request, timeout=timeout)  # type: ignore[no-any-return]
     token = base64.b64encode(":".join(credentials).encode()).decode()
     request.add_header("Authorization", f"Basic {token}")
     return urllib.request.urlopen(request, timeout=timeout)  # type: ignore[no-any-return]

@@ -206,6 +206,23 @@ def test_digest_credentials_publish_and_query_on_sparql_auth(
     assert "En cours" in answered.stdout and "Terminée" in answered.stdout
 
 
+def test_digest_publish_of_a_larger_graph_is_sent_authenticated_at_once(
+    vt: virtuoso.Virtuoso, generated: Path, monkeypatch: pytest.MonkeyPatch, dba: None
+) -> None:
+    """Sent anonymously first (urllib's Digest handler), a body of some megabytes is cut off by
+    Virtuoso's early 401: every publish on /sparql-auth of a real graph failed (broken pipe,
+    after 4 tries). The body now goes once, with the answer to a fresh challenge; a wrong
+    password is found on a bodiless request and said as such."""
+    url = vt.base + "/sparql-auth"
+    done = runner.invoke(app, ["publish", "--endpoint", url, "--data", str(generated),
+                               "--graph", GRAPH + "/digest-grand"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert len(_triples(vt.sparql, GRAPH + "/digest-grand")) == len(_expected(generated))
+    monkeypatch.setenv("CSKG_ENDPOINT_PASSWORD", "mauvais-secret")
+    refused = runner.invoke(app, ["publish", "--endpoint", url, "--data", str(generated)])
+    assert refused.exit_code == 2 and "accès refusé (401)" in refused.output, refused.output
+
+
 def test_wrong_password_on_digest_is_refused_and_never_printed(
     vt: virtuoso.Virtuoso, outputs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
