@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from converter.query import library
 from tests.browser.conftest import AXE, Watched
 from tests.serving import Served
 
@@ -157,7 +158,7 @@ def test_the_sparql_page_runs_a_library_query_on_the_local_endpoint(
     _open(page, site_server.base + "/sparql/")
     page.wait_for_function("window.cskgYasgui !== undefined")
     options = page.locator("#bibliotheque option").count()
-    assert options == 15  # the 14 queries and the prompt
+    assert options == len(library()) + 1  # every library query, and the prompt
     page.select_option("#bibliotheque", "actions-par-departement")
     assert "combien d'actions par département" in page.locator("#bibliotheque-aide").inner_text()
     text = page.evaluate("window.cskgYasgui.getTab().getYasqe().getValue()")
