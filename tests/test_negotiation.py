@@ -98,11 +98,11 @@ def test_vendored_yasgui_is_the_npm_package_unchanged() -> None:
             assert hashlib.sha256((STATIC_DIR / asset).read_bytes()).hexdigest() in readme
 
 
-def test_sparql_page_holds_the_fourteen_library_queries_and_the_prefixes() -> None:
+def test_sparql_page_holds_every_library_query_and_the_prefixes() -> None:
     text = sparql_page().decode()
     settings = json.loads(text.split('id="cskg-sparql">')[1].split("</script>")[0])
     names = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
-    assert len(names) == 14
+    assert len(names) == 20  # 14, and issue 16's six
     assert [q["name"] for q in settings["queries"]] == names
     assert settings["prefixes"]["cskg"] == "https://w3id.org/cskg/def#"
     period = next(q for q in settings["queries"] if q["name"] == "actions-commencees-avant")
