@@ -475,3 +475,11 @@ def test_cskg_site_writes_the_sparql_page_and_the_redirect_rules(
     bad = runner.invoke(app, ["site", "--data", str(converted), "-o", str(tmp_path / "b"),
                               "--public-url", "pas-une-url"])  # fmt: skip
     assert bad.exit_code == 2 and "--public-url" in bad.output
+
+
+def test_an_organisation_page_tells_its_class_from_its_nature(site: Path) -> None:
+    """rdf:type and dct:type were both labelled « type » on the page of the CAF du Lot (the
+    fiche of line 74 cites « la CAF 46 »): one row says the class, the other the nature."""
+    tree = parse(site / "id" / "organisation" / "caf" / "46" / "index.html")
+    found = words(tree)
+    assert "classe organisation" in found and "nature Caisse d'allocations familiales" in found

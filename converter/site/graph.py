@@ -19,7 +19,7 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 # French labels of the terms the ontology borrows from other vocabularies and does not
 # redeclare (their own labels are English and not in the store).
 BORROWED_LABELS: dict[str, str] = {
-    RDF + "type": "type",
+    RDF + "type": "classe",  # not « type »: an organisation has dct:type too
     DCT + "title": "titre",
     DCT + "description": "description",
     DCT + "source": "fiche source",
@@ -27,7 +27,7 @@ BORROWED_LABELS: dict[str, str] = {
     DCT + "creator": "auteur",
     DCT + "created": "créé le",
     DCT + "modified": "modifié le",
-    DCT + "type": "type",
+    DCT + "type": "nature",  # DCMI: the nature or genre of the resource
     SKOS + "prefLabel": "libellé",
     SKOS + "altLabel": "autre libellé",
     SKOS + "definition": "définition",
