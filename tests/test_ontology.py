@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, VANN, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, VANN, XSD
 
 from converter.convert import convert
 from converter.model import FIELDS
@@ -23,7 +23,7 @@ BORROWED_FILES = {
     "http://www.w3.org/ns/org#": ROOT / "data" / "vocabularies" / "org.ttl",
     "http://rdf.insee.fr/def/geo#": ROOT / "data" / "vocabularies" / "insee-geo.ttl",
 }
-CLOSED_NAMESPACES = (DCTERMS, SKOS, PROV, SDO, RDF, RDFS, OWL, XSD, VANN, FOAF)
+CLOSED_NAMESPACES = (DCTERMS, SKOS, PROV, SDO, RDF, RDFS, OWL, XSD, VANN, FOAF, QB)
 
 
 @pytest.fixture(scope="module")

@@ -321,32 +321,6 @@ def test_an_action_is_found_by_a_title_that_looks_like_an_iri(tmp_path: Path) ->
         assert actions == {"https://exemple.fr/a"}, value
 
 
-@pytest.mark.parametrize(
-    ("budgets", "median"),
-    [
-        ([10, 20, 30, 30], "25"),  # even count, a repeated middle budget: the mean of the two
-        ([0, 0, 5, 50], "2.5"),
-        ([7], "7"),
-        ([9, 10, 100, 1000.5, 99999], "100"),  # across classes of magnitude
-        ([1500.25, 1500.75], "1500.5"),  # within one class
-        ([5, 50, 500, 5, 50], "50"),
-    ],
-)
-def test_the_median_budget_is_the_middle_one_or_the_mean_of_the_two(
-    tmp_path: Path, budgets: list[float], median: str
-) -> None:
-    lines = ["@prefix cskg: <https://w3id.org/cskg/def#> . @prefix schema: <https://schema.org/> ."]
-    for number, budget in enumerate(budgets):
-        lines.append(
-            f"<https://x.org/a{number}> a cskg:Action ; cskg:theme <{THEME}> ; "
-            f'cskg:budget [ schema:value "{budget}"^^<http://www.w3.org/2001/XMLSchema#decimal> ] .'
-        )
-    data = tmp_path / "budgets.ttl"
-    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    rows = _rows(local_store([data]), "budget-par-thematique")
-    assert [(int(n), Decimal(m)) for _, n, _, m in rows] == [(len(budgets), Decimal(median))]
-
-
 def test_counts_hold_when_the_graph_and_its_vocabularies_are_repeated_in_several_graphs(
     store: ox.Store, tmp_path: Path
 ) -> None:

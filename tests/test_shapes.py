@@ -56,6 +56,12 @@ VALID = """
 <http://id.insee.fr/geo/region/52> a igeo:Region ; igeo:codeINSEE "52" ; igeo:nom "Pays de la Loire"@fr .
 :fiche a cskg:Fiche ; cskg:sourceFile "f.txt" ; cskg:firstLine "2"^^xsd:positiveInteger ;
   cskg:lastLine "9"^^xsd:positiveInteger .
+:stats a <http://purl.org/linked-data/cube#DataSet>, cskg:DerivedStatistics .
+:culture a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refTheme <https://w3id.org/cskg/vocab/thematique/culture> ; cskg:actionCount 1 ;
+  cskg:budgetTotal 10.5 ; cskg:budgetMedian 10.5 ; cskg:budgetMinimum 10.5 ;
+  cskg:budgetMaximum 10.5 .
 """
 PREFIXES = """PREFIX cskg: <https://w3id.org/cskg/def#> PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX schema: <https://schema.org/>
@@ -67,6 +73,7 @@ PREFIX nature: <https://w3id.org/cskg/vocab/nature-epci/>
 PREFIX statut: <https://w3id.org/cskg/vocab/statut/> PREFIX dimension: <https://w3id.org/cskg/vocab/dimension/>
 PREFIX thematique: <https://w3id.org/cskg/vocab/thematique/> PREFIX public: <https://w3id.org/cskg/vocab/public/>
 PREFIX initiateur: <https://w3id.org/cskg/vocab/initiateur/>
+PREFIX qb: <http://purl.org/linked-data/cube#>
 """
 TEXTS = (
     "endReason summary initiatorPrecision experienceDescription generalDescription fundingText "
@@ -532,6 +539,57 @@ CASES: list[tuple[str, str, str, str]] = [
         "Violation",
         "Pattern",
         'DELETE { ?r igeo:codeINSEE ?c } INSERT { ?r igeo:codeINSEE "5" } WHERE { ?r a igeo:Region ; igeo:codeINSEE ?c }',
+    ),
+    # the derived statistics (converter/statistics.py)
+    ("Observation-dataSet", "Violation", "MinCount", "DELETE WHERE { :culture qb:dataSet ?d }"),
+    (
+        "Observation-dataSet",
+        "Violation",
+        "Class",
+        "DELETE WHERE { :stats a cskg:DerivedStatistics }",
+    ),
+    ("Observation-refTheme", "Violation", "MinCount", "DELETE WHERE { :culture cskg:refTheme ?t }"),
+    (
+        "Observation-refTheme",
+        "Violation",
+        "Node",
+        "DELETE WHERE { :culture cskg:refTheme ?t } ; INSERT DATA { :culture cskg:refTheme <https://w3id.org/cskg/vocab/public/familles> }",
+    ),
+    (
+        "Observation-actionCount",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :culture cskg:actionCount 2 }",
+    ),
+    (
+        "Observation-actionCount",
+        "Violation",
+        "MinInclusive",
+        "DELETE WHERE { :culture cskg:actionCount ?n } ; INSERT DATA { :culture cskg:actionCount 0 }",
+    ),
+    (
+        "Observation-budgetTotal",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :culture cskg:budgetTotal ?v }",
+    ),
+    (
+        "Observation-budgetMedian",
+        "Violation",
+        "Datatype",
+        'DELETE WHERE { :culture cskg:budgetMedian ?v } ; INSERT DATA { :culture cskg:budgetMedian "10"^^xsd:integer }',
+    ),
+    (
+        "Observation-budgetMinimum",
+        "Violation",
+        "MinInclusive",
+        'DELETE WHERE { :culture cskg:budgetMinimum ?v } ; INSERT DATA { :culture cskg:budgetMinimum "-1.0"^^xsd:decimal }',
+    ),
+    (
+        "Observation-budgetMaximum",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :culture cskg:budgetMaximum 11.5 }",
     ),
 ]
 

@@ -1,0 +1,204 @@
+"""The budget statistics the conversion derives (converter/statistics.py): right on the fiches,
+the same whatever the batches, and what ``budget-par-thematique`` answered before from the
+budgets themselves."""
+
+from __future__ import annotations
+
+import random
+import statistics
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from converter.convert import convert
+from converter.paths import QUERIES_DIR
+from converter.query import local_store
+from converter.statistics import BudgetSummary
+from tests.conftest import SEED
+
+THEMES = "https://w3id.org/cskg/vocab/thematique/"
+CSKG = "https://w3id.org/cskg/def#"
+BEFORE = Path(__file__).parent / "data" / "queries-before" / "budget-par-thematique.rq"
+# Read by hand in data/actions_centres_sociaux.txt: the fiches whose « Ressources financières
+# mobilisées » state one budget without ambiguity (line of that text: budget), with the themes
+# listed under « Mots clés associés à l'action ». The others give no amount (« Pas de budget »,
+# a table of 23 amounts, « 38 297.47€ … puis 20 000€ / an », « 27860 Euros, financés à 42%… »
+# read as a total with percentages is ambiguous, « charges : 8651 € », « Dépenses : 8538€ »).
+BUDGETS = {
+    46: (Decimal("30500"), ("solidarite", "democratie-citoyennete", "developpement-durable")),
+    351: (Decimal("372100"), ("emploi-economie",)),
+    547: (Decimal("5000"), ("democratie-citoyennete",)),
+    668: (Decimal("37669"), ("emploi-economie",)),
+    1086: (Decimal("31600"), ("democratie-citoyennete", "emploi-economie", "sante")),  # 31 600 €
+    1144: (Decimal("3500"), ("emploi-economie",)),
+    1434: (Decimal("95000"), ("culture",)),  # « 95k€ »
+}
+
+
+def _observations(path: Path) -> dict[str, dict[str, Decimal]]:
+    """The observations of a graph: theme slug -> measure name -> value."""
+    found: dict[str, dict[str, Decimal]] = {}
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    for row in store.query(
+        f"SELECT ?theme ?p ?v WHERE {{ ?o <{CSKG}refTheme> ?theme ; ?p ?v . "
+        "FILTER(isLiteral(?v)) }"
+    ):  # type: ignore[union-attr]
+        slug = row["theme"].value.removeprefix(THEMES)
+        found.setdefault(slug, {})[row["p"].value.removeprefix(CSKG)] = Decimal(row["v"].value)
+    return found
+
+
+def _expected() -> dict[str, dict[str, Decimal]]:
+    by_theme: dict[str, list[Decimal]] = {}
+    for budget, themes in BUDGETS.values():
+        for theme in themes:
+            by_theme.setdefault(theme, []).append(budget)
+    return {
+        theme: {
+            "actionCount": Decimal(len(values)),
+            "budgetTotal": sum(values, Decimal(0)),
+            "budgetMedian": Decimal(statistics.median(values)),
+            "budgetMinimum": min(values),
+            "budgetMaximum": max(values),
+        }
+        for theme, values in by_theme.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def seed_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("statistics")
+    convert([SEED], folder)
+    return folder
+
+
+def test_statistics_per_theme_are_those_of_the_fiches_budgets(seed_output: Path) -> None:
+    observations = _observations(seed_output / "actions.nt")
+    assert observations == _expected()
+    # Emploi, économie: 3500, 31600, 37669, 372100: the mean of the two middle ones
+    assert observations["emploi-economie"]["budgetMedian"] == Decimal("34634.5")
+
+
+def test_the_statistics_say_they_are_derived_by_the_conversion(seed_output: Path) -> None:
+    store = local_store([seed_output / "actions.ttl"])
+    rows = store.query(
+        "PREFIX qb: <http://purl.org/linked-data/cube#> SELECT ?description ?component WHERE { "
+        f"?o qb:dataSet ?d . ?d a <{CSKG}DerivedStatistics> ; "
+        "<http://purl.org/dc/terms/description> ?description ; qb:structure/qb:component/"
+        "(qb:dimension|qb:measure) ?component . FILTER(lang(?description) = 'fr') }"
+    )
+    found = {(r["description"].value, r["component"].value) for r in rows}  # type: ignore[union-attr]
+    assert {c.removeprefix(CSKG) for _, c in found} == {
+        "refTheme", "actionCount", "budgetTotal", "budgetMedian", "budgetMinimum", "budgetMaximum",
+    }  # fmt: skip
+    assert all("calculées par la conversion" in d for d, _ in found)
+
+
+@pytest.mark.parametrize(("batch", "jobs"), [(1, 1), (4, 2), (1000, 1)])
+def test_the_statistics_bytes_do_not_depend_on_batch_size_or_jobs(
+    seed_output: Path, tmp_path: Path, batch: int, jobs: int
+) -> None:
+    convert([SEED], tmp_path, batch=batch, jobs=jobs, formats=("ntriples",))
+    derived = [
+        line
+        for line in (tmp_path / "actions.nt").read_bytes().splitlines()
+        if b"/statistique/" in line
+    ]
+    assert derived and derived == [
+        line
+        for line in (seed_output / "actions.nt").read_bytes().splitlines()
+        if b"/statistique/" in line
+    ]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(min_value=1, max_value=40), st.randoms(use_true_random=False))
+def test_a_summary_merged_from_any_batches_gives_the_same_lines(
+    parts: int, chance: random.Random
+) -> None:
+    """Each action's lines go to one batch (as the pipeline sends whole fiches); batches are
+    summarised apart and merged in any order."""
+    actions = []
+    for number in range(40):
+        action = f"<https://example.org/a{number}>"
+        budget = f"<https://example.org/a{number}/budget>"
+        amount = chance.choice(["10", "10", "2.5", "300", "7000.25"])
+        lines = [f"{action} <{CSKG}budget> {budget} .\n"]
+        lines.append(
+            f'{budget} <https://schema.org/value> "{amount}"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+        )
+        for theme in chance.sample(["culture", "sante", "emploi-economie"], chance.randint(1, 3)):
+            lines.append(f"{action} <{CSKG}theme> <{THEMES}{theme}> .\n")
+        chance.shuffle(lines)
+        actions.append("".join(lines))
+    whole = BudgetSummary("https://example.org/")
+    whole.add("".join(actions))
+    batches = [BudgetSummary("https://example.org/") for _ in range(parts)]
+    for text in actions:
+        chance.choice(batches).add(text.encode())
+    chance.shuffle(batches)
+    merged = BudgetSummary("https://example.org/")
+    for batch in batches:
+        merged.merge(batch)
+    assert merged.lines() == whole.lines() != b""
+
+
+def test_no_budget_no_statistics() -> None:
+    summary = BudgetSummary("https://example.org/")
+    summary.add(f"<https://example.org/a> <{CSKG}theme> <{THEMES}culture> .\n")
+    assert summary.lines() == b""
+
+
+def _query_rows(store: ox.Store, text: str) -> list[tuple[str, ...]]:
+    results = store.query(text)
+    names = [v.value for v in results.variables]  # type: ignore[union-attr]
+    return [tuple(s[n].value for n in names) for s in results]  # type: ignore[union-attr]
+
+
+def test_the_query_gives_the_rows_of_the_query_it_replaced(seed_output: Path) -> None:
+    store = local_store([seed_output / "actions.ttl"])
+    new = _query_rows(store, (QUERIES_DIR / "budget-par-thematique.rq").read_text("utf-8"))
+    assert new == _query_rows(store, BEFORE.read_text("utf-8"))
+    assert len(new) == 6
+
+
+@pytest.mark.parametrize(
+    ("budgets", "median"),
+    [
+        ([10, 20, 30, 30], "25"),  # even count, a repeated middle budget: the mean of the two
+        ([0, 0, 5, 50], "2.5"),
+        ([7], "7"),
+        ([9, 10, 100, 1000.5, 99999], "100"),
+        ([1500.25, 1500.75], "1500.5"),
+        ([5, 50, 500, 5, 50], "50"),
+    ],
+)
+def test_the_median_budget_is_the_middle_one_or_the_mean_of_the_two(
+    tmp_path: Path, budgets: list[float], median: str
+) -> None:
+    """Read back by the library query, with the same rows as the pairwise query it replaced."""
+    lines = []
+    for number, budget in enumerate(budgets):
+        action, node = f"<https://x.org/a{number}>", f"<https://x.org/a{number}/budget>"
+        lines += [
+            f"{action} <{CSKG}theme> <{THEMES}culture> .",
+            f"{action} <{CSKG}budget> {node} .",
+            f'{node} <https://schema.org/value> "{budget}"^^<http://www.w3.org/2001/XMLSchema#decimal> .',
+        ]
+    text = "\n".join(lines) + "\n"
+    summary = BudgetSummary("https://x.org/")
+    summary.add(text)
+    data = tmp_path / "budgets.nt"
+    data.write_bytes(text.encode() + summary.lines())
+    store = local_store([data])
+    rows = _query_rows(store, (QUERIES_DIR / "budget-par-thematique.rq").read_text("utf-8"))
+    assert [(int(n), Decimal(m)) for _, n, _, m in rows] == [(len(budgets), Decimal(median))]
+    before = _query_rows(store, BEFORE.read_text("utf-8"))
+    assert [(n, Decimal(t), Decimal(m)) for _, n, t, m in rows] == [
+        (n, Decimal(t), Decimal(m)) for _, n, t, m in before
+    ]
