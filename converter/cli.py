@@ -27,9 +27,10 @@ from rich.table import Table
 from rich.text import Text
 
 from converter import __version__
+from converter.answer_cache import AnswerCache
 from converter.convert import convert as run_conversion
 from converter.convert import parse as run_parse
-from converter.endpoint import free_port, port_is_free, serve_files, served_files
+from converter.endpoint import fingerprint, free_port, port_is_free, serve_files, served_files
 from converter.errors import CskgError, InputError, NothingConverted, UsageError
 from converter.model import Diagnostic, ParseResult
 from converter.outputs import REPORT_NAME, DataChoice, choose_data
@@ -692,6 +693,8 @@ def serve(
             Site(site, sparql_page),
             upstream=(server.host, server.port),
             port=port,
+            answers=AnswerCache(),  # a repeated query does not run again on these data
+            data_fingerprint=fingerprint(files),
         )
         if store is None:
             seconds = time.perf_counter() - start

@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from converter.answer_cache import AnswerCache, KeptAnswer, answer_key
 from converter.endpoint import fingerprint
 from converter.errors import OutputError, reason
 from converter.files import write_atomically
@@ -236,7 +237,38 @@ class _Compressed:
         return found
 
 
-def make_handler(site: Site, upstream: tuple[str, int]) -> type[http.server.BaseHTTPRequestHandler]:
+def query_key(
+    url_query: str, content_type: str, body: bytes | None
+) -> tuple[str, list[tuple[str, str]]] | None:
+    """The query of a SPARQL protocol request and its other parameters, or None when it holds
+    no single query (the server answers it; nothing is kept)."""
+    pairs = urllib.parse.parse_qsl(url_query, keep_blank_values=True)
+    media = content_type.split(";")[0].strip().lower()
+    try:
+        text = (body or b"").decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if media == "application/x-www-form-urlencoded":
+        pairs += urllib.parse.parse_qsl(text, keep_blank_values=True)
+    elif media == "application/sparql-query":
+        pairs.append(("query", text))
+    elif body:
+        return None
+    queries = [value for name, value in pairs if name == "query"]
+    if len(queries) != 1:
+        return None
+    return queries[0], [(name, value) for name, value in pairs if name != "query"]
+
+
+def make_handler(
+    site: Site,
+    upstream: tuple[str, int],
+    *,
+    answers: AnswerCache | None = None,
+    data_fingerprint: str = "",
+) -> type[http.server.BaseHTTPRequestHandler]:
+    """The request handler; ``answers`` keeps the answers of ``/query`` under
+    ``data_fingerprint``, the data's (none kept without it)."""
     compressed = _Compressed()
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -341,11 +373,28 @@ def make_handler(site: Site, upstream: tuple[str, int]) -> type[http.server.Base
                 for name in ("Accept", "Content-Type")
                 if (value := self.headers.get(name))
             }
-            connection = http.client.HTTPConnection(*upstream, timeout=UPSTREAM_TIMEOUT)
+
+            def run() -> KeptAnswer:
+                connection = http.client.HTTPConnection(*upstream, timeout=UPSTREAM_TIMEOUT)
+                try:
+                    method = "POST" if post else "GET"
+                    connection.request(method, target, body=data, headers=headers)
+                    response = connection.getresponse()
+                    body = response.read()
+                finally:
+                    connection.close()
+                media = response.getheader("Content-Type", "application/octet-stream")
+                return KeptAnswer(response.status, media, body)
+
+            key = query_key(url.query, headers.get("Content-Type", ""), data)
             try:
-                connection.request("POST" if post else "GET", target, body=data, headers=headers)
-                response = connection.getresponse()
-                body = response.read()
+                if key is None or answers is None:
+                    answer = run()
+                else:
+                    query, parameters = key
+                    accept = headers.get("Accept", "")
+                    found = answer_key(data_fingerprint, query, parameters, accept)
+                    answer = answers.answer(found, run)
             except OSError:
                 message = page(
                     "Point d'accès indisponible",
@@ -355,13 +404,8 @@ def make_handler(site: Site, upstream: tuple[str, int]) -> type[http.server.Base
                     Answer(502, {"Content-Type": "text/html; charset=utf-8"}, message), head=head
                 )
                 return
-            finally:
-                connection.close()
-            passed = {
-                "Content-Type": response.getheader("Content-Type", "application/octet-stream"),
-                "Vary": "Accept",
-            }
-            self._write(response.status, passed, body, head=head)
+            passed = {"Content-Type": answer.content_type, "Vary": "Accept"}
+            self._write(answer.status, passed, answer.body, head=head)
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass  # quiet: errors go to stderr in _guarded
@@ -376,13 +420,21 @@ class FrontServer(http.server.ThreadingHTTPServer):
 
 
 def start_front(
-    site: Site, *, upstream: tuple[str, int], host: str = "127.0.0.1", port: int = 7878
+    site: Site,
+    *,
+    upstream: tuple[str, int],
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    answers: AnswerCache | None = None,
+    data_fingerprint: str = "",
 ) -> FrontServer:
-    """The front server listening on ``host:port``, answering in a thread of its own.
+    """The front server listening on ``host:port``, answering in a thread of its own; the
+    answers of ``/query`` are kept in ``answers`` under ``data_fingerprint``, the data's.
 
     :raises OSError: the port is taken.
     """
-    server = FrontServer((host, port), make_handler(site, upstream))
+    handler = make_handler(site, upstream, answers=answers, data_fingerprint=data_fingerprint)
+    server = FrontServer((host, port), handler)
     threading.Thread(target=server.serve_forever, name="cskg-front", daemon=True).start()
     return server
 
