@@ -34,7 +34,7 @@ from converter.convert import convert  # noqa: E402
 from converter.endpoint import free_port, start_server  # noqa: E402
 from converter.errors import RemoteError  # noqa: E402
 from converter.publish import Endpoint, publish  # noqa: E402
-from converter.query import bind, library, run_remote  # noqa: E402
+from converter.query import LibraryQuery, bind, library, load_query, run_remote  # noqa: E402
 from converter.reader import render  # noqa: E402
 from tests import virtuoso  # noqa: E402
 
@@ -58,6 +58,29 @@ def rows(results: object) -> list[tuple[str, ...]]:
     )
 
 
+def chosen(options: argparse.Namespace) -> list[tuple[str, LibraryQuery]]:
+    """The library queries to run, each followed by its other version (``--before``)."""
+    found = []
+    for query in library():
+        if query.name in options.skip or (options.only and query.name not in options.only):
+            continue
+        found.append((query.name, query))
+        old = options.before / f"{query.name}.rq" if options.before else None
+        if old is not None and old.exists() and old.read_text("utf-8") != query.text:
+            found.append((f"{query.name}@before", load_query(str(old))))
+    return found
+
+
+def parameters(options: argparse.Namespace, name: str) -> dict[str, str]:
+    values = {}
+    for given in options.param:
+        query, _, pair = given.partition(":")
+        if query == name:
+            key, _, value = pair.partition("=")
+            values[key] = value
+    return values
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--actions", type=int, default=100000)
@@ -73,6 +96,13 @@ def main() -> None:
     )
     parser.add_argument("--keep", type=Path, help="folder kept for the fiches and output")
     parser.add_argument("--skip", nargs="*", default=[], help="library queries not run")
+    parser.add_argument("--only", nargs="*", default=[], help="the library queries run")
+    parser.add_argument(
+        "--before", type=Path, help="folder of another version's .rq files, run as NAME@before"
+    )
+    parser.add_argument(
+        "--param", action="append", default=[], help="QUERY:NAME=VALUE, a parameter of QUERY"
+    )
     options = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop both servers on the way out
     work = options.keep or Path(tempfile.mkdtemp(prefix="cskg-virtuoso-bench-"))
@@ -134,30 +164,32 @@ def main() -> None:
                     flush=True,
                 )
             answers[name] = {}
-            for query in library():
-                if query.name in options.skip:
-                    continue
-                text = bind(query, {})
+            for label, query in chosen(options):
+                text = bind(query, parameters(options, query.name))
                 times = []
                 for _ in range(options.runs):
                     start = time.perf_counter()
                     try:
                         result = run_remote(text, url, graph=GRAPH, timeout=options.query_timeout)
                     except RemoteError as error:
-                        print(f"{name} {query.name}: no answer ({error})", flush=True)
+                        print(f"{name} {label}: no answer ({error})", flush=True)
                         times = [float("inf")]
-                        answers[name][query.name] = [("(no answer)",)]
+                        answers[name][label] = [("(no answer)",)]
                         break
-                    answers[name][query.name] = rows(result)
+                    answers[name][label] = rows(result)
                     times.append(time.perf_counter() - start)
                     if times[-1] > 30:
                         break  # one run of a slow query is enough
-                figures[name][query.name] = statistics.median(times)
+                figures[name][label] = statistics.median(times)
                 print(
-                    f"{name} {query.name}: {figures[name][query.name]:.3f} s "
-                    f"({len(answers[name][query.name])} rows, {len(times)} run(s))",
+                    f"{name} {label}: {figures[name][label]:.3f} s "
+                    f"({len(answers[name][label])} rows, {len(times)} run(s)), load {load()}",
                     flush=True,
                 )
+                before = label.removesuffix("@before")
+                if before != label and before in answers[name]:
+                    same = answers[name][before] == answers[name][label]
+                    print(f"{name} {before}: same rows as before: {same}", flush=True)
     finally:
         oxigraph.stop()
         vt.stop()
