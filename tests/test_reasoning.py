@@ -36,6 +36,7 @@ ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
 FOAF = rdflib.Namespace("http://xmlns.com/foaf/0.1/")
 SCHEMA = rdflib.Namespace("https://schema.org/")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+QB = rdflib.Namespace("http://purl.org/linked-data/cube#")
 OWLRL_ERROR = rdflib.URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 PYLODE_RDF = Path(pylode.__file__).parent / "rdf"
 GEOSPARQL_FEATURE = rdflib.URIRef("http://www.opengis.net/ont/geosparql#Feature")
@@ -141,6 +142,11 @@ ALLOWED = {
     # an EPCI is an administrative territory, not a circonscription (INSEE's ontology)
     IGEO.Intercommunalite: {IGEO.Intercommunalite}
     | GEO_ABOVE - {IGEO.CirconscriptionAdministrative},
+    # the derived statistics (converter/statistics.py)
+    QB.DataSet: {QB.DataSet, CSKG.DerivedStatistics, OWL.Thing},
+    QB.DataStructureDefinition: {QB.DataStructureDefinition, OWL.Thing},
+    QB.ComponentSpecification: {QB.ComponentSpecification, OWL.Thing},
+    QB.Observation: {QB.Observation, OWL.Thing},
 }
 
 
