@@ -202,3 +202,15 @@ def test_the_median_budget_is_the_middle_one_or_the_mean_of_the_two(
     assert [(n, Decimal(t), Decimal(m)) for _, n, t, m in rows] == [
         (n, Decimal(t), Decimal(m)) for _, n, t, m in before
     ]
+
+
+def test_a_predicate_written_inside_a_literal_is_not_read() -> None:
+    text = (
+        f'<https://example.org/a> <{CSKG}generalDescription> "voir <https://example.org/b> '
+        f"<{CSKG}theme> <{THEMES}sante> .\\n<https://example.org/b> <{CSKG}budget> "
+        f'<https://example.org/b/budget> ."@fr .\n'
+        f"<https://example.org/a> <{CSKG}theme> <{THEMES}culture> .\n"
+    )
+    summary = BudgetSummary("https://example.org/")
+    summary.add(text)
+    assert summary.counts == {}
