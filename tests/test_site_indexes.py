@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import json
 import random
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 
 from converter.convert import convert
 from converter.site.actions import ActionRow, read_actions
-from converter.site.facets import FACET_SHOWN, fold, indexes, list_pages
+from converter.site.facets import _COMBINING, _NOT_WORD, FACET_SHOWN, fold, indexes, list_pages
 from converter.site.graph import load_store
 from converter.site.shards import decode_ids, postings
 from tests.conftest import SEED
@@ -173,3 +174,21 @@ def test_a_facet_offers_its_most_frequent_values_only(large: Large) -> None:
     used = len({v for row in rows for v in row.facets["partenaire"]})
     assert f"et {used - FACET_SHOWN} autres valeurs" in content
     assert len(meta["facettes"]["departement"]["valeurs"]) == 101  # every one offered
+
+
+def _fold_whole(text: str) -> str:
+    """The fold of the whole text at once, as the search defined it before it went character
+    by character."""
+    decomposed = _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    return " ".join(_NOT_WORD.sub(" ", decomposed.replace("œ", "oe").replace("æ", "ae")).split())
+
+
+def test_folding_character_by_character_equals_folding_the_whole_text() -> None:
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    draw = random.Random(15)
+    ranges = [(32, 0x250), (0x250, 0x3000), (0x300, 0x370), (0xAC00, 0xAC20), (0xFB00, 0xFB07)]
+    noise = [
+        "".join(chr(draw.randrange(*draw.choice(ranges))) for _ in range(draw.randrange(1, 12)))
+        for _ in range(5000)
+    ]
+    assert [fold(t) for t in lines + noise] == [_fold_whole(t) for t in lines + noise]

@@ -34,6 +34,9 @@ def _base36(number: int) -> str:
             return text
 
 
+_SHORT = [_base36(n) for n in range(36**3)]  # gaps below 46,656, spelt once
+
+
 def encode_ids(ids: Sequence[int]) -> str:
     """The sorted action numbers ``ids`` as a string (the shorter spelling).
 
@@ -46,7 +49,7 @@ def encode_ids(ids: Sequence[int]) -> str:
     if len(ids) * 2 >= bitmap_chars:  # a listed number takes two characters at least
         return _bitmap(ids)
     gaps = [ids[0], *(b - a for a, b in zip(ids, ids[1:], strict=False))]
-    listed = "l" + ".".join(map(_base36, gaps))
+    listed = "l" + ".".join([_SHORT[g] if g < len(_SHORT) else _base36(g) for g in gaps])
     return listed if len(listed) <= bitmap_chars else _bitmap(ids)
 
 
