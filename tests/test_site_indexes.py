@@ -192,3 +192,13 @@ def test_folding_character_by_character_equals_folding_the_whole_text() -> None:
         for _ in range(5000)
     ]
     assert [fold(t) for t in lines + noise] == [_fold_whole(t) for t in lines + noise]
+
+
+def test_a_plain_page_of_the_list_links_to_its_neighbours_not_to_every_page(
+    large: Large,
+) -> None:
+    """200 pages at 10,000 actions: page 100 links to 1, 98 to 102 and 200 (no JavaScript)."""
+    _, content = list_pages(large.rows, _label, BASE)["page-100.html"]
+    nav = content.split('id="pages-statiques"')[1].split("</nav>")[0]
+    assert nav.count("<a ") == 7 and nav.count("<li>…</li>") == 2
+    assert 'href="page-100.html" aria-current="page"' in nav and 'href="page-200.html"' in nav
