@@ -5,6 +5,7 @@ site: the next run writes the site anew."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -48,14 +49,28 @@ def test_ctrl_c_during_the_first_site_build_stops_at_once_and_keeps_nothing(
     assert stopped < 5, stopped
     assert "site écrit" not in out
     assert not cache.exists() or list(cache.iterdir()) == [], list(cache.iterdir())
+    mark = f"cskg-test-{os.getpid()}-{time.monotonic_ns()}"  # in the environment of its children
     again = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             preexec_fn=_ctrl_c_enabled)  # fmt: skip
+                             preexec_fn=_ctrl_c_enabled, env={**os.environ, "CSKG_TEST": mark})  # fmt: skip
     try:
         first = again.stdout.readline()  # type: ignore[union-attr]
     finally:
-        again.send_signal(signal.SIGINT)
+        again.send_signal(signal.SIGINT)  # while the SPARQL server starts and loads
         again.communicate(timeout=60)
     assert first.startswith("site écrit : "), first  # written anew, not « réutilisé »
+    assert _marked(mark) == [], "un serveur oxigraph a survécu à Ctrl-C"
+
+
+def _marked(mark: str) -> list[str]:
+    """The processes whose environment holds ``mark`` (the oxigraph server of a serve)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"CSKG_TEST={mark}".encode() in environ.read_bytes():
+                found.append(environ.parent.name)
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+    return found
 
 
 def test_an_error_of_the_build_in_its_process_reaches_the_user(tmp_path: Path) -> None:
@@ -65,5 +80,7 @@ def test_an_error_of_the_build_in_its_process_reaches_the_user(tmp_path: Path) -
     done = subprocess.run([*command, "--port", str(free_port()), "--base-iri", "ftp://x/"],
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 2, done
-    assert "erreur : --base-iri : une IRI http(s) terminée par « / », pas « ftp://x/ »" in done.stderr
+    assert (
+        "erreur : --base-iri : une IRI http(s) terminée par « / », pas « ftp://x/ »" in done.stderr
+    )
     assert "Traceback" not in done.stderr
