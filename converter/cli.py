@@ -56,6 +56,7 @@ from converter.release import example_values, load_config
 from converter.release import release as run_release
 from converter.remote import DEFAULT_GRAPH, check_endpoint_url, credentials_for
 from converter.serialise import compact_iri
+from converter.site.aside import build_aside
 from converter.site.build import SiteBuild, build_site
 from converter.site.layout import DEFAULT_SITE_BASE
 from converter.site.server import Site, cached_site, start_front, write_serving_files
@@ -68,6 +69,7 @@ from converter.vocab import CSKG, DEFAULT_BASE_IRI
 
 # Exit statuses, documented in the README.
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C before cskg serve serves (128 + SIGINT, as shells say)
 EXIT_NOTHING = NothingConverted.exit_code  # no fiche became an action: nothing replaced
 SHOWN_DIAGNOSTICS = 40
 CSKG_ACTION = rdflib.URIRef(CSKG + "Action")
@@ -659,7 +661,7 @@ def serve(
     fichiers n'ont pas changé. Ctrl-C (ou SIGTERM) arrête le serveur proprement.
 
     Statut de sortie : 0 arrêt normal ; 2 données, port ou serveur inutilisables, ou mauvais
-    usage.
+    usage ; 130 interrompu (Ctrl-C) avant de servir.
     """
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop, as Ctrl-C
     start = time.perf_counter()
@@ -679,14 +681,19 @@ def serve(
                 site, site_reused = cached_site(
                     folder / ".cskg-serve",
                     files,
-                    lambda into: build_site(choice.folder, into, base=base_iri),
+                    lambda into: build_aside(choice.folder, into, base=base_iri),
                     key=base_iri,
                 )
                 out.print(f"site {'réutilisé' if site_reused else 'écrit'} : {site}", markup=False)
             server, reused = serve_files(files, store=store, port=free_port())
     except KeyboardInterrupt:
-        out.print("chargement interrompu, serveur arrêté", markup=False)
-        raise typer.Exit(EXIT_OK) from None
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot cut this short
+        err.print(
+            "interrompu : rien n'est servi, et le site en cours d'écriture est effacé "
+            "(il sera écrit au prochain lancement)",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     front = None
     try:  # from here on, Ctrl-C or SIGTERM at any moment stops the servers cleanly
         front = start_front(

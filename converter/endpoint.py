@@ -154,18 +154,22 @@ def start_server(
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
     server = Server(process, host, port)
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log.seek(0)
-            message = log.read().decode(errors="replace")
-            raise RemoteError(
-                f"le serveur s'est arrêté : {message.strip()[:300]}", path=server.base
-            )
-        try:
-            with urllib.request.urlopen(server.base + "/", timeout=2):
-                return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                log.seek(0)
+                message = log.read().decode(errors="replace")
+                raise RemoteError(
+                    f"le serveur s'est arrêté : {message.strip()[:300]}", path=server.base
+                )
+            try:
+                with urllib.request.urlopen(server.base + "/", timeout=2):
+                    return server
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.1)
+    except BaseException:  # Ctrl-C while it starts: the server goes too, no orphan left
+        server.stop()
+        raise
     server.stop()
     raise RemoteError(f"le serveur n'a pas répondu en {wait:g} s", path=server.base)
 

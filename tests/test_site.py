@@ -26,6 +26,7 @@ from converter.site import pages
 from converter.site.build import MARKER, build_site
 from converter.site.facets import fold
 from converter.site.graph import load_store
+from converter.site.shards import decode_ids
 from converter.site.standalone import ontology_document
 from tests.conftest import SEED, fiche
 
@@ -230,29 +231,43 @@ def test_map_has_one_shape_per_departement_and_the_right_class(site: Path) -> No
     assert regions is not None and len(list(regions.iter(SVG + "path"))) == 18
 
 
-def _index(site: Path, name: str, call: str) -> object:
+def _index(site: Path, name: str, call: str) -> list[object]:
+    """The values a script of the list's indexes passes to ``CSKG.call``."""
     script = (site / "actions" / name).read_text(encoding="utf-8")
     assert script.startswith(f"CSKG.{call}(") and script.endswith(");\n")
-    return json.loads(script[len(f"CSKG.{call}(") : -3])
+    values = json.loads("[" + script[len(f"CSKG.{call}(") : -3] + "]")
+    assert isinstance(values, list)
+    return values
 
 
 def test_facet_counts_match_the_fiches(site: Path) -> None:
     """22 fiches say « - En cours », 3 « - Terminée » under « Statut de l'action »; 7 list
     « - Solidarité » among their keywords."""
-    index = _index(site, "index-facettes.js", "facettes")
+    [index] = _index(site, "index-facettes.js", "facettes")
     assert isinstance(index, dict)
     status = {iri.rsplit("/", 1)[1]: n for iri, _, n in index["facettes"]["statut"]["valeurs"]}
     assert status == {"en-cours": 22, "terminee": 3}
     themes = {iri.rsplit("/", 1)[1]: n for iri, _, n in index["facettes"]["thematique"]["valeurs"]}
     assert themes["solidarite"] == 7
-    assert len(index["actions"]) == 25
+    assert index["total"] == 25
     # « Préfecture » is the partner of both Sarthe fiches (lines 35 and the « COMMISSION:
     # INSERTION JEUNES » fiche), an organisation per département: labels tell them apart.
     partners = {label: n for _, label, n in index["facettes"]["partenaire"]["valeurs"]}
     assert partners["Préfecture (72)"] == 2 and "Préfecture" not in partners
-    first = next(a for a in index["actions"] if a["p"] == f"id/{FIRST}")
-    assert first["f"]["departement"] == ["http://id.insee.fr/geo/departement/72"]
-    assert first["f"]["annee"] == ["2013"]  # « 2013 /2014 : Dans un premier temps… »
+    [_, listed] = _index(site, "index/liste-0.js", "liste")
+    assert isinstance(listed, list)
+    first = [path for path, _ in listed].index(f"id/{FIRST}")
+
+    def actions_of(facet: str, value: str) -> list[int]:
+        values = [v for v, _, _ in index["facettes"][facet]["valeurs"]]
+        number = index["facettes"][facet]["premier"] + values.index(value)
+        [_, found] = _index(site, f"index/valeur-{number}.js", "valeur")
+        assert isinstance(found, dict)
+        return decode_ids(found["a"])
+
+    assert first in actions_of("departement", "http://id.insee.fr/geo/departement/72")
+    assert first in actions_of("annee", "2013")  # « 2013 /2014 : Dans un premier temps… »
+    assert first not in actions_of("annee", "2014")
     plain = parse(site / "actions" / "index.html")
     fieldset = plain.find(".//fieldset[@data-facette='statut']")
     assert fieldset is not None
@@ -263,12 +278,15 @@ def test_facet_counts_match_the_fiches(site: Path) -> None:
 
 
 def test_search_index_folds_case_and_accents(site: Path) -> None:
-    texts = _index(site, "index-recherche.js", "recherche")
-    assert isinstance(texts, list) and len(texts) == 25
+    [keys] = _index(site, "index-recherche.js", "recherche")
+    assert keys == {"feuilles": [""], "noeuds": []}  # 25 fiches: one shard
+    [_, shard] = _index(site, "index/mots.js", "mots")
+    assert isinstance(shard, dict)
+    words = shard["mots"]
     assert fold("Démocratie & CITOYENNETÉ, l'été") == "democratie citoyennete l ete"
-    assert all(t == fold(t) for t in texts)
-    assert sum("bien vivre dans son logement s ouvrir vers l exterieur" in t for t in texts) == 1
-    assert sum("repair cafe" in t for t in texts) == 1  # « repair café », first fiche only
+    assert all(w == fold(w) and " " not in w for w in words)
+    assert len(decode_ids(words["exterieur"])) >= 1 and "extérieur" not in words
+    assert len(decode_ids(words["repair"])) == 1  # « repair café », first fiche only
 
 
 def test_browser_fold_equals_the_build_fold(site: Path) -> None:

@@ -29,7 +29,7 @@ from converter.paths import ONTOLOGY_FILE
 from converter.serialise import FORMATS
 from converter.site.actions import ActionRow, read_actions
 from converter.site.describe import describe, descriptions
-from converter.site.facets import LIST_FOLDER, indexes, list_pages
+from converter.site.facets import LIST_FOLDER, write_list
 from converter.site.graph import Labels, load_store
 from converter.site.home import home_content
 from converter.site.html import Here, esc, page, quote_path
@@ -211,27 +211,8 @@ def write_site(
         folder / "index.html",
         page(here, "Accueil", home_content(store, rows, labels, here, downloads, context.pages)),
     )
-    list_here = Here(LIST_FOLDER, base)
     label = lambda value: labels.label(ox.NamedNode(value)) if value.startswith("http") else value  # noqa: E731
-    for name, (title, content) in list_pages(rows, label, base).items():
-        _write(
-            folder / LIST_FOLDER / name,
-            page(
-                list_here, title, content, scripts=("actions.js",) if name == "index.html" else ()
-            ),
-        )
-    for name, script in indexes(rows, label, base).items():
-        _write(folder / LIST_FOLDER / name, script)
-    _write(
-        folder / LIST_FOLDER / "index.html",
-        (folder / LIST_FOLDER / "index.html")
-        .read_text(encoding="utf-8")
-        .replace(
-            '<script src="../static/actions.js" defer></script>',
-            '<script src="../static/actions.js"></script>'
-            '<script src="index-facettes.js" defer></script>',
-        ),
-    )
+    write_list(folder, rows, label, base)
     urls.append(base + LIST_FOLDER + "/")
     if "vocab" not in taken:
         vocab_here = Here("vocab", base)

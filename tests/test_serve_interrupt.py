@@ -1,0 +1,86 @@
+"""Ctrl-C while ``cskg serve`` writes its first site (issue 15): the real command in a
+subprocess, SIGINT sent once the site's folder is being written. It stops at once, says so in
+French without a traceback, exits 130, and leaves no folder a next run would take for a whole
+site: the next run writes the site anew."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from converter.endpoint import free_port
+from tests.serving import converted
+
+
+def _ctrl_c_enabled() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as in a terminal, even from a background job
+
+
+def test_ctrl_c_during_the_first_site_build_stops_at_once_and_keeps_nothing(
+    tmp_path: Path,
+) -> None:
+    data = converted(tmp_path / "sortie")
+    cache = data / ".cskg-serve"
+    command = [str(Path(sys.executable).with_name("cskg")), "serve", "--data", str(data)]
+    command += ["--port", str(free_port())]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, preexec_fn=_ctrl_c_enabled)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not any(cache.glob(".*")) and process.poll() is None:
+            assert time.monotonic() < deadline, "le site n'a jamais commencé"
+            time.sleep(0.01)
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.3)  # well inside the build (the example's takes seconds)
+        process.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        out, err = process.communicate(timeout=30)
+        stopped = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, (out, err)
+    assert "Traceback" not in err and "Traceback" not in out
+    assert "interrompu" in err, err
+    assert stopped < 5, stopped
+    assert "site écrit" not in out
+    assert not cache.exists() or list(cache.iterdir()) == [], list(cache.iterdir())
+    mark = f"cskg-test-{os.getpid()}-{time.monotonic_ns()}"  # in the environment of its children
+    again = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=_ctrl_c_enabled, env={**os.environ, "CSKG_TEST": mark})  # fmt: skip
+    try:
+        first = again.stdout.readline()  # type: ignore[union-attr]
+    finally:
+        again.send_signal(signal.SIGINT)  # while the SPARQL server starts and loads
+        again.communicate(timeout=60)
+    assert first.startswith("site écrit : "), first  # written anew, not « réutilisé »
+    assert _marked(mark) == [], "un serveur oxigraph a survécu à Ctrl-C"
+
+
+def _marked(mark: str) -> list[str]:
+    """The processes whose environment holds ``mark`` (the oxigraph server of a serve)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"CSKG_TEST={mark}".encode() in environ.read_bytes():
+                found.append(environ.parent.name)
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+    return found
+
+
+def test_an_error_of_the_build_in_its_process_reaches_the_user(tmp_path: Path) -> None:
+    """The build runs in a child process: its typed error is the parent's message and status."""
+    data = converted(tmp_path / "sortie")
+    command = [str(Path(sys.executable).with_name("cskg")), "serve", "--data", str(data)]
+    done = subprocess.run([*command, "--port", str(free_port()), "--base-iri", "ftp://x/"],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 2, done
+    assert (
+        "erreur : --base-iri : une IRI http(s) terminée par « / », pas « ftp://x/ »" in done.stderr
+    )
+    assert "Traceback" not in done.stderr
