@@ -108,6 +108,61 @@ def test_every_resource_of_the_example_has_its_page_and_descriptions(
                 assert page.with_name(f"index.{extension}").stat().st_size > 0, iri
 
 
+def test_every_action_file_holds_its_parts_which_have_no_folder(
+    site: Path, store: ox.Store
+) -> None:
+    """The fiche, budget, associations and grants of an action are described in its files
+    (each parsed by rdflib holds every triple of each part) and at an anchor of its page."""
+    actions = select(store, "SELECT ?a WHERE { ?a a cskg:Action }")
+    parts_seen = 0
+    for action in actions:
+        page = page_of(site, action)
+        anchors = {e.attrib["id"] for e in parse(page).iter() if "id" in e.attrib}
+        graphs = {
+            extension: rdflib.Graph().parse(page.with_name(f"index.{extension}"), format=name)
+            for extension, name in (("ttl", "turtle"), ("jsonld", "json-ld"), ("nt", "nt"))
+        }
+        below = [iri for iri in select(store, "SELECT DISTINCT ?s WHERE { ?s ?p ?o }")
+                 if iri.startswith(action + "/")]  # fmt: skip
+        assert below, action  # every action has at least its fiche
+        for part in below:
+            anchor = part.removeprefix(action + "/")
+            assert anchor in anchors, (action, anchor)
+            assert not (page.parent / anchor).exists(), part
+            own = list(store.quads_for_pattern(ox.NamedNode(part), None, None))
+            for extension, graph in graphs.items():
+                for quad in own:
+                    triple = tuple(
+                        rdflib.util.from_n3(str(t))
+                        for t in (quad.subject, quad.predicate, quad.object)
+                    )
+                    assert triple in graph, (extension, part, quad)
+            parts_seen += 1
+    assert parts_seen > len(actions) * 2  # fiches, budgets, associations, grants
+
+
+def test_an_organisation_page_lists_each_linking_action_once(site: Path) -> None:
+    """CAF 31 is cited by the « Ecrivain public » fiche (data/actions_centres_sociaux.txt,
+    lines 1046-1110) in its text and as its second funder (« CAF Haute Garonne: 4 500 € »,
+    line 1088): one entry, the action, with the associations and the grant it comes through
+    (the page listed each association as an entry of its own, the same title twice)."""
+    entries = parse(site / "id" / "organisation" / "caf" / "31" / "index.html").iterfind(
+        ".//ol[@class='entrants']/li"
+    )
+    targets, writer = [], []
+    for entry in entries:
+        links = [a.attrib["href"] for a in entry.iter("a")]
+        targets.append(links[0])
+        if text(entry).startswith("Ecrivain public"):
+            writer.append(text(entry))
+            assert "#" not in links[0] and links[1:], text(entry)
+            assert all(link.startswith(links[0] + "#") for link in links[1:])
+            assert links[0] + "#financement/2" in links
+            assert "financeur" in text(entry)
+    assert len(writer) == 1, writer
+    assert len(targets) == len(set(targets))
+
+
 def _links(site: Path) -> list[tuple[Path, str]]:
     found = []
     for page in sorted(site.rglob("*.html")):

@@ -33,7 +33,7 @@ from converter.site.facets import LIST_FOLDER, indexes, list_pages
 from converter.site.graph import Labels, load_store
 from converter.site.home import home_content
 from converter.site.html import Here, esc, page, quote_path
-from converter.site.layout import DEFAULT_SITE_BASE, document, site_path
+from converter.site.layout import DEFAULT_SITE_BASE, document, part_of, site_path
 from converter.site.pages import Context, incoming_file, resource_pages
 from converter.vocab import SKOS, curie, vocabulary_files
 
@@ -66,7 +66,11 @@ def _documents(store: ox.Store, base: str) -> list[str]:
     assert isinstance(solutions, ox.QuerySolutions)
     for solution in solutions:
         subject = solution["s"]
-        if isinstance(subject, ox.NamedNode) and site_path(subject.value, base):
+        if (
+            isinstance(subject, ox.NamedNode)
+            and site_path(subject.value, base)
+            and part_of(subject.value, base) is None  # described in its action's document
+        ):
             found.add(document(subject.value))
     return sorted(found)
 

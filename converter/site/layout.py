@@ -4,7 +4,9 @@ An IRI ``<root><path>`` is written as ``DIR/<path>/index.<ext>`` (``ext``: html,
 nt) for each root of ``roots(base)``: the base IRI given (``https://w3id.org/cskg/`` by
 default) and the project's own namespace, where the ontology and the vocabularies always live.
 A fragment names a term of its document: ``https://w3id.org/cskg/def#Action`` is described in
-``DIR/def/index.*``. INSEE's territories (``http://id.insee.fr/geo/<path>``) are not ours to
+``DIR/def/index.*``. The parts of an action (``…/fiche``, ``…/association/2``: ``part_of``) have
+no folder: their action's files describe them, its page at the anchor of each. INSEE's
+territories (``http://id.insee.fr/geo/<path>``) are not ours to
 dereference, but the site shows what the graph says of them in ``DIR/geo/<path>/``.
 """
 
@@ -12,6 +14,8 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+
+from converter.site import negotiation
 
 PROJECT_ROOT = "https://w3id.org/cskg/"
 DEFAULT_SITE_BASE = PROJECT_ROOT
@@ -34,6 +38,22 @@ def roots(base: str = DEFAULT_SITE_BASE) -> tuple[str, ...]:
 def document(iri: str) -> str:
     """The IRI without its fragment: what a browser asks for."""
     return iri.partition("#")[0]
+
+
+def part_of(iri: str, base: str = DEFAULT_SITE_BASE) -> tuple[str, str] | None:
+    """(the action's IRI, the part's anchor in its page) when ``iri`` names a part of an
+    action (``negotiation.part_of``): it has no folder, its action's document describes it.
+
+    >>> part_of("https://w3id.org/cskg/id/action/72/cs/repair-cafe/financement/1/montant")
+    ('https://w3id.org/cskg/id/action/72/cs/repair-cafe', 'financement/1/montant')
+    >>> part_of("https://w3id.org/cskg/id/action/72/cs/repair-cafe") is None
+    True
+    """
+    for root in roots(base):
+        if iri.startswith(root):
+            found = negotiation.part_of(iri[len(root) :])
+            return None if found is None else (root + found[0], found[1])
+    return None
 
 
 def site_path(iri: str, base: str = DEFAULT_SITE_BASE) -> str | None:

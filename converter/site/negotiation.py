@@ -20,6 +20,14 @@ Wikidata and Schema.org differ here); the 303 costs one request per IRI and keep
 from saying nonsense about its own pages, and it is what linked-data clients (LodView, Pubby,
 rdflib's ``Graph.parse(iri)``) follow without configuration.
 
+**Parts of an action** (Cool URIs §4.3 again, one generic document for several things). An
+action's fiche, budget, associations and grants have IRIs below the action's
+(``id/action/<d>/<s>/<a>/fiche``, ``…/association/2``, ``…/financement/1/montant``: ``PARTS``).
+They get no document of their own: the action's document describes them (its page has a section
+per part, its ``id`` the part's path below the action; its RDF holds the parts' triples). Their
+IRIs answer ``303 See Other`` to the action's document chosen by ``Accept``: the page at the
+part's anchor (``<action>/#association/2``) or the action's ``.ttl``, ``.jsonld``, ``.nt``.
+
 Each answer carries ``Link: <…>; rel="alternate"; type="…"`` for every representation.
 
 >>> choose("text/turtle;q=0.9, application/ld+json").name
@@ -59,6 +67,13 @@ REPRESENTATIONS: tuple[Representation, ...] = (
 BY_SUFFIX = {r.suffix: r for r in REPRESENTATIONS}
 # Path prefixes (relative to the base IRI) of IRIs that name things: answered by a 303.
 THINGS = ("id/", "vocab/")
+# The parts of an action (first segment of their path below the action's IRI), described in
+# the action's document (``part_of``); the mapping mints them (converter/mapping.py ``_below``).
+PARTS = ("association", "budget", "fiche", "financement")
+PART_PATTERN = (
+    r"(id/action/[^/.?#]+/[^/.?#]+/[^/.?#]+)/((?:" + "|".join(PARTS) + r")(?:/[^/.?#]+)*)"
+)
+_PART = re.compile(f"^{PART_PATTERN}/?$")
 CHARSET = "; charset=utf-8"  # every representation is UTF-8 text
 
 
@@ -165,6 +180,19 @@ def is_thing(path: str) -> bool:
     return any(path.startswith(prefix) for prefix in THINGS)
 
 
+def part_of(path: str) -> tuple[str, str] | None:
+    """(the action's path, the fragment naming the part in its page) when the IRI at ``path``
+    (relative to the base) is a part of an action, described in the action's document.
+
+    >>> part_of("id/action/72/cs/repair-cafe/association/2")
+    ('id/action/72/cs/repair-cafe', 'association/2')
+    >>> part_of("id/action/72/cs/repair-cafe"), part_of("id/action/72/cs/x/index.ttl")
+    (None, None)
+    """
+    found = _PART.match(path)
+    return None if found is None else (found.group(1), found.group(2))
+
+
 def split_suffix(path: str) -> tuple[str, Representation | None]:
     """``path`` without the suffix of a representation, and that representation.
 
@@ -201,6 +229,23 @@ def variant_url(path: str, representation: Representation) -> str:
     if representation.name == "html":
         return f"{path}/" if path else ""
     return f"{path}{representation.suffix}" if path else file_of(path, representation)
+
+
+def part_url(path: str, representation: Representation) -> str | None:
+    """Where the IRI of a part of an action at ``path`` is answered (303): its action's
+    ``representation``, the page at the part's anchor; None when ``path`` is no part.
+
+    >>> part_url("id/action/a/b/c/association/2", BY_SUFFIX[".html"])
+    'id/action/a/b/c/#association/2'
+    >>> part_url("id/action/a/b/c/fiche", BY_SUFFIX[".ttl"])
+    'id/action/a/b/c.ttl'
+    """
+    found = part_of(path)
+    if found is None:
+        return None
+    action, anchor = found
+    url = variant_url(action, representation)
+    return f"{url}#{anchor}" if representation.name == "html" else url
 
 
 def link_header(path: str, available: Sequence[Representation]) -> str:
