@@ -70,10 +70,9 @@ THINGS = ("id/", "vocab/")
 # The parts of an action (first segment of their path below the action's IRI), described in
 # the action's document (``part_of``); the mapping mints them (converter/mapping.py ``_below``).
 PARTS = ("association", "budget", "fiche", "financement")
-PART_PATTERN = (
-    r"(id/action/[^/.?#]+/[^/.?#]+/[^/.?#]+)/((?:" + "|".join(PARTS) + r")(?:/[^/.?#]+)*)"
-)
-_PART = re.compile(f"^{PART_PATTERN}/?$")
+ACTION_PATH = r"id/action/[^/.?#]+/[^/.?#]+/[^/.?#]+"
+PART_PATH = r"(?:" + "|".join(PARTS) + r")(?:/[^/.?#]+)*"
+_PART = re.compile(f"^({ACTION_PATH})/({PART_PATH})/?$")
 CHARSET = "; charset=utf-8"  # every representation is UTF-8 text
 
 
@@ -294,6 +293,8 @@ def w3id_htaccess(target: str, *, namespace: str = "cskg") -> str:
     target = target.rstrip("/") + "/"
     things = "|".join(re.escape(prefix.rstrip("/")) for prefix in THINGS)
     suffixes = "|".join(r.extension for r in REPRESENTATIONS)
+    part = f"({ACTION_PATH})/({PART_PATH})"
+    rdf_suffixes = "|".join(r.extension for r in _rdf())
     lines = [
         f"# https://w3id.org/{namespace}/ : données liées des actions des centres sociaux (cskg).",
         f"# Redirige vers le site statique écrit par « cskg site », publié à {target}",
@@ -301,6 +302,18 @@ def w3id_htaccess(target: str, *, namespace: str = "cskg") -> str:
         "Options +FollowSymLinks",
         "Options -MultiViews",
         "RewriteEngine on",
+        "",
+        "# Parts of an action (Cool URIs 303): the action's document, its page at their anchor.",
+        f"RewriteRule ^{part}\\.({rdf_suffixes})$ {target}$1/index.$3 [R=303,L]",
+        f"RewriteRule ^{part}\\.html$ {target}$1/#$2 [R=303,NE,L]",
+    ]
+    for representation in _rdf():
+        lines += [
+            f'RewriteCond %{{HTTP_ACCEPT}} "{accept_pattern(representation)}"',
+            f"RewriteRule ^{part}/?$ {target}$1/index.{representation.extension} [R=303,L]",
+        ]
+    lines += [
+        f"RewriteRule ^{part}/?$ {target}$1/#$2 [R=303,NE,L]",
         "",
         "# A suffixed URL: that representation's file.",
         f"RewriteRule ^(.+)\\.({suffixes})$ {target}$1/index.$2 [R=302,L]",
@@ -334,6 +347,10 @@ def nginx_config(root: str, *, listen: str = "80", server_name: str = "_") -> st
     types = "\n".join(f"        {r.media_type} {r.extension};" for r in REPRESENTATIONS)
     suffixes = "|".join(r.extension for r in REPRESENTATIONS)
     things = "|".join(re.escape(prefix.rstrip("/")) for prefix in THINGS)
+    part = (
+        f"^/(?<cskg_action>{ACTION_PATH})/(?<cskg_part>{PART_PATH})"
+        f"(?:\\.(?<cskg_ask>{suffixes}))?/?$"
+    )
     link = ", ".join(
         f'<$cskg_resource{"/" if r.name == "html" else r.suffix}>; rel=\\"alternate\\"; '
         f'type=\\"{r.media_type}\\"'
@@ -375,6 +392,23 @@ server {{
     error_page 404 /404.html;
     location = /404.html {{
         internal;
+    }}
+
+    # Parts of an action (Cool URIs 303): the action's document, its page at their anchor.
+    location ~ "{part}" {{
+        set $cskg_to $cskg_variant;
+        if ($cskg_ask) {{
+            set $cskg_to .$cskg_ask;
+        }}
+        if ($cskg_to = .html) {{
+            set $cskg_to /;
+        }}
+        if ($cskg_to = /) {{
+            add_header Vary Accept always;
+            return 303 /$cskg_action/#$cskg_part;
+        }}
+        add_header Vary Accept always;
+        return 303 /$cskg_action$cskg_to;
     }}
 
     # A suffixed URL: that representation's file (a page: its folder, where its links work).
