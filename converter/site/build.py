@@ -40,6 +40,7 @@ from converter.vocab import SKOS, curie, vocabulary_files
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MARKER = ".cskg-site"  # a folder cskg site may replace holds this file
 DOWNLOADS = "telechargements"
+RANGES_PER_JOB = 4
 SITE_FORMATS = (("ttl", "turtle"), ("jsonld", "jsonld"), ("nt", "ntriples"))
 
 
@@ -198,10 +199,13 @@ def write_site(
     _SHARED = _Shared(context, folder, _concept_counts(store))
     try:
         if jobs > 1 and len(chosen) > jobs:
+            # contiguous ranges (an action's neighbours share its structure, labels, pages),
+            # a few per process so that one slow range does not leave a core idle
+            count = jobs * RANGES_PER_JOB
+            ranges = [chosen[len(chosen) * i // count : len(chosen) * (i + 1) // count]
+                      for i in range(count)]  # fmt: skip
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                build.files += sum(
-                    pool.map(_write_resources, [chosen[i::jobs] for i in range(jobs)])
-                )
+                build.files += sum(pool.map(_write_resources, ranges))
         else:
             build.files += _write_resources(chosen)
     finally:

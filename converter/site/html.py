@@ -57,12 +57,12 @@ class Here:
 
     def to_iri(self, iri: str) -> str | None:
         """Relative link to the page of ``iri``, with its fragment; None when it has none."""
-        target = _link_target(iri, self.base)
+        target = link_target(iri, self.base)
         return None if target is None else self.root + target
 
 
 @lru_cache(maxsize=500_000)
-def _link_target(iri: str, base: str) -> str | None:
+def link_target(iri: str, base: str) -> str | None:
     """The link to ``iri``'s page from the site's root (a part of an action: the action's page
     at the part's anchor)."""
     part = part_of(iri, base)

@@ -15,7 +15,7 @@ from converter.model import FIELDS, TITLE_LABEL, Kind
 from converter.site.actions import ActionRow, population
 from converter.site.describe import parts
 from converter.site.graph import OWL, RDF_TYPE, RDFS, Labels, Subject
-from converter.site.html import Here, esc, row, section
+from converter.site.html import Here, esc, link_target, row, section
 from converter.site.layout import part_of
 from converter.vocab import CSKG, DCT, IGEO, SKOS, curie
 
@@ -51,6 +51,21 @@ class Context:
     base: str
     pages: set[str]  # IRIs (documents) that have a page
     actions_of: dict[str, list[ActionRow]] = field(default_factory=dict)  # by territory
+    _links: dict[str, tuple[str, str | None]] = field(default_factory=dict, repr=False)
+
+    def link_parts(self, iri: str) -> tuple[str, str | None]:
+        """(the label of ``iri``, its link from the site's root, or None when it has no page),
+        both escaped: looked up once per IRI, as the same resources are linked from many
+        pages."""
+        found = self._links.get(iri)
+        if found is None:
+            document = iri.partition("#")[0]
+            part = part_of(document, self.base)
+            document = document if part is None else part[0]
+            target = link_target(iri, self.base) if document in self.pages else None
+            found = (esc(self.labels.label(ox.NamedNode(iri))), target and esc(target))
+            self._links[iri] = found
+        return found
 
 
 def sparql_link(here: Here, iri: str) -> str:
@@ -64,17 +79,16 @@ class Renderer:
     def __init__(self, context: Context, here: Here) -> None:
         self.c = context
         self.here = here
+        self.root = here.root
 
     def link(self, node: Term, text: str | None = None) -> str:
         if isinstance(node, ox.NamedNode):
-            label = text if text is not None else self.c.labels.label(node)
-            document = node.value.partition("#")[0]
-            part = part_of(document, self.c.base)
-            document = document if part is None else part[0]
-            href = self.here.to_iri(node.value) if document in self.c.pages else None
-            if href is None:
-                return f'<a href="{esc(node.value)}" class="externe">{esc(label)}</a>'
-            return f'<a href="{esc(href)}">{esc(label)}</a>'
+            label, target = self.c.link_parts(node.value)
+            if text is not None:
+                label = esc(text)
+            if target is None:
+                return f'<a href="{esc(node.value)}" class="externe">{label}</a>'
+            return f'<a href="{self.root}{target}">{label}</a>'
         return esc(text or str(node))
 
     def literal(self, value: ox.Literal) -> str:
