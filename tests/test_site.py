@@ -417,7 +417,8 @@ def test_same_input_same_bytes_and_a_failed_build_keeps_the_site(
     converted: Path, site: Path, tmp_path: Path
 ) -> None:
     again = tmp_path / "again"
-    build_site(converted, again, jobs=2)  # pages written by two processes, the same bytes
+    build_site(converted, again, jobs=3)  # pages written by three processes (contiguous ranges
+    # of uneven length), the same bytes
     files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     assert all((site / f).read_bytes() == (again / f).read_bytes() for f in files)
@@ -454,6 +455,11 @@ def test_base_iri_maps_another_base_the_same_way(tmp_path: Path) -> None:
     convert([SEED], tmp_path / "out", base_iri="https://example.org/cskg/id/")
     build_site(tmp_path / "out", tmp_path / "site", base="https://example.org/cskg/")
     assert (tmp_path / "site" / "id" / FIRST / "index.ttl").exists()
+    assert not (tmp_path / "site" / "id" / FIRST / "fiche").exists()  # a part of the action
+    assert (
+        b"<https://example.org/cskg/id/" + FIRST.encode() + b"/fiche>"
+        in (tmp_path / "site" / "id" / FIRST / "index.nt").read_bytes()
+    )
     assert (tmp_path / "site" / "def" / "index.html").exists()
     assert (tmp_path / "site" / "vocab" / "statut" / "en-cours" / "index.html").exists()
     sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
