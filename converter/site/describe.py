@@ -55,8 +55,7 @@ def is_part(node: ox.NamedNode, owner: str) -> bool:
 
 
 def parts(store: ox.Store, iri: str) -> list[ox.NamedNode]:
-    """The parts of the action ``iri`` it reaches (``is_part``), sorted by IRI with their
-    numbers as numbers (``association/2`` before ``association/10``)."""
+    """The parts of the action ``iri`` it reaches (``is_part``), in ``part_order``."""
     found: dict[ox.NamedNode, None] = {}
     todo = [ox.NamedNode(iri)]
     while todo:
@@ -65,7 +64,13 @@ def parts(store: ox.Store, iri: str) -> list[ox.NamedNode]:
             if isinstance(value, ox.NamedNode) and is_part(value, iri) and value not in found:
                 found[value] = None
                 todo.append(value)
-    return sorted(found, key=lambda n: [(len(s), s) for s in n.value.split("/")])
+    return sorted(found, key=part_order)
+
+
+def part_order(node: ox.NamedNode) -> list[tuple[int, str]]:
+    """Parts in the order their page shows them: fiche, budget, then associations and grants,
+    their numbers as numbers (``association/2`` before ``association/10``)."""
+    return [(len(segment), segment) for segment in node.value.split("/")]
 
 
 def describe(store: ox.Store, iri: str) -> list[ox.Triple]:

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from converter.model import FIELDS, TITLE_LABEL, Kind
 from converter.site.actions import ActionRow, population
-from converter.site.describe import parts
+from converter.site.describe import part_order, parts
 from converter.site.graph import OWL, RDF_TYPE, RDFS, Labels, Subject
 from converter.site.html import Here, esc, link_target, row, section
 from converter.site.layout import part_of
@@ -381,13 +381,13 @@ def incoming(store: ox.Store, node: ox.NamedNode, base: str) -> list[Incoming]:
         if source == node:
             continue  # its own parts, shown on its page
         properties[source].add(quad.predicate)
-        if part is not None:
-            from_parts[source].add(subject)  # type: ignore[arg-type]
+        if part is not None and isinstance(subject, ox.NamedNode):
+            from_parts[source].add(subject)
     return [
         Incoming(
             source,
             tuple(sorted(properties[source], key=lambda p: p.value)),
-            tuple(sorted(from_parts[source], key=lambda n: n.value)),
+            tuple(sorted(from_parts[source], key=part_order)),
         )
         for source in sorted(properties, key=str)
     ]
