@@ -130,15 +130,20 @@ def served(site: tuple[Path, Path, ox.Store, Sample]) -> Iterator[Served]:
 
 
 def ask(
-    served: Served, path: str, *, method: str = "GET", body: bytes | None = None,
+    served: Served,
+    path: str,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
     **headers: str,
 ) -> tuple[int, dict[str, str], bytes]:
     """One request, redirects not followed; header names in lower case."""
     url = urllib.parse.urlsplit(served.base)
     connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=30)
     try:
-        connection.request(method, path, body=body,
-                           headers={k.replace("_", "-"): v for k, v in headers.items()})
+        connection.request(
+            method, path, body=body, headers={k.replace("_", "-"): v for k, v in headers.items()}
+        )
         response = connection.getresponse()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
@@ -175,15 +180,16 @@ def _assert_is_the_description(
     and holds every triple the output has with ``iri`` as subject (checked apart from
     describe)."""
     rdflib_format = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}[representation.name]
-    ox_format = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD,
-                 "ntriples": ox.RdfFormat.N_TRIPLES}[representation.name]
+    ox_format = {
+        "turtle": ox.RdfFormat.TURTLE,
+        "jsonld": ox.RdfFormat.JSON_LD,
+        "ntriples": ox.RdfFormat.N_TRIPLES,
+    }[representation.name]
     served_graph = rdflib.Graph().parse(data=body, format=rdflib_format)
     parsed = list(ox.parse(body, format=ox_format))
     assert len(parsed) == len(served_graph) > 0
     expected = rdflib.Graph()
-    expected.parse(
-        data=b"".join(f"{t} .\n".encode() for t in describe(store, iri)), format="nt"
-    )
+    expected.parse(data=b"".join(f"{t} .\n".encode() for t in describe(store, iri)), format="nt")
     assert rdflib.compare.isomorphic(served_graph, expected), rdflib.compare.graph_diff(
         rdflib.compare.to_isomorphic(served_graph), rdflib.compare.to_isomorphic(expected)
     )
@@ -198,6 +204,33 @@ def _assert_is_the_description(
         if t.subject == ox.NamedNode(iri) and not isinstance(t.object, ox.BlankNode)
     }
     assert own and own == served_own
+
+
+@pytest.mark.parametrize("part", ["fiche", "association/5"])
+@pytest.mark.parametrize("accept", [BROWSER, *sorted(RDF_TYPES)])
+def test_a_part_of_an_action_answers_303_to_its_actions_document(
+    served: Served, site: tuple[Path, Path, ox.Store, Sample], part: str, accept: str
+) -> None:
+    """Cool URIs 303: the fiche and associations of an action have no document of their
+    own; their IRI leads to the action's page at their anchor, or to the action's RDF, which
+    holds their triples."""
+    _, _, store, chosen = site
+    iri = f"{chosen.action}/{part}"
+    assert list(store.quads_for_pattern(ox.NamedNode(iri), None, None)), iri
+    status, headers, _ = ask(served, path_of(iri), Accept=accept)
+    assert status == 303 and headers["vary"] == "Accept"
+    if accept == BROWSER:
+        assert headers["location"] == f"{path_of(chosen.action)}/#{part}"
+        return
+    representation = RDF_TYPES[accept]
+    assert headers["location"] == path_of(chosen.action) + representation.suffix
+    status, _, body = ask(served, headers["location"])
+    assert status == 200
+    _assert_is_the_description(body, representation, store, chosen.action)
+    graph = rdflib.Graph().parse(data=body, format=representation.media_type)
+    assert (rdflib.URIRef(iri), None, None) in graph
+    status, headers, _ = ask(served, path_of(iri) + ".ttl")  # a suffix: that format
+    assert status == 303 and headers["location"] == path_of(chosen.action) + ".ttl"
 
 
 @pytest.mark.parametrize("accept", [None, "*/*", BROWSER, "text/html"])
@@ -228,12 +261,14 @@ def test_q_values_decide_between_formats(
 
 @pytest.mark.parametrize("representation", REPRESENTATIONS[1:], ids=lambda r: r.name)
 def test_a_suffix_gives_that_format_whatever_accept_says(
-    served: Served, site: tuple[Path, Path, ox.Store, Sample],
+    served: Served,
+    site: tuple[Path, Path, ox.Store, Sample],
     representation: negotiation.Representation,
 ) -> None:
     _, _, store, chosen = site
-    status, headers, body = ask(served, path_of(chosen.structure) + representation.suffix,
-                                Accept="text/html")
+    status, headers, body = ask(
+        served, path_of(chosen.structure) + representation.suffix, Accept="text/html"
+    )
     assert status == 200
     assert headers["content-type"].startswith(representation.media_type)
     assert "link" in headers and "Accept" not in headers["vary"].split(", ")  # Accept-Encoding
@@ -280,8 +315,15 @@ def test_no_acceptable_format_answers_406_in_french_with_the_alternatives(
 
 @pytest.mark.parametrize(
     "path",
-    ["/id/action/nulle-part", "/id/action/nulle-part.ttl", "/rien.html", "/def/inconnu",
-     "/%2e%2e/%2e%2e/etc/passwd", "/id/%00", "/sparql/vendor/inconnu.js"],
+    [
+        "/id/action/nulle-part",
+        "/id/action/nulle-part.ttl",
+        "/rien.html",
+        "/def/inconnu",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/id/%00",
+        "/sparql/vendor/inconnu.js",
+    ],
 )
 def test_an_unknown_path_answers_a_french_404(served: Served, path: str) -> None:
     status, headers, body = ask(served, path, Accept="text/turtle")
@@ -301,8 +343,9 @@ def test_head_answers_the_headers_of_get_without_body(
     assert {k: v for k, v in head[1].items() if k != "date"} == {
         k: v for k, v in got[1].items() if k != "date"
     }
-    status, headers, body = ask(served, path_of(site[3].action), method="HEAD",
-                                Accept="text/turtle")
+    status, headers, body = ask(
+        served, path_of(site[3].action), method="HEAD", Accept="text/turtle"
+    )
     assert status == 303 and headers["location"].endswith(".ttl") and body == b""
 
 
@@ -333,12 +376,24 @@ def test_the_sparql_endpoint_stays_at_query_for_get_and_post(served: Served) -> 
     status, _, body = ask(served, "/query?query=" + urllib.parse.quote(query), Accept=accept)
     assert status == 200
     assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "25"
-    status, _, body = ask(served, "/query", method="POST", body=query.encode(),
-                          Accept=accept, Content_Type="application/sparql-query")
+    status, _, body = ask(
+        served,
+        "/query",
+        method="POST",
+        body=query.encode(),
+        Accept=accept,
+        Content_Type="application/sparql-query",
+    )
     assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "25"
     form = urllib.parse.urlencode({"query": query}).encode()
-    status, _, body = ask(served, "/query", method="POST", body=form, Accept=accept,
-                          Content_Type="application/x-www-form-urlencoded")
+    status, _, body = ask(
+        served,
+        "/query",
+        method="POST",
+        body=form,
+        Accept=accept,
+        Content_Type="application/x-www-form-urlencoded",
+    )
     assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "25"
     status, _, body = ask(served, "/query?query=SELEKT", Accept=accept)
     assert status == 400
@@ -347,12 +402,16 @@ def test_the_sparql_endpoint_stays_at_query_for_get_and_post(served: Served) -> 
 @pytest.mark.parametrize("path", ["/update", "/store", "/store?default"])
 def test_writes_are_refused_the_store_stays_as_loaded(served: Served, path: str) -> None:
     body = b"DROP ALL" if path == "/update" else b"<a:a> <a:b> <a:c> ."
-    status, _, answer = ask(served, path, method="POST", body=body,
-                            Content_Type="application/sparql-update")
+    status, _, answer = ask(
+        served, path, method="POST", body=body, Content_Type="application/sparql-update"
+    )
     assert status == 403 and "Lecture seule" in answer.decode()
     query = "ASK { ?a a <https://w3id.org/cskg/def#Action> }"
-    _, _, found = ask(served, "/query?query=" + urllib.parse.quote(query),
-                      Accept="application/sparql-results+json")
+    _, _, found = ask(
+        served,
+        "/query?query=" + urllib.parse.quote(query),
+        Accept="application/sparql-results+json",
+    )
     assert json.loads(found)["boolean"] is True
 
 

@@ -13,6 +13,7 @@ import http.client
 import shutil
 import subprocess
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,8 +40,14 @@ ACCEPTS = [
     "text/html, text/turtle;q=0.5",
     "application/n-triples, application/ld+json;q=0.5",
 ]
-PATHS = ["id/action/72/cs-x/repair-cafe", "vocab/thematique/numerique", "vocab/statut", "def",
-         "geo/departement/72", "actions/theme/numerique"]
+PATHS = [
+    "id/action/72/cs-x/repair-cafe",
+    "vocab/thematique/numerique",
+    "vocab/statut",
+    "def",
+    "geo/departement/72",
+    "actions/theme/numerique",
+]
 
 
 def _first_listed(accept: str | None) -> str:
@@ -113,12 +120,14 @@ def apache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     written = write_serving_files(root / "site", base="https://w3id.org/cskg/", publish_url=TARGET)
     assert root / "site" / "redirections" / "w3id.htaccess" in written
     assert root / "site" / "sparql" / "index.html" in written
-    shutil.copyfile(root / "site" / "redirections" / "w3id.htaccess",
-                    root / "www" / "cskg" / ".htaccess")
+    shutil.copyfile(
+        root / "site" / "redirections" / "w3id.htaccess", root / "www" / "cskg" / ".htaccess"
+    )
     port = free_port()
     modules = "\n".join(
         f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so"
-        for m in APACHE_MODULES if m != "unixd"
+        for m in APACHE_MODULES
+        if m != "unixd"
     )
     (root / "httpd.conf").write_text(f"""ServerRoot {root}
 ServerName 127.0.0.1
@@ -134,8 +143,9 @@ DocumentRoot {root}/www
     Require all granted
 </Directory>
 """)
-    process = _start([binary, "-f", str(root / "httpd.conf"), "-DFOREGROUND"], port,
-                     root / "error.log")
+    process = _start(
+        [binary, "-f", str(root / "httpd.conf"), "-DFOREGROUND"], port, root / "error.log"
+    )
     yield port
     _stop(process)
 
@@ -171,6 +181,27 @@ def test_w3id_htaccess_sends_the_home_and_plain_files_as_they_are(apache: int) -
     assert _get(apache, "/cskg/sitemap.xml", None)[1]["location"] == TARGET + "sitemap.xml"
 
 
+PART = "id/action/72/cs-x/repair-cafe/association/2"
+
+
+@pytest.mark.parametrize("accept", ACCEPTS)
+@pytest.mark.parametrize("suffix", ["", "/", ".html", ".ttl"])
+def test_w3id_htaccess_sends_a_part_of_an_action_to_its_actions_document(
+    apache: int, accept: str | None, suffix: str
+) -> None:
+    """Cool URIs 303: the page of the action at the part's anchor, or the action's RDF."""
+    chosen = BY_SUFFIX[suffix] if suffix.startswith(".") else choose(accept)
+    assert chosen is not None
+    status, headers = _get(apache, f"/cskg/{PART}{suffix}", accept)
+    action = "id/action/72/cs-x/repair-cafe"
+    expected = (
+        f"{TARGET}{action}/#association/2"
+        if chosen.name == "html"
+        else TARGET + negotiation.file_of(action, chosen)
+    )
+    assert (status, headers.get("location")) == (303, expected)
+
+
 @pytest.fixture(scope="module")
 def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, ox.Store, list[str]]]:
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -183,9 +214,7 @@ def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, ox.St
     site = small_site(store, chosen.all(), tmp_path_factory.mktemp("site"))
     root = tmp_path_factory.mktemp("nginx")
     port = free_port()
-    (root / "cskg.conf").write_text(
-        negotiation.nginx_config(str(site), listen=f"127.0.0.1:{port}")
-    )
+    (root / "cskg.conf").write_text(negotiation.nginx_config(str(site), listen=f"127.0.0.1:{port}"))
     # pytest's folders are private to their owner: the workers read them as that user
     # (ignored, with a warning, when the tests do not run as root)
     (root / "nginx.conf").write_text(f"""user {getpass.getuser()};
@@ -199,15 +228,19 @@ http {{
     include {root}/cskg.conf;
 }}
 """)
-    process = _start([binary, "-p", str(root), "-c", str(root / "nginx.conf"),
-                      "-g", "daemon off;"], port, root / "error.log")
+    process = _start(
+        [binary, "-p", str(root), "-c", str(root / "nginx.conf"), "-g", "daemon off;"],
+        port,
+        root / "error.log",
+    )
     yield port, store, [iri.removeprefix("https://w3id.org/cskg/") for iri in chosen.all()]
     _stop(process)
 
 
 @pytest.mark.parametrize("accept", ACCEPTS)
-def test_nginx_answers_as_cskg_serve(nginx: tuple[int, ox.Store, list[str]],
-                                     accept: str | None) -> None:
+def test_nginx_answers_as_cskg_serve(
+    nginx: tuple[int, ox.Store, list[str]], accept: str | None
+) -> None:
     port, _, paths = nginx
     chosen = choose(accept)
     assert chosen is not None
@@ -231,3 +264,18 @@ def test_nginx_answers_as_cskg_serve(nginx: tuple[int, ox.Store, list[str]],
         status, headers = _get(port, f"/{path}/", "text/html")
         assert status == 200 and headers["content-type"].startswith("text/html"), path
     assert _get(port, "/id/action/nulle-part", None)[0] == 404
+    action = paths[0]
+    assert action.startswith("id/action/")
+    for suffix in ("", "/", ".html", ".ttl", ".jsonld"):
+        status, headers = _get(port, f"/{action}/association/1{suffix}", accept)
+        wanted = BY_SUFFIX[suffix] if suffix.startswith(".") else chosen
+        expected = (
+            f"/{action}/#association/1"
+            if wanted.name == "html"
+            else "/" + negotiation.variant_url(action, wanted)
+        )
+        assert status == 303 and headers["location"].endswith(expected), (suffix, headers)
+        assert headers["vary"] == "Accept"
+        if wanted.name != "html":
+            status, headers = _get(port, urllib.parse.urlsplit(headers["location"]).path, None)
+            assert status == 200 and headers["content-type"].startswith(wanted.media_type)

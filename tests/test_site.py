@@ -109,6 +109,61 @@ def test_every_resource_of_the_example_has_its_page_and_descriptions(
                 assert page.with_name(f"index.{extension}").stat().st_size > 0, iri
 
 
+def test_every_action_file_holds_its_parts_which_have_no_folder(
+    site: Path, store: ox.Store
+) -> None:
+    """The fiche, budget, associations and grants of an action are described in its files
+    (each parsed by rdflib holds every triple of each part) and at an anchor of its page."""
+    actions = select(store, "SELECT ?a WHERE { ?a a cskg:Action }")
+    parts_seen = 0
+    for action in actions:
+        page = page_of(site, action)
+        anchors = {e.attrib["id"] for e in parse(page).iter() if "id" in e.attrib}
+        graphs = {
+            extension: rdflib.Graph().parse(page.with_name(f"index.{extension}"), format=name)
+            for extension, name in (("ttl", "turtle"), ("jsonld", "json-ld"), ("nt", "nt"))
+        }
+        below = [iri for iri in select(store, "SELECT DISTINCT ?s WHERE { ?s ?p ?o }")
+                 if iri.startswith(action + "/")]  # fmt: skip
+        assert below, action  # every action has at least its fiche
+        for part in below:
+            anchor = part.removeprefix(action + "/")
+            assert anchor in anchors, (action, anchor)
+            assert not (page.parent / anchor).exists(), part
+            own = list(store.quads_for_pattern(ox.NamedNode(part), None, None))
+            for extension, graph in graphs.items():
+                for quad in own:
+                    triple = tuple(
+                        rdflib.util.from_n3(str(t))
+                        for t in (quad.subject, quad.predicate, quad.object)
+                    )
+                    assert triple in graph, (extension, part, quad)
+            parts_seen += 1
+    assert parts_seen > len(actions) * 2  # fiches, budgets, associations, grants
+
+
+def test_an_organisation_page_lists_each_linking_action_once(site: Path) -> None:
+    """CAF 31 is cited by the « Ecrivain public » fiche (data/actions_centres_sociaux.txt,
+    lines 1046-1110) in its text and as its second funder (« CAF Haute Garonne: 4 500 € »,
+    line 1088): one entry, the action, with the associations and the grant it comes through
+    (the page listed each association as an entry of its own, the same title twice)."""
+    entries = parse(site / "id" / "organisation" / "caf" / "31" / "index.html").iterfind(
+        ".//ol[@class='entrants']/li"
+    )
+    targets, writer = [], []
+    for entry in entries:
+        links = [a.attrib["href"] for a in entry.iter("a")]
+        targets.append(links[0])
+        if text(entry).startswith("Ecrivain public"):
+            writer.append(text(entry))
+            assert "#" not in links[0] and links[1:], text(entry)
+            assert all(link.startswith(links[0] + "#") for link in links[1:])
+            assert links[0] + "#financement/2" in links
+            assert "financeur" in text(entry)
+    assert len(writer) == 1, writer
+    assert len(targets) == len(set(targets))
+
+
 def _links(site: Path) -> list[tuple[Path, str]]:
     found = []
     for page in sorted(site.rglob("*.html")):
@@ -380,7 +435,8 @@ def test_same_input_same_bytes_and_a_failed_build_keeps_the_site(
     converted: Path, site: Path, tmp_path: Path
 ) -> None:
     again = tmp_path / "again"
-    build_site(converted, again, jobs=2)  # pages written by two processes, the same bytes
+    build_site(converted, again, jobs=3)  # pages written by three processes (contiguous ranges
+    # of uneven length), the same bytes
     files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     assert all((site / f).read_bytes() == (again / f).read_bytes() for f in files)
@@ -417,6 +473,11 @@ def test_base_iri_maps_another_base_the_same_way(tmp_path: Path) -> None:
     convert([SEED], tmp_path / "out", base_iri="https://example.org/cskg/id/")
     build_site(tmp_path / "out", tmp_path / "site", base="https://example.org/cskg/")
     assert (tmp_path / "site" / "id" / FIRST / "index.ttl").exists()
+    assert not (tmp_path / "site" / "id" / FIRST / "fiche").exists()  # a part of the action
+    assert (
+        b"<https://example.org/cskg/id/" + FIRST.encode() + b"/fiche>"
+        in (tmp_path / "site" / "id" / FIRST / "index.nt").read_bytes()
+    )
     assert (tmp_path / "site" / "def" / "index.html").exists()
     assert (tmp_path / "site" / "vocab" / "statut" / "en-cours" / "index.html").exists()
     sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")

@@ -37,10 +37,24 @@ def _rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
     return graph
 
 
-def test_action_is_described_by_its_own_triples(store: ox.Store) -> None:
-    """First fiche of data/actions_centres_sociaux.txt (lines 2-73): its title, its 3 themes."""
+def test_action_is_described_by_its_own_triples_and_its_parts(store: ox.Store) -> None:
+    """First fiche of data/actions_centres_sociaux.txt (lines 2-73): its title, its 3 themes;
+    its parts (no document of their own): the fiche, the budget (« Buget global 2014 : 30500
+    € »), the association of its one partner (« Préfecture »)."""
     triples = describe(store, ACTION)
-    assert {t.subject.value for t in triples} == {ACTION}
+    assert {t.subject.value for t in triples} == {
+        ACTION,
+        ACTION + "/fiche",
+        ACTION + "/budget",
+        ACTION + "/association/1",
+    }
+    for part in ("/fiche", "/budget", "/association/1"):
+        node = ox.NamedNode(ACTION + part)
+        own = {
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(node, None, None)
+        }
+        assert own and own <= set(triples), part
     objects = {(t.predicate.value, t.object.value) for t in triples}
     assert (
         "http://purl.org/dc/terms/title",

@@ -33,13 +33,14 @@ from converter.site.facets import LIST_FOLDER, write_list
 from converter.site.graph import Labels, load_store
 from converter.site.home import home_content
 from converter.site.html import Here, esc, page, quote_path
-from converter.site.layout import DEFAULT_SITE_BASE, document, site_path
+from converter.site.layout import DEFAULT_SITE_BASE, document, part_of, site_path
 from converter.site.pages import Context, incoming_file, resource_pages
 from converter.vocab import SKOS, curie, vocabulary_files
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MARKER = ".cskg-site"  # a folder cskg site may replace holds this file
 DOWNLOADS = "telechargements"
+RANGES_PER_JOB = 4
 SITE_FORMATS = (("ttl", "turtle"), ("jsonld", "jsonld"), ("nt", "ntriples"))
 
 
@@ -66,7 +67,11 @@ def _documents(store: ox.Store, base: str) -> list[str]:
     assert isinstance(solutions, ox.QuerySolutions)
     for solution in solutions:
         subject = solution["s"]
-        if isinstance(subject, ox.NamedNode) and site_path(subject.value, base):
+        if (
+            isinstance(subject, ox.NamedNode)
+            and site_path(subject.value, base)
+            and part_of(subject.value, base) is None  # described in its action's document
+        ):
             found.add(document(subject.value))
     return sorted(found)
 
@@ -194,10 +199,13 @@ def write_site(
     _SHARED = _Shared(context, folder, _concept_counts(store))
     try:
         if jobs > 1 and len(chosen) > jobs:
+            # contiguous ranges (an action's neighbours share its structure, labels, pages),
+            # a few per process so that one slow range does not leave a core idle
+            count = jobs * RANGES_PER_JOB
+            ranges = [chosen[len(chosen) * i // count : len(chosen) * (i + 1) // count]
+                      for i in range(count)]  # fmt: skip
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                build.files += sum(
-                    pool.map(_write_resources, [chosen[i::jobs] for i in range(jobs)])
-                )
+                build.files += sum(pool.map(_write_resources, ranges))
         else:
             build.files += _write_resources(chosen)
     finally:

@@ -1,7 +1,9 @@
 """The description of one IRI: what its page shows and its .ttl, .jsonld and .nt files hold.
 
 ``describe`` gives the triples whose subject is the IRI, with the closure of the blank nodes
-they reach (the triples of those blank nodes, and so on). A document IRI also holds the
+they reach (the triples of those blank nodes, and so on) and of the parts of an action it
+reaches (``…/fiche``, ``…/association/2``: IRIs below its own, ``negotiation.PARTS``), which
+have no document of their own. A document IRI also holds the
 resources that say they are defined by it (``rdfs:isDefinedBy``): the ontology
 ``https://w3id.org/cskg/def`` is described with all its ``#`` terms, since they share its
 document. Not included: labels of linked resources and incoming links (the HTML page shows them,
@@ -13,6 +15,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from converter.serialise import FORMATS, OUTPUT_PREFIXES, Format, encode, sorted_triples
+from converter.site.negotiation import PARTS
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 RDFS_IS_DEFINED_BY = ox.NamedNode(RDFS + "isDefinedBy")
@@ -36,6 +39,38 @@ def _own_triples(store: ox.Store, subject: ox.NamedNode | ox.BlankNode) -> list[
         ox.Triple(q.subject, q.predicate, q.object)
         for q in store.quads_for_pattern(subject, None, None)
     ]
+
+
+def is_part(node: ox.NamedNode, owner: str) -> bool:
+    """True when ``node`` is a part of the action ``owner``, described in its document.
+
+    >>> is_part(ox.NamedNode("https://w3id.org/cskg/id/action/a/b/c/fiche"),
+    ...         "https://w3id.org/cskg/id/action/a/b/c")
+    True
+    """
+    return (
+        node.value.startswith(owner + "/")
+        and node.value[len(owner) + 1 :].partition("/")[0] in PARTS
+    )
+
+
+def parts(store: ox.Store, iri: str) -> list[ox.NamedNode]:
+    """The parts of the action ``iri`` it reaches (``is_part``), in ``part_order``."""
+    found: dict[ox.NamedNode, None] = {}
+    todo = [ox.NamedNode(iri)]
+    while todo:
+        for quad in store.quads_for_pattern(todo.pop(), None, None):
+            value = quad.object
+            if isinstance(value, ox.NamedNode) and is_part(value, iri) and value not in found:
+                found[value] = None
+                todo.append(value)
+    return sorted(found, key=part_order)
+
+
+def part_order(node: ox.NamedNode) -> list[tuple[int, str]]:
+    """Parts in the order their page shows them: fiche, budget, then associations and grants,
+    their numbers as numbers (``association/2`` before ``association/10``)."""
+    return [(len(segment), segment) for segment in node.value.split("/")]
 
 
 def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
@@ -63,8 +98,11 @@ def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
         seen.add(subject)
         for triple in _own_triples(store, subject):
             found[triple] = None
-            if isinstance(triple.object, ox.BlankNode):
-                todo.append(triple.object)
+            value = triple.object
+            if isinstance(value, ox.BlankNode) or (
+                isinstance(value, ox.NamedNode) and is_part(value, iri)
+            ):
+                todo.append(value)
     return sorted_triples(found)
 
 

@@ -11,7 +11,7 @@ import urllib.parse
 from dataclasses import dataclass
 from functools import lru_cache
 
-from converter.site.layout import site_path
+from converter.site.layout import part_of, site_path
 
 SITE_NAME = "cskg : les actions des centres sociaux"
 RDF_LINKS = (("ttl", "Turtle", "text/turtle"), ("jsonld", "JSON-LD", "application/ld+json"),
@@ -57,17 +57,19 @@ class Here:
 
     def to_iri(self, iri: str) -> str | None:
         """Relative link to the page of ``iri``, with its fragment; None when it has none."""
-        target = _link_target(iri, self.base)
+        target = link_target(iri, self.base)
         return None if target is None else self.root + target
 
 
 @lru_cache(maxsize=500_000)
-def _link_target(iri: str, base: str) -> str | None:
-    """The link to ``iri``'s page from the site's root."""
-    path = site_path(iri, base)
+def link_target(iri: str, base: str) -> str | None:
+    """The link to ``iri``'s page from the site's root (a part of an action: the action's page
+    at the part's anchor)."""
+    part = part_of(iri, base)
+    fragment = iri.partition("#")[2] if part is None else part[1]
+    path = site_path(iri if part is None else part[0], base)
     if path is None:
         return None
-    fragment = iri.partition("#")[2]
     folder = quote_path(path) + "/" if path else ""
     return folder + "index.html" + ("#" + urllib.parse.quote(fragment) if fragment else "")
 

@@ -20,6 +20,14 @@ Wikidata and Schema.org differ here); the 303 costs one request per IRI and keep
 from saying nonsense about its own pages, and it is what linked-data clients (LodView, Pubby,
 rdflib's ``Graph.parse(iri)``) follow without configuration.
 
+**Parts of an action** (Cool URIs §4.3 again, one generic document for several things). An
+action's fiche, budget, associations and grants have IRIs below the action's
+(``id/action/<d>/<s>/<a>/fiche``, ``…/association/2``, ``…/financement/1/montant``: ``PARTS``).
+They get no document of their own: the action's document describes them (its page has a section
+per part, its ``id`` the part's path below the action; its RDF holds the parts' triples). Their
+IRIs answer ``303 See Other`` to the action's document chosen by ``Accept``: the page at the
+part's anchor (``<action>/#association/2``) or the action's ``.ttl``, ``.jsonld``, ``.nt``.
+
 Each answer carries ``Link: <…>; rel="alternate"; type="…"`` for every representation.
 
 >>> choose("text/turtle;q=0.9, application/ld+json").name
@@ -59,6 +67,12 @@ REPRESENTATIONS: tuple[Representation, ...] = (
 BY_SUFFIX = {r.suffix: r for r in REPRESENTATIONS}
 # Path prefixes (relative to the base IRI) of IRIs that name things: answered by a 303.
 THINGS = ("id/", "vocab/")
+# The parts of an action (first segment of their path below the action's IRI), described in
+# the action's document (``part_of``); the mapping mints them (converter/mapping.py ``_below``).
+PARTS = ("association", "budget", "fiche", "financement")
+ACTION_PATH = r"id/action/[^/.?#]+/[^/.?#]+/[^/.?#]+"
+PART_PATH = r"(?:" + "|".join(PARTS) + r")(?:/[^/.?#]+)*"
+_PART = re.compile(f"^({ACTION_PATH})/({PART_PATH})/?$")
 CHARSET = "; charset=utf-8"  # every representation is UTF-8 text
 
 
@@ -165,6 +179,19 @@ def is_thing(path: str) -> bool:
     return any(path.startswith(prefix) for prefix in THINGS)
 
 
+def part_of(path: str) -> tuple[str, str] | None:
+    """(the action's path, the fragment naming the part in its page) when the IRI at ``path``
+    (relative to the base) is a part of an action, described in the action's document.
+
+    >>> part_of("id/action/72/cs/repair-cafe/association/2")
+    ('id/action/72/cs/repair-cafe', 'association/2')
+    >>> part_of("id/action/72/cs/repair-cafe"), part_of("id/action/72/cs/x/index.ttl")
+    (None, None)
+    """
+    found = _PART.match(path)
+    return None if found is None else (found.group(1), found.group(2))
+
+
 def split_suffix(path: str) -> tuple[str, Representation | None]:
     """``path`` without the suffix of a representation, and that representation.
 
@@ -201,6 +228,23 @@ def variant_url(path: str, representation: Representation) -> str:
     if representation.name == "html":
         return f"{path}/" if path else ""
     return f"{path}{representation.suffix}" if path else file_of(path, representation)
+
+
+def part_url(path: str, representation: Representation) -> str | None:
+    """Where the IRI of a part of an action at ``path`` is answered (303): its action's
+    ``representation``, the page at the part's anchor; None when ``path`` is no part.
+
+    >>> part_url("id/action/a/b/c/association/2", BY_SUFFIX[".html"])
+    'id/action/a/b/c/#association/2'
+    >>> part_url("id/action/a/b/c/fiche", BY_SUFFIX[".ttl"])
+    'id/action/a/b/c.ttl'
+    """
+    found = part_of(path)
+    if found is None:
+        return None
+    action, anchor = found
+    url = variant_url(action, representation)
+    return f"{url}#{anchor}" if representation.name == "html" else url
 
 
 def link_header(path: str, available: Sequence[Representation]) -> str:
@@ -249,6 +293,8 @@ def w3id_htaccess(target: str, *, namespace: str = "cskg") -> str:
     target = target.rstrip("/") + "/"
     things = "|".join(re.escape(prefix.rstrip("/")) for prefix in THINGS)
     suffixes = "|".join(r.extension for r in REPRESENTATIONS)
+    part = f"({ACTION_PATH})/({PART_PATH})"
+    rdf_suffixes = "|".join(r.extension for r in _rdf())
     lines = [
         f"# https://w3id.org/{namespace}/ : données liées des actions des centres sociaux (cskg).",
         f"# Redirige vers le site statique écrit par « cskg site », publié à {target}",
@@ -256,6 +302,18 @@ def w3id_htaccess(target: str, *, namespace: str = "cskg") -> str:
         "Options +FollowSymLinks",
         "Options -MultiViews",
         "RewriteEngine on",
+        "",
+        "# Parts of an action (Cool URIs 303): the action's document, its page at their anchor.",
+        f"RewriteRule ^{part}\\.({rdf_suffixes})$ {target}$1/index.$3 [R=303,L]",
+        f"RewriteRule ^{part}\\.html$ {target}$1/#$2 [R=303,NE,L]",
+    ]
+    for representation in _rdf():
+        lines += [
+            f'RewriteCond %{{HTTP_ACCEPT}} "{accept_pattern(representation)}"',
+            f"RewriteRule ^{part}/?$ {target}$1/index.{representation.extension} [R=303,L]",
+        ]
+    lines += [
+        f"RewriteRule ^{part}/?$ {target}$1/#$2 [R=303,NE,L]",
         "",
         "# A suffixed URL: that representation's file.",
         f"RewriteRule ^(.+)\\.({suffixes})$ {target}$1/index.$2 [R=302,L]",
@@ -289,6 +347,10 @@ def nginx_config(root: str, *, listen: str = "80", server_name: str = "_") -> st
     types = "\n".join(f"        {r.media_type} {r.extension};" for r in REPRESENTATIONS)
     suffixes = "|".join(r.extension for r in REPRESENTATIONS)
     things = "|".join(re.escape(prefix.rstrip("/")) for prefix in THINGS)
+    part = (
+        f"^/(?<cskg_action>{ACTION_PATH})/(?<cskg_part>{PART_PATH})"
+        f"(?:\\.(?<cskg_ask>{suffixes}))?/?$"
+    )
     link = ", ".join(
         f'<$cskg_resource{"/" if r.name == "html" else r.suffix}>; rel=\\"alternate\\"; '
         f'type=\\"{r.media_type}\\"'
@@ -330,6 +392,23 @@ server {{
     error_page 404 /404.html;
     location = /404.html {{
         internal;
+    }}
+
+    # Parts of an action (Cool URIs 303): the action's document, its page at their anchor.
+    location ~ "{part}" {{
+        set $cskg_to $cskg_variant;
+        if ($cskg_ask) {{
+            set $cskg_to .$cskg_ask;
+        }}
+        if ($cskg_to = .html) {{
+            set $cskg_to /;
+        }}
+        if ($cskg_to = /) {{
+            add_header Vary Accept always;
+            return 303 /$cskg_action/#$cskg_part;
+        }}
+        add_header Vary Accept always;
+        return 303 /$cskg_action$cskg_to;
     }}
 
     # A suffixed URL: that representation's file (a page: its folder, where its links work).

@@ -13,8 +13,10 @@ import pyoxigraph as ox
 
 from converter.model import FIELDS, TITLE_LABEL, Kind
 from converter.site.actions import ActionRow, population
+from converter.site.describe import part_order, parts
 from converter.site.graph import OWL, RDF_TYPE, RDFS, Labels, Subject
-from converter.site.html import Here, esc, row, section
+from converter.site.html import Here, esc, link_target, row, section
+from converter.site.layout import part_of
 from converter.vocab import CSKG, DCT, IGEO, SKOS, curie
 
 INCOMING_PER_PAGE = 100
@@ -49,6 +51,21 @@ class Context:
     base: str
     pages: set[str]  # IRIs (documents) that have a page
     actions_of: dict[str, list[ActionRow]] = field(default_factory=dict)  # by territory
+    _links: dict[str, tuple[str, str | None]] = field(default_factory=dict, repr=False)
+
+    def link_parts(self, iri: str) -> tuple[str, str | None]:
+        """(the label of ``iri``, its link from the site's root, or None when it has no page),
+        both escaped: looked up once per IRI, as the same resources are linked from many
+        pages."""
+        found = self._links.get(iri)
+        if found is None:
+            document = iri.partition("#")[0]
+            part = part_of(document, self.base)
+            document = document if part is None else part[0]
+            target = link_target(iri, self.base) if document in self.pages else None
+            found = (esc(self.labels.label(ox.NamedNode(iri))), target and esc(target))
+            self._links[iri] = found
+        return found
 
 
 def sparql_link(here: Here, iri: str) -> str:
@@ -62,15 +79,16 @@ class Renderer:
     def __init__(self, context: Context, here: Here) -> None:
         self.c = context
         self.here = here
+        self.root = here.root
 
     def link(self, node: Term, text: str | None = None) -> str:
         if isinstance(node, ox.NamedNode):
-            label = text if text is not None else self.c.labels.label(node)
-            document = node.value.partition("#")[0]
-            href = self.here.to_iri(node.value) if document in self.c.pages else None
-            if href is None:
-                return f'<a href="{esc(node.value)}" class="externe">{esc(label)}</a>'
-            return f'<a href="{esc(href)}">{esc(label)}</a>'
+            label, target = self.c.link_parts(node.value)
+            if text is not None:
+                label = esc(text)
+            if target is None:
+                return f'<a href="{esc(node.value)}" class="externe">{label}</a>'
+            return f'<a href="{self.root}{target}">{label}</a>'
         return esc(text or str(node))
 
     def literal(self, value: ox.Literal) -> str:
@@ -155,10 +173,32 @@ def action_section(r: Renderer, node: ox.NamedNode) -> tuple[str, frozenset[str]
                     f"<code>{esc(file[0])}</code>, lignes {esc(first[0])} à {esc(last[0])}.</p>"
                 )
     body = (
-        '<section aria-labelledby="fiche"><h2 id="fiche">La fiche</h2>'
+        '<section aria-labelledby="champs"><h2 id="champs">La fiche</h2>'
         f'<table class="fiche"><tbody>{"".join(rows)}</tbody></table>{source}</section>'
     )
-    return body, FICHE_PREDICATES
+    return body + parts_section(r, node), FICHE_PREDICATES
+
+
+def parts_section(r: Renderer, node: ox.NamedNode) -> str:
+    """A section per part of the action (its fiche, budget, associations, grants), whose ``id``
+    is the anchor its IRI is answered at (``negotiation.part_of``)."""
+    found = parts(r.c.store, node.value)
+    if not found:
+        return ""
+    blocks = []
+    for part in found:
+        anchor = part.value[len(node.value) + 1 :]
+        kinds = ", ".join(r.link(ox.NamedNode(t)) for t in r.c.labels.types(part))
+        blocks.append(
+            f'<section class="partie" id="{esc(anchor)}" aria-labelledby="titre-{esc(anchor)}">'
+            f'<h3 id="titre-{esc(anchor)}">{esc(anchor.replace("/", " ").capitalize())}</h3>'
+            f'<p class="genre">{kinds or "ressource"} — IRI <code>{esc(part.value)}</code></p>'
+            f"{r.table(r.c.store.quads_for_pattern(part, None, None))}</section>"
+        )
+    return (
+        '<section aria-labelledby="parties"><h2 id="parties">Sa fiche source, son budget, '
+        f"ses partenaires et financements ({len(found)})</h2>{''.join(blocks)}</section>"
+    )
 
 
 def territory_section(r: Renderer, node: ox.NamedNode) -> str:
@@ -316,14 +356,44 @@ def ontology_section(r: Renderer, node: ox.NamedNode) -> str:
     return "".join(parts)
 
 
-def incoming(store: ox.Store, node: ox.NamedNode) -> list[tuple[Subject, ox.NamedNode]]:
-    """Who links to ``node``: (subject, property), subjects sorted by IRI."""
-    found = {(q.subject, q.predicate) for q in store.quads_for_pattern(None, None, node)
-             if isinstance(q.subject, Subject) and q.predicate != RDF_TYPE}  # fmt: skip
-    return sorted(found, key=lambda sp: (str(sp[0]), sp[1].value))
+@dataclass(frozen=True)
+class Incoming:
+    """The resources of one document that link to a page: the document (an action for its
+    parts), the properties of the links, the parts they come from (empty: the document's own)."""
+
+    source: Subject
+    properties: tuple[ox.NamedNode, ...]
+    parts: tuple[ox.NamedNode, ...]
 
 
-def incoming_pages(r: Renderer, links: list[tuple[Subject, ox.NamedNode]]) -> list[str]:
+def incoming(store: ox.Store, node: ox.NamedNode, base: str) -> list[Incoming]:
+    """Who links to ``node``, one entry per linking document (an action's associations and
+    grants count as the action), sorted by IRI: an organisation cited by an action as partner
+    and through its association is listed once."""
+    properties: dict[Subject, set[ox.NamedNode]] = defaultdict(set)
+    from_parts: dict[Subject, set[ox.NamedNode]] = defaultdict(set)
+    for quad in store.quads_for_pattern(None, None, node):
+        subject = quad.subject
+        if not isinstance(subject, Subject) or quad.predicate == RDF_TYPE:
+            continue
+        part = part_of(subject.value, base) if isinstance(subject, ox.NamedNode) else None
+        source = subject if part is None else ox.NamedNode(part[0])
+        if source == node:
+            continue  # its own parts, shown on its page
+        properties[source].add(quad.predicate)
+        if part is not None and isinstance(subject, ox.NamedNode):
+            from_parts[source].add(subject)
+    return [
+        Incoming(
+            source,
+            tuple(sorted(properties[source], key=lambda p: p.value)),
+            tuple(sorted(from_parts[source], key=part_order)),
+        )
+        for source in sorted(properties, key=str)
+    ]
+
+
+def incoming_pages(r: Renderer, links: list[Incoming]) -> list[str]:
     """The incoming links, one fragment per page of ``INCOMING_PER_PAGE``, with the page list."""
     if not links:
         nothing = "<p>Aucune ressource ne pointe vers celle-ci.</p>"
@@ -331,11 +401,7 @@ def incoming_pages(r: Renderer, links: list[tuple[Subject, ox.NamedNode]]) -> li
     chunks = [links[i : i + INCOMING_PER_PAGE] for i in range(0, len(links), INCOMING_PER_PAGE)]
     fragments = []
     for number, chunk in enumerate(chunks, 1):
-        items = "".join(
-            f"<li>{r.link(s) if isinstance(s, ox.NamedNode) else esc(str(s))} — "
-            f'<span class="propriete">{esc(r.c.labels.label(p))}</span></li>'
-            for s, p in chunk
-        )
+        items = "".join(_incoming_item(r, link) for link in chunk)
         nav = ""
         if len(chunks) > 1:
             pages = "".join(
@@ -350,6 +416,17 @@ def incoming_pages(r: Renderer, links: list[tuple[Subject, ox.NamedNode]]) -> li
         )
         fragments.append(section("entrants", f"Liens entrants ({len(links)})", listed))
     return fragments
+
+
+def _incoming_item(r: Renderer, link: Incoming) -> str:
+    source = link.source
+    name = r.link(source) if isinstance(source, ox.NamedNode) else esc(str(source))
+    names = ", ".join(esc(r.c.labels.label(p)) for p in link.properties)
+    via = ""
+    if link.parts:
+        cut = len(source.value) + 1
+        via = " (" + ", ".join(r.link(p, p.value[cut:].replace("/", " ")) for p in link.parts) + ")"
+    return f'<li>{name} — <span class="propriete">{names}</span>{via}</li>'
 
 
 def formats_block(r: Renderer, iri: str) -> str:
@@ -376,7 +453,7 @@ def resource_pages(
     head = f'<h1>{esc(title)}</h1><p class="genre">{type_names} — IRI <code>{esc(iri)}</code></p>'
     skip: frozenset[str] = frozenset()
     special = ""
-    links = incoming(context.store, node)
+    links = incoming(context.store, node, context.base)
     if ACTION in types:
         special, skip = action_section(r, node)
     elif any(t in TERRITORY_CLASSES for t in types):

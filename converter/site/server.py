@@ -144,6 +144,9 @@ class Site:
         if not relative and not self._is_file("index.html"):
             return Answer(302, {"Location": SPARQL_PAGE})  # a site without pages: its editor
         resource, suffixed = negotiation.split_suffix(relative)
+        part = negotiation.part_of(resource)
+        if part is not None:
+            return self._part(part[0], resource, suffixed, accept)
         if suffixed is not None:
             return self._suffixed(resource, suffixed)
         available = [r for r in REPRESENTATIONS if self._has(relative, r)]
@@ -169,6 +172,20 @@ class Site:
         answer.headers.update(links)
         answer.headers["Content-Location"] = "/" + negotiation.variant_url(relative, chosen)
         return answer
+
+    def _part(
+        self, action: str, part: str, suffixed: Representation | None, accept: str | None
+    ) -> Answer:
+        """A part of an action: 303 to the action's document (``negotiation.part_url``)."""
+        available = [r for r in REPRESENTATIONS if self._has(action, r)]
+        if not available or (suffixed is not None and suffixed not in available):
+            return self._not_found("/" + part + (suffixed.suffix if suffixed else ""))
+        chosen = suffixed or negotiation.choose(accept, available)
+        if chosen is None:
+            return self._not_acceptable(action, available)
+        location = "/" + (negotiation.part_url(part, chosen) or "")
+        links = {"Link": negotiation.link_header(action, available), "Vary": "Accept"}
+        return Answer(303, {"Location": location, **links})
 
     def _has(self, relative: str, representation: Representation) -> bool:
         return self._is_file(negotiation.file_of(relative, representation))
