@@ -206,7 +206,7 @@ class Mapper:
     # the (organisation, role) pairs of the action being mapped, each said once
     roles: set[tuple[str, str]] = field(default_factory=set)
     contributions: int = 0  # funding contributions of the action so far
-    mentions_cache: dict[tuple[str, bool, str], list[Mention]] = field(default_factory=dict)
+    mentions_cache: dict[tuple[str, bool, str, bool], list[Mention]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.iris = _Iris(self.base)
@@ -484,11 +484,13 @@ class Mapper:
             mention = Mention("autre", "", name, name, rule, False)
         return self.organisation_node(mention), mention
 
-    def mentions_of(self, record: Record, text: str, *, funding: bool) -> list[Mention]:
+    def mentions_of(
+        self, record: Record, text: str, *, funding: bool, listed: bool = False
+    ) -> list[Mention]:
         """The mentions of ``text``, read once per fiche and commune (two passes need them)."""
         structure = self.current
         commune = structure.commune or self.fiche_commune
-        key = (text, funding, commune.code if commune else "")
+        key = (text, funding, commune.code if commune else "", listed)
         found = self.mentions_cache.get(key)
         if found is None:
             found = self.mentions_cache[key] = find_mentions(
@@ -498,6 +500,7 @@ class Mapper:
                 commune=commune,
                 funding=funding,
                 structure=record.structure,
+                listed=listed,
             )
         return found
 
@@ -606,7 +609,8 @@ class Mapper:
         self.fiche_commune = None
         found: list[CommuneEvidence] = []
         for f, text in self.texts(record):
-            for mention in self.mentions_of(record, text, funding=f.name == "funding"):
+            funding, listed = f.name == "funding", f.name == "initiator_precision"
+            for mention in self.mentions_of(record, text, funding=funding, listed=listed):
                 if mention.kind in ("commune", "ccas") and mention.territory.startswith("commune:"):
                     commune = self.cog.communes[mention.territory.partition(":")[2]]
                     found.append(
@@ -627,8 +631,8 @@ class Mapper:
         """Partners and funders named in the free texts, each (organisation, role) once: as
         qualified associations only (``cskg:partner`` stays the partner list's)."""
         for f, text in self.texts(record):
-            funding = f.name == "funding"
-            for mention in self.mentions_of(record, text, funding=funding):
+            funding, listed = f.name == "funding", f.name == "initiator_precision"
+            for mention in self.mentions_of(record, text, funding=funding, listed=listed):
                 node = self.organisation_node(mention)
                 role = FUNDER_ROLE if mention.funder else PARTNER_ROLE
                 if (node, role) in self.roles:
