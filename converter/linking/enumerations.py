@@ -52,6 +52,9 @@ def _char(c: str) -> str:
 
 
 def _plain(text: str) -> str:
+    """``text`` folded character by character: same length, same offsets."""
+    if text.isascii():
+        return text.lower()
     return "".join(map(_char, text)).replace("’", "'")
 
 
