@@ -533,17 +533,26 @@ class Mapper:
         counted[type_label] = counted.get(type_label, 0) + 1
         self.add(node, A, ORGANIZATION)
         self.add(node, DCT_TYPE, f"<{concept}>")
-        # the name as first written (the tables show it as the fiches write it); the type and
-        # territory spelt out as an alternative label
-        self.add(node, PREF_LABEL, nt_literal(mention.text))
+        # Named as a person expects, « Caisse d'allocations familiales (Lot) »@fr and @en, by
+        # its type and what makes it one (territory, citing structure), or by its own name;
+        # the fiches' spellings (« CAF 46 », « la CAF du Lot ») are alternative labels, each
+        # mention is evidence.
+        english = self.vocabularies.english.get(concept, type_label)
         if territory:
             where = self.territory_node(territory)
             self.add(node, _c("territory"), where[0])
-            self.other_spelling(node, f"{type_label} ({where[1]})")
-        elif not territory and path.endswith(self.scope) and self.scope:
-            self.other_spelling(node, f"{type_label} (de la structure {self.current.name})")
-        elif not mention.name:
-            self.other_spelling(node, type_label)
+            self.add(node, PREF_LABEL, nt_literal(f"{type_label} ({where[1]})", "fr"))
+            self.add(node, PREF_LABEL, nt_literal(f"{english} ({where[1]})", "en"))
+        elif path.endswith(self.scope) and self.scope:
+            name = self.current.name
+            self.add(node, PREF_LABEL, nt_literal(f"{type_label} (de la structure {name})", "fr"))
+            self.add(node, PREF_LABEL, nt_literal(f"{english} (of the structure {name})", "en"))
+        elif mention.name:
+            self.add(node, PREF_LABEL, nt_literal(mention.name))
+        else:
+            self.add(node, PREF_LABEL, nt_literal(type_label, "fr"))
+            self.add(node, PREF_LABEL, nt_literal(english, "en"))
+        self.other_spelling(node, mention.text)
         return node
 
     def territory_node(self, territory: str) -> tuple[str, str]:

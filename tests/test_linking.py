@@ -232,3 +232,30 @@ def test_convert_prints_the_structures_with_a_commune_and_the_organisations_by_t
     line = next(x for x in done.output.splitlines() if x.startswith("organisations par type"))
     assert "Préfecture 18, " in line
     assert "Caisse d'allocations familiales 5" in line and "prefecture" not in line
+
+
+def _labels(graph: MappedGraph, iri: str) -> tuple[set[str], set[str]]:
+    found = {(t.predicate.value, t.object) for t in graph.triples if t.subject.value == iri}
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    pref = {f"{o.value}@{o.language or ''}" for p, o in found if p == skos + "prefLabel"}  # type: ignore[attr-defined]
+    alt = {o.value for p, o in found if p == skos + "altLabel"}  # type: ignore[attr-defined]
+    return pref, alt
+
+
+def test_an_organisation_is_named_by_its_type_and_territory_its_spellings_kept() -> None:
+    """Issue 16: « caf46 » is no name a person reads; the CAF of the Lot is « Caisse
+    d'allocations familiales (Lot) » in French and English, the fiches' spellings alternative
+    labels; a national body by its type, a named one by its own name."""
+    graph = _graph(
+        ("CENTRE SOCIAL A - Lot", "Avec la caf46 et l'État."),
+        ("CENTRE SOCIAL B - Sarthe", "Avec la CAF du Lot et l'Association Les Amis du Parc."),
+    )
+    assert _labels(graph, ORG + "caf/46") == (
+        {"Caisse d'allocations familiales (Lot)@fr", "Family allowance fund (Lot)@en"},
+        {"caf46", "CAF du Lot"},
+    )
+    assert _labels(graph, ORG + "etat") == ({"État@fr", "State@en"}, {"État"})
+    assert _labels(graph, ORG + "association/les-amis-du-parc") == (
+        {"Les Amis du Parc@"},
+        {"Association Les Amis du Parc"},
+    )

@@ -168,7 +168,8 @@ def test_action_page_shows_every_field_of_the_fiche_in_order(site: Path) -> None
     assert initiators == {"Le centre social", "Un ou plusieurs partenaire(s)"}
     assert text(rows["Territoire concerné"]) == "Une commune"
     assert text(rows["Public"]) == "Tous publics"
-    assert text(rows["Avec qui cette action a-t-elle été menée ?"]) == "Préfecture"
+    # the partner « Préfecture », shown by its organisation's name (type and territory)
+    assert text(rows["Avec qui cette action a-t-elle été menée ?"]) == "Préfecture (Sarthe)"
     assert text(rows["Ressources financières mobilisées pour cette action"]).startswith(
         "Buget global 2014 : 30500 €"
     )
@@ -247,9 +248,9 @@ def test_facet_counts_match_the_fiches(site: Path) -> None:
     assert themes["solidarite"] == 7
     assert len(index["actions"]) == 25
     # « Préfecture » is the partner of both Sarthe fiches (lines 35 and the « COMMISSION:
-    # INSERTION JEUNES » fiche), an organisation per département: labels tell them apart.
+    # INSERTION JEUNES » fiche), an organisation per département, named by it (issue 16).
     partners = {label: n for _, label, n in index["facettes"]["partenaire"]["valeurs"]}
-    assert partners["Préfecture (72)"] == 2 and "Préfecture" not in partners
+    assert partners["Préfecture (Sarthe)"] == 2 and "Préfecture" not in partners
     first = next(a for a in index["actions"] if a["p"] == f"id/{FIRST}")
     assert first["f"]["departement"] == ["http://id.insee.fr/geo/departement/72"]
     assert first["f"]["annee"] == ["2013"]  # « 2013 /2014 : Dans un premier temps… »
