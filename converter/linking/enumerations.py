@@ -121,8 +121,10 @@ _SPLIT = re.compile(
 )
 
 
-def items(text: str) -> list[Item]:
-    """The items of every enumeration of partners in ``text``, in order."""
+@functools.lru_cache(maxsize=1 << 14)
+def items(text: str) -> tuple[Item, ...]:
+    """The items of every enumeration of partners in ``text``, in order (read once per
+    text: the same line comes back in fiches of other départements)."""
     plain = _plain(text)
     found: list[Item] = []
     reached = 0
@@ -136,7 +138,7 @@ def items(text: str) -> list[Item]:
         listed = _split(text, start, stop, plain[cue.start() : cue.end()])
         direct = opened[0] == cue.end()
         if len(listed) <= 1 and not direct and _typed_cue(cue.group()):
-            # « des associations : WECF nous a permis… »: the name the sentence starts with
+            # « des associations : Les Amis nous ont aidés… »: the name the sentence starts with
             at = start + len(text[start:stop]) - len(text[start:stop].lstrip())
             lead = _leading_name(text[at:stop])
             one = _item(text, at, at + len(lead), cue.group()) if lead else None
@@ -145,7 +147,7 @@ def items(text: str) -> list[Item]:
         elif len(listed) >= 2:
             found += listed
             reached = stop
-    return found
+    return tuple(found)
 
 
 def _typed_cue(cue: str) -> bool:
@@ -307,7 +309,8 @@ def _spells_out(name: str, inner: str) -> bool:
 
 
 def _leading_name(prose: str) -> str:
-    """The capitalised words a long item starts with (« WECF nous a permis… » → « WECF »)."""
+    """The capitalised words a long item starts with (« Les Amis nous ont aidés… »: « Les
+    Amis »)."""
     words = list(_WORD.finditer(prose))
     if words and _plain(words[0].group()).split("'")[0] in ARTICLES:
         words = words[1:] if "'" not in words[0].group() else words

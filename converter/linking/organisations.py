@@ -220,28 +220,43 @@ def _line_mentions(
 ) -> list[tuple[Mention, str]]:
     """The mentions of one line, each with the folded words that would make it the citing
     structure's own name (empty when none could)."""
-    undotted = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), line)  # « C.A.F. »
-    plain = _plain(undotted)
-    listing = listed or CUES.search(plain) is not None
-    if not listing and not _prefilter().search(plain) and not _CODES.search(undotted):
+    read = _reading(line)
+    if read is None and not listed:
         return []
-    tokens = _Tokens.of(line)
+    tokens, starts, cue = read or (_Tokens.of(line), (), False)
     found: list[_Found] = []
-    i = 0
-    while i < len(tokens.keys):
-        if not _may_start(tokens.word(i), tokens.keys[i]):
-            i += 1
+    reached = 0
+    for i in starts:
+        if i < reached:
             continue
         mention, end = _mention_at(tokens, i, cog, departement, commune, funding)
         if mention is not None:
             start = tokens.spans[i][0]
             own = _own_words(tokens, i, end, mention)
             found.append(_Found(mention, own, start, start + len(mention.text)))
-        i = max(end, i + 1)
+        reached = max(end, i + 1)
     found = _alternatives(found, tokens.text)
-    if listing:
+    if cue or listed:
         found = _with_items(found, tokens, cog, departement, funding, listed)
     return [(f.mention, f.own) for f in found]
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _reading(line: str) -> tuple[_Tokens, tuple[int, ...], bool] | None:
+    """What a line gives whatever the structure citing it: its tokens, those a mention may
+    start at, and whether a cue of an enumeration is in it; None when it holds no label's
+    word, no code and no cue (most lines). Read once per line: generated or real dumps repeat
+    lines across fiches of many départements."""
+    undotted = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), line)  # « C.A.F. »
+    plain = _plain(undotted)
+    cue = CUES.search(plain) is not None
+    if not cue and not _prefilter().search(plain) and not _CODES.search(undotted):
+        return None
+    tokens = _Tokens.of(line)
+    starts = tuple(
+        i for i in range(len(tokens.keys)) if _may_start(tokens.word(i), tokens.keys[i])
+    )
+    return tokens, starts, cue
 
 
 def _alternatives(found: list[_Found], text: str) -> list[_Found]:
@@ -277,12 +292,13 @@ def _with_items(
 ) -> list[_Found]:
     """``found`` and the organisations that enumerations of partners name without a word of
     their type (``enumerations``): typed by their descriptor or their own first word
-    (« association de psychologues (Palabre) », « les Écoles Ferry et Condorcet »), else by
+    (« association de parents (Pirouette) », « les Écoles Jean Zay et Prévert »), else by
     the cue (« des associations : A »), else « autre ». An item that holds a mention is that
-    mention, unless it only describes the name in parentheses (« association CLAS (l'ASEER) »:
-    the association is ASEER); an item naming a commune of the département is a place."""
+    mention, unless it only describes the name in parentheses (« association REAAP (Les
+    Tisserands) »: the association is Les Tisserands); an item naming a commune of the
+    département is a place."""
     result = list(found)
-    enumerated = items(tokens.text)
+    enumerated = list(items(tokens.text))
     if listed and (whole := line_item(tokens.text)) is not None:
         enumerated.append(whole)
     for item in enumerated:
