@@ -161,6 +161,8 @@ def _opener(text: str, at: int, direct: bool) -> tuple[int, int] | None:
     parenthesis close enough, within the sentence, or right after a direct cue."""
     window = text[at : at + OPENER_WINDOW]
     end = _SENTENCE_END.search(window)
+    # the window stops at the sentence's end, not at a « : » (which _SENTENCE_END also
+    # counts as the end of a list): that colon may open this one
     window = window[: end.start()] if end and not window[end.start()] == " " else window
     colon, paren = window.find(":"), window.find("(")
     marks = [m for m in (colon, paren) if m >= 0]
