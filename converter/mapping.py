@@ -206,7 +206,7 @@ class Mapper:
     # the (organisation, role) pairs of the action being mapped, each said once
     roles: set[tuple[str, str]] = field(default_factory=set)
     contributions: int = 0  # funding contributions of the action so far
-    mentions_cache: dict[tuple[str, bool, str], list[Mention]] = field(default_factory=dict)
+    mentions_cache: dict[tuple[str, bool, str, bool], list[Mention]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.iris = _Iris(self.base)
@@ -484,11 +484,13 @@ class Mapper:
             mention = Mention("autre", "", name, name, rule, False)
         return self.organisation_node(mention), mention
 
-    def mentions_of(self, record: Record, text: str, *, funding: bool) -> list[Mention]:
+    def mentions_of(
+        self, record: Record, text: str, *, funding: bool, listed: bool = False
+    ) -> list[Mention]:
         """The mentions of ``text``, read once per fiche and commune (two passes need them)."""
         structure = self.current
         commune = structure.commune or self.fiche_commune
-        key = (text, funding, commune.code if commune else "")
+        key = (text, funding, commune.code if commune else "", listed)
         found = self.mentions_cache.get(key)
         if found is None:
             found = self.mentions_cache[key] = find_mentions(
@@ -498,6 +500,7 @@ class Mapper:
                 commune=commune,
                 funding=funding,
                 structure=record.structure,
+                listed=listed,
             )
         return found
 
@@ -530,17 +533,26 @@ class Mapper:
         counted[type_label] = counted.get(type_label, 0) + 1
         self.add(node, A, ORGANIZATION)
         self.add(node, DCT_TYPE, f"<{concept}>")
-        # the name as first written (the tables show it as the fiches write it); the type and
-        # territory spelt out as an alternative label
-        self.add(node, PREF_LABEL, nt_literal(mention.text))
+        # Named as a person expects, « Caisse d'allocations familiales (Lot) »@fr and @en, by
+        # its type and what makes it one (territory, citing structure), or by its own name;
+        # the fiches' spellings (« CAF 46 », « la CAF du Lot ») are alternative labels, each
+        # mention is evidence.
+        english = self.vocabularies.english.get(concept, type_label)
         if territory:
             where = self.territory_node(territory)
             self.add(node, _c("territory"), where[0])
-            self.other_spelling(node, f"{type_label} ({where[1]})")
-        elif not territory and path.endswith(self.scope) and self.scope:
-            self.other_spelling(node, f"{type_label} (de la structure {self.current.name})")
-        elif not mention.name:
-            self.other_spelling(node, type_label)
+            self.add(node, PREF_LABEL, nt_literal(f"{type_label} ({where[1]})", "fr"))
+            self.add(node, PREF_LABEL, nt_literal(f"{english} ({where[1]})", "en"))
+        elif path.endswith(self.scope) and self.scope:
+            name = self.current.name
+            self.add(node, PREF_LABEL, nt_literal(f"{type_label} (de la structure {name})", "fr"))
+            self.add(node, PREF_LABEL, nt_literal(f"{english} (of the structure {name})", "en"))
+        elif mention.name:
+            self.add(node, PREF_LABEL, nt_literal(mention.name))
+        else:
+            self.add(node, PREF_LABEL, nt_literal(type_label, "fr"))
+            self.add(node, PREF_LABEL, nt_literal(english, "en"))
+        self.other_spelling(node, mention.text)
         return node
 
     def territory_node(self, territory: str) -> tuple[str, str]:
@@ -606,7 +618,8 @@ class Mapper:
         self.fiche_commune = None
         found: list[CommuneEvidence] = []
         for f, text in self.texts(record):
-            for mention in self.mentions_of(record, text, funding=f.name == "funding"):
+            funding, listed = f.name == "funding", f.name == "initiator_precision"
+            for mention in self.mentions_of(record, text, funding=funding, listed=listed):
                 if mention.kind in ("commune", "ccas") and mention.territory.startswith("commune:"):
                     commune = self.cog.communes[mention.territory.partition(":")[2]]
                     found.append(
@@ -627,8 +640,8 @@ class Mapper:
         """Partners and funders named in the free texts, each (organisation, role) once: as
         qualified associations only (``cskg:partner`` stays the partner list's)."""
         for f, text in self.texts(record):
-            funding = f.name == "funding"
-            for mention in self.mentions_of(record, text, funding=funding):
+            funding, listed = f.name == "funding", f.name == "initiator_precision"
+            for mention in self.mentions_of(record, text, funding=funding, listed=listed):
                 node = self.organisation_node(mention)
                 role = FUNDER_ROLE if mention.funder else PARTNER_ROLE
                 if (node, role) in self.roles:

@@ -90,6 +90,7 @@ class Vocabularies:
         default_factory=dict
     )
     preferred: dict[str, str] = dataclasses.field(default_factory=dict)  # IRI: French prefLabel
+    english: dict[str, str] = dataclasses.field(default_factory=dict)  # IRI: English prefLabel
 
     def match(self, scheme: str, value: str) -> ox.NamedNode | None:
         return self.concepts[scheme].get(fold(value))
@@ -136,4 +137,14 @@ def load_vocabularies(folder: Path = VOCABULARY_DIR) -> Vocabularies:
             labels[name].append((label.value, concept))
             if solution["preferred"] == ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")):
                 preferred[concept.value] = label.value
-    return Vocabularies(concepts, {name: tuple(found) for name, found in labels.items()}, preferred)
+    english = {
+        str(s["concept"].value): str(s["label"].value)
+        for s in store.query(
+            'SELECT ?concept ?label WHERE { ?concept skos:prefLabel ?label '
+            'FILTER(langMatches(lang(?label), "en")) }',
+            prefixes={"skos": SKOS},
+        )  # type: ignore[union-attr]
+    }
+    return Vocabularies(
+        concepts, {name: tuple(found) for name, found in labels.items()}, preferred, english
+    )

@@ -214,7 +214,7 @@ def test_cli_validate_lists_a_shared_node_apart_not_under_one_action(tmp_path: P
     runner.invoke(app, ["convert", str(SEED), "-o", str(tmp_path)])
     broken = tmp_path / "broken.ttl"
     text = (tmp_path / "actions.ttl").read_text(encoding="utf-8")
-    label = '\tskos:prefLabel "Préfecture" ;\n'
+    label = '\tskos:prefLabel "Prefecture (Lot)"@en , "Préfecture (Lot)"@fr ;\n'
     node = "<https://w3id.org/cskg/id/organisation/prefecture/46> a org:Organization ;\n"
     before, _, after = text.partition(node)
     block, end, rest = after.partition(" .\n")

@@ -10,7 +10,7 @@ import pytest
 
 from converter.model import ParseResult
 from converter.territory import load_cog
-from converter.vocab import VOCAB, load_vocabularies
+from converter.vocab import CSKG, PROV, VOCAB, load_vocabularies
 from tests.conftest import SEED
 
 EXPECTED = Path(__file__).parent / "data" / "expected"
@@ -97,3 +97,35 @@ def test_every_commune_link_of_the_graph_is_the_tables(seed: ParseResult) -> Non
     wrong = {name: code for name, code in linked.items() if code and code != expected[name]}
     assert wrong == {}
     assert sum(1 for code in linked.values() if code) >= 5
+
+
+def test_every_organisation_read_from_an_enumeration_is_one_of_the_tables(
+    seed: ParseResult,
+) -> None:
+    """Issue 16: the members of a collective and the partners listed by their proper names
+    alone (rule element-d-enumeration) are organisations the hand-made table names in the
+    same fiche, with the same role: the rule adds no organisation the reader did not count."""
+    from converter.mapping import map_records
+    from converter.text import fold
+
+    graph = map_records(seed.records)
+    by_subject: dict[str, dict[str, str]] = {}
+    for t in graph.triples:
+        by_subject.setdefault(t.subject.value, {})[t.predicate.value] = t.object.value
+    actions = {s: int(p[CSKG + "firstLine"]) for s, p in by_subject.items()
+               if CSKG + "firstLine" in p}  # fmt: skip
+    found = []
+    for subject, values in by_subject.items():
+        if values.get(CSKG + "rule") == "element-d-enumeration":
+            fiche = subject.rsplit("/association/", 1)[0] + "/fiche"
+            role = "funder" if values[PROV + "hadRole"].endswith("funderRole") else "partner"
+            found.append((actions[fiche], role, fold(values[CSKG + "evidenceText"])))
+    counted = [r for r in ORGANISATIONS if r["counted"] == "oui"]
+    assert len(found) >= 20
+    for line, role, text in found:
+        assert any(
+            int(r["fiche_line"]) == line
+            and r["role"] == role
+            and (fold(r["name"] or r["mention"]) in text or text in fold(r["mention"]))
+            for r in counted
+        ), (line, role, text)

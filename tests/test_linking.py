@@ -65,6 +65,66 @@ def test_schemes_common_words_and_unnamed_bodies_are_no_organisation(text: str) 
     assert _mentions(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Le réseau réunit Les Papillons Blancs, ARAPEJ 72, la Compagnie du Chat Perché et le "
+         "Trait d'Union.", [("autre", "Papillons Blancs"), ("autre", "ARAPEJ 72"),
+                            ("autre", "Compagnie du Chat Perché"), ("autre", "Trait d'Union")]),
+        ("Partenaires mobilisés : une association de quartier (Les Lucioles), le CRIJ (Centre "
+         "Régional Information Jeunesse), les Écoles Jean Zay et Prévert.",
+         [("association", "Lucioles"), ("autre", "CRIJ"),
+          ("education-nationale", "Écoles Jean Zay et Prévert")]),
+        # the parenthesis names the association: the word before it is a scheme
+        ("Un collectif composé de : l'association REAAP (Les Tisserands), Radio Plaine.",
+         [("association", "Tisserands"), ("autre", "Radio Plaine")]),
+        ("Nous avons reçu des associations : Les Amis de Pierre nous ont aidés.",
+         [("association", "Amis de Pierre")]),
+        # items with a word of their type keep the type rules (CAF of the département)
+        ("Les partenaires : la CAF, Sarthe Emploi Solidaire, la Mairie de Mamers.",
+         [("caf", "departement:72"), ("autre", "Sarthe Emploi Solidaire"),
+          ("commune", "commune:72180")]),
+    ],
+)  # fmt: skip
+def test_the_items_of_an_enumeration_of_partners_are_organisations(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _keys(text) == expected
+    assert {m.rule for m in _mentions(text)} & {"element-d-enumeration"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le collectif regroupe : les habitants, les Bénévoles, la MJC, le CLAS, le Conseil "
+        "citoyen et les familles.",
+        "En lien avec : le Contrat de Ville, la Halte-garderie, le Point Information Jeunesse.",
+        "Les acteurs (13 associations, 2 bailleurs et 1 compagnie de transport) se sont réunis.",
+        "Des sorties avec des associations (Mamers et La Flèche) du territoire.",
+        "Les partenaires : Monsieur le Maire, Madame la Directrice, l'équipe du Centre Social.",
+        "L'association a continué de se développer : l'ouverture en 2013 d'une Boutique.",
+        "Ils ont rencontré Les Papillons Blancs, ARAPEJ 72 et la Compagnie du Chat Perché.",
+    ],
+)
+def test_publics_schemes_places_people_and_lists_without_a_cue_are_no_items(text: str) -> None:
+    assert _mentions(text) == []
+
+
+def test_a_listed_text_takes_each_proper_name_line_as_an_organisation() -> None:
+    text = "Compagnie Les Arts Verts\nLes familles\nla CAF de la Sarthe"
+    assert _keys(text, listed=True) == [("autre", "Compagnie Les Arts Verts"),
+                                        ("caf", "departement:72")]  # fmt: skip
+    assert _keys(text) == [("caf", "departement:72")]
+
+
+def test_a_ccas_written_as_the_alternative_of_its_commune_is_the_commune() -> None:
+    """Issue 16: a budget table's « CCAS / COMMUNE » column counted as two funders."""
+    cog = load_cog()
+    found = _mentions("CAF CCAS / COMMUNE Autres", commune=cog.communes["72180"], funding=True)
+    assert [(m.kind, m.territory) for m in found] == [("caf", "departement:72"),
+                                                       ("commune", "commune:72180")]  # fmt: skip
+
+
 def test_funding_mentions_are_funders_with_their_amount() -> None:
     (mention,) = _mentions("Conseil départemental : 2 500 €", funding=True)
     assert (mention.kind, mention.funder, mention.amount) == (
@@ -170,5 +230,32 @@ def test_convert_prints_the_structures_with_a_commune_and_the_organisations_by_t
     assert done.exit_code == 0, done.output
     assert "8/23 à une commune" in done.output
     line = next(x for x in done.output.splitlines() if x.startswith("organisations par type"))
-    assert line.startswith("organisations par type : Préfecture 18, ")
+    assert "Préfecture 18, " in line
     assert "Caisse d'allocations familiales 5" in line and "prefecture" not in line
+
+
+def _labels(graph: MappedGraph, iri: str) -> tuple[set[str], set[str]]:
+    found = {(t.predicate.value, t.object) for t in graph.triples if t.subject.value == iri}
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    pref = {f"{o.value}@{o.language or ''}" for p, o in found if p == skos + "prefLabel"}  # type: ignore[attr-defined]
+    alt = {o.value for p, o in found if p == skos + "altLabel"}  # type: ignore[attr-defined]
+    return pref, alt
+
+
+def test_an_organisation_is_named_by_its_type_and_territory_its_spellings_kept() -> None:
+    """Issue 16: « caf46 » is no name a person reads; the CAF of the Lot is « Caisse
+    d'allocations familiales (Lot) » in French and English, the fiches' spellings alternative
+    labels; a national body by its type, a named one by its own name."""
+    graph = _graph(
+        ("CENTRE SOCIAL A - Lot", "Avec la caf46 et l'État."),
+        ("CENTRE SOCIAL B - Sarthe", "Avec la CAF du Lot et l'Association Les Amis du Parc."),
+    )
+    assert _labels(graph, ORG + "caf/46") == (
+        {"Caisse d'allocations familiales (Lot)@fr", "Family allowance fund (Lot)@en"},
+        {"caf46", "CAF du Lot"},
+    )
+    assert _labels(graph, ORG + "etat") == ({"État@fr", "State@en"}, {"État"})
+    assert _labels(graph, ORG + "association/les-amis-du-parc") == (
+        {"Les Amis du Parc@"},
+        {"Association Les Amis du Parc"},
+    )

@@ -220,20 +220,27 @@ def test_partners_and_funders_are_roles_with_their_evidence(seed: ParseResult) -
           ?action prov:qualifiedAssociation ?a .
           ?a prov:agent/skos:prefLabel ?name ; prov:hadRole ?role ; cskg:evidenceText ?text ;
              cskg:evidenceLine ?line ; cskg:rule ?rule .
-          FILTER(?rule IN ("liste-des-partenaires", "ligne-de-financement")) }"""
+          FILTER(?rule IN ("liste-des-partenaires", "ligne-de-financement"))
+          FILTER(lang(?name) IN ("fr", "")) }"""
     )
     assert isinstance(rows, ox.QuerySolutions)
     found = {
         (s["name"].value, s["role"].value.rsplit("#")[1], s["text"].value, int(s["line"].value))  # type: ignore[union-attr]
         for s in rows
     }
+    # named by type and territory (issue 16), the fiche's words kept as evidence
     assert found == {
-        ("Préfecture", "partnerRole", "Préfecture", 1075),
-        ("Mairie de Toulouse", "funderRole", "Mairie de Toulouse: 6 000 €", 1085),
-        ("CAF Haute Garonne", "funderRole", "CAF Haute Garonne: 4 500 €", 1085),
-        ("ASP", "funderRole", "ASP:: 18 300 €", 1085),
+        ("Préfecture (Haute-Garonne)", "partnerRole", "Préfecture", 1075),
+        ("Commune (Toulouse)", "funderRole", "Mairie de Toulouse: 6 000 €", 1085),
         (
-            "Conseil Régional ( Adulte Relais)",
+            "Caisse d'allocations familiales (Haute-Garonne)",
+            "funderRole",
+            "CAF Haute Garonne: 4 500 €",
+            1085,
+        ),
+        ("État", "funderRole", "ASP:: 18 300 €", 1085),
+        (
+            "Conseil régional (Occitanie)",
             "funderRole",
             "Conseil Régional ( Adulte Relais): 2 800 €",
             1085,

@@ -132,11 +132,14 @@ def test_actions_per_departement(store: ox.Store) -> None:
 
 def test_partners_with_most_actions(store: ox.Store) -> None:
     # Every fiche lists « Préfecture », and only it: the Préfecture of its structure's
-    # département (18 départements), in as many actions as that département has; 23 structures
-    # organise the 25 actions; the Meurthe-et-Moselle and Guadeloupe pairs share a structure,
-    # the two « Bienvenue » fiches of the Lot do not.
+    # département (18 départements), in as many actions as that département has, named by
+    # its département in French; 23 structures organise the 25 actions; the
+    # Meurthe-et-Moselle and Guadeloupe pairs share a structure, the two « Bienvenue » fiches
+    # of the Lot do not.
     rows = _rows(store, "partenaires-principaux")
-    assert {name for _, name, _, _ in rows} == {"Préfecture"} and len(rows) == 18
+    assert len({name for _, name, _, _ in rows}) == len(rows) == 18
+    assert all(name.startswith("Préfecture (") for _, name, _, _ in rows)
+    assert ("Préfecture (Lot)", "2") in {(name, n) for _, name, n, _ in rows}
     by_dep = {iri.split("/")[-1]: (int(n), int(s)) for iri, _, n, s in rows}
     per_departement = {code: int(n) for _, code, _, _, n in _rows(store, "actions-par-departement")}
     assert {code: n for code, (n, _) in by_dep.items()} == per_departement

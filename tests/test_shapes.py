@@ -200,8 +200,21 @@ CASES: list[tuple[str, str, str, str]] = [
     (
         "Organisation-name",
         "Violation",
-        "MaxCount",
+        "QualifiedMaxCount",
         'INSERT DATA { :o skos:prefLabel "Caisse d\'allocations familiales" }',
+    ),
+    (
+        "Organisation-name-fr",
+        "Violation",
+        "QualifiedMaxCount",
+        'INSERT DATA { :o skos:prefLabel "Caisse d\'allocations familiales (Lot)"@fr, '
+        '"CAF du Lot"@fr }',
+    ),
+    (
+        "Organisation-name-en",
+        "Violation",
+        "QualifiedMaxCount",
+        'INSERT DATA { :o skos:prefLabel "Family allowance fund (Lot)"@en, "CAF (Lot)"@en }',
     ),
     (
         "Structure-departementLabel",

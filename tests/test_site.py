@@ -91,8 +91,9 @@ def test_every_resource_of_the_example_has_its_page_and_descriptions(
     kinds = {
         "cskg:Action": 25,
         "cskg:Structure": 23,
-        # 23 structures and 62 organisations: the 17 types that convert prints add up to 62
-        "org:Organization": 85,
+        # 23 structures and 90 organisations: the 18 types that convert prints add up to 90
+        # (62 before the members of enumerations named by their proper names alone, #16)
+        "org:Organization": 113,
         "skos:Concept": 69,  # 41, and the 23 organisation types and 5 EPCI natures (#16)
         "igeo:Departement": 18,
         "igeo:Region": 10,
@@ -224,7 +225,8 @@ def test_action_page_shows_every_field_of_the_fiche_in_order(site: Path) -> None
     assert initiators == {"Le centre social", "Un ou plusieurs partenaire(s)"}
     assert text(rows["Territoire concerné"]) == "Une commune"
     assert text(rows["Public"]) == "Tous publics"
-    assert text(rows["Avec qui cette action a-t-elle été menée ?"]) == "Préfecture"
+    # the partner « Préfecture », shown by its organisation's name (type and territory)
+    assert text(rows["Avec qui cette action a-t-elle été menée ?"]) == "Préfecture (Sarthe)"
     assert text(rows["Ressources financières mobilisées pour cette action"]).startswith(
         "Buget global 2014 : 30500 €"
     )
@@ -306,9 +308,9 @@ def test_facet_counts_match_the_fiches(site: Path) -> None:
     assert themes["solidarite"] == 7
     assert index["total"] == 25
     # « Préfecture » is the partner of both Sarthe fiches (lines 35 and the « COMMISSION:
-    # INSERTION JEUNES » fiche), an organisation per département: labels tell them apart.
+    # INSERTION JEUNES » fiche), an organisation per département, named by it (issue 16).
     partners = {label: n for _, label, n in index["facettes"]["partenaire"]["valeurs"]}
-    assert partners["Préfecture (72)"] == 2 and "Préfecture" not in partners
+    assert partners["Préfecture (Sarthe)"] == 2 and "Préfecture" not in partners
     [_, listed] = _index(site, "index/liste-0.js", "liste")
     assert isinstance(listed, list)
     first = [path for path, _ in listed].index(f"id/{FIRST}")

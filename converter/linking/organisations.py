@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from converter.linking.enumerations import ARTICLES, CUES, Item, items, line_item
 from converter.territory import Cog, Commune, Departement, _word_key, load_cog  # noqa: F401
 from converter.text import fold
 from converter.vocab import VOCAB, load_vocabularies
@@ -45,6 +46,8 @@ RULES = {
     "nom-propre": "mot d'un type suivi d'un nom propre (Association AURORE, Scop Accolades)",
     "nom-d-epci": "nom d'un EPCI du département (Agglomération de Chaumont)",
     "sigle-d-epci": "sigle formé des initiales d'un EPCI du département (CCCGS, CANGT)",
+    "element-d-enumeration": "nom propre dans une énumération de partenaires ou de membres "
+    "(un collectif où sont présents : A, B, la C…)",
 }
 
 # Where an organisation of each type exists once: its territory is then certain.
@@ -184,19 +187,22 @@ def find_mentions(
     commune: Commune | None = None,
     funding: bool = False,
     structure: str = "",
+    listed: bool = False,
 ) -> list[Mention]:
     """Every organisation mention of ``text``, in order; ``departement`` and ``commune`` are
     the citing structure's (they scope bare names); in the funding text (``funding``) every
     mention is a funder, and an amount written after it (« CGET : 1000 € ») is kept. A
     mention that is the citing ``structure``'s own name (« le Centre Social Ville Plurielle »)
-    is not another organisation."""
+    is not another organisation. In a ``listed`` text each line is one name (the initiators'
+    « Précision ( si autre ) »): a proper name there is an organisation, as in an
+    enumeration of partners."""
     own = fold(structure)
     found: list[Mention] = []
     for line in text.split("\n"):
-        key = ("mentions", line, departement, commune, funding)
+        key = ("mentions", line, departement, commune, funding, listed)
         in_line = cog.cache.get(key)
         if in_line is None:
-            in_line = _line_mentions(line, cog, departement, commune, funding)
+            in_line = _line_mentions(line, cog, departement, commune, funding, listed)
             if len(cog.cache) > 200_000:  # bounded: a long run meets many lines once
                 cog.cache.clear()
             cog.cache[key] = in_line
@@ -205,25 +211,144 @@ def find_mentions(
 
 
 def _line_mentions(
-    line: str, cog: Cog, departement: Departement | None, commune: Commune | None, funding: bool
+    line: str,
+    cog: Cog,
+    departement: Departement | None,
+    commune: Commune | None,
+    funding: bool,
+    listed: bool = False,
 ) -> list[tuple[Mention, str]]:
     """The mentions of one line, each with the folded words that would make it the citing
     structure's own name (empty when none could)."""
-    undotted = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), line)  # « C.A.F. »
-    if not _prefilter().search(_plain(undotted)) and not _CODES.search(undotted):
+    read = _reading(line)
+    if read is None and not listed:
         return []
-    tokens = _Tokens.of(line)
-    found = []
-    i = 0
-    while i < len(tokens.keys):
-        if not _may_start(tokens.word(i), tokens.keys[i]):
-            i += 1
+    tokens, starts, cue = read or (_Tokens.of(line), (), False)
+    found: list[_Found] = []
+    reached = 0
+    for i in starts:
+        if i < reached:
             continue
         mention, end = _mention_at(tokens, i, cog, departement, commune, funding)
         if mention is not None:
-            found.append((mention, _own_words(tokens, i, end, mention)))
-        i = max(end, i + 1)
-    return found
+            start = tokens.spans[i][0]
+            own = _own_words(tokens, i, end, mention)
+            found.append(_Found(mention, own, start, start + len(mention.text)))
+        reached = max(end, i + 1)
+    found = _alternatives(found, tokens.text)
+    if cue or listed:
+        found = _with_items(found, tokens, cog, departement, funding, listed)
+    return [(f.mention, f.own) for f in found]
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _reading(line: str) -> tuple[_Tokens, tuple[int, ...], bool] | None:
+    """What a line gives whatever the structure citing it: its tokens, those a mention may
+    start at, and whether a cue of an enumeration is in it; None when it holds no label's
+    word, no code and no cue (most lines). Read once per line: generated or real dumps repeat
+    lines across fiches of many départements."""
+    undotted = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), line)  # « C.A.F. »
+    plain = _plain(undotted)
+    cue = CUES.search(plain) is not None
+    if not cue and not _prefilter().search(plain) and not _CODES.search(undotted):
+        return None
+    tokens = _Tokens.of(line)
+    starts = tuple(
+        i for i in range(len(tokens.keys)) if _may_start(tokens.word(i), tokens.keys[i])
+    )
+    return tokens, starts, cue
+
+
+def _alternatives(found: list[_Found], text: str) -> list[_Found]:
+    """« CCAS / Commune », « Mairie / CCAS »: a commune and its CCAS written as alternatives
+    (one column of a budget table) are one body, the commune."""
+    dropped = set()
+    for a, b in zip(found, found[1:], strict=False):
+        kinds = {a.mention.kind, b.mention.kind}
+        if (
+            kinds == {"ccas", "commune"}
+            and a.mention.territory == b.mention.territory
+            and text[a.stop : b.start].strip() == "/"
+        ):
+            dropped.add(id(a if a.mention.kind == "ccas" else b))
+    return [f for f in found if id(f) not in dropped]
+
+
+@dataclass(frozen=True)
+class _Found:
+    mention: Mention
+    own: str  # the folded words that would make it the citing structure's own name
+    start: int
+    stop: int
+
+
+def _with_items(
+    found: list[_Found],
+    tokens: _Tokens,
+    cog: Cog,
+    departement: Departement | None,
+    funding: bool,
+    listed: bool,
+) -> list[_Found]:
+    """``found`` and the organisations that enumerations of partners name without a word of
+    their type (``enumerations``): typed by their descriptor or their own first word
+    (« association de parents (Pirouette) », « les Écoles Jean Zay et Prévert »), else by
+    the cue (« des associations : A »), else « autre ». An item that holds a mention is that
+    mention, unless it only describes the name in parentheses (« association REAAP (Les
+    Tisserands) »: the association is Les Tisserands); an item naming a commune of the
+    département is a place."""
+    result = list(found)
+    enumerated = list(items(tokens.text))
+    if listed and (whole := line_item(tokens.text)) is not None:
+        enumerated.append(whole)
+    for item in enumerated:
+        inside = [f for f in result if item.start <= f.start < item.stop]
+        described = [f for f in inside if f.start < item.start + len(item.descriptor)]
+        if item.descriptor and described:
+            if len(described) < len(inside) or any(f.mention.kind in LEVEL for f in described):
+                continue  # the name in parentheses is itself a mention, or a territorial body
+            kind = described[0].mention.kind
+            result = [f for f in result if f not in described]
+        elif inside or _is_commune(tokens, item, cog, departement):
+            continue
+        else:
+            kind = _kind_of(item.descriptor or item.name) or _kind_of(item.cue) or "autre"
+        funder = funding or _funding_cue(tokens.text, item.start, item.stop)
+        mention = Mention(kind, "", item.name, item.text, "element-d-enumeration", funder)
+        result.append(_Found(mention, fold(item.name), item.start, item.stop))
+    return sorted(result, key=lambda f: f.start)
+
+
+def _kind_of(words: str) -> str | None:
+    """The type a phrase's first word names, singular or plural (« écoles », « associations »),
+    among the types known by name (association, école…); None if none."""
+    keys = [_word_key(w) for w in _TOKEN.findall(words)]
+    keys = keys[1:] if keys and keys[0] in ARTICLES else keys
+    if not keys:
+        return None
+    first = keys[0]
+    for candidate in (first, first[:-1] if first[-1:] in ("s", "x") else first):
+        for label in _labels().get(candidate, []):
+            if label.kind not in LEVEL and not label.abbreviation and len(label.words) == 1:
+                return label.kind
+    return None
+
+
+def _is_commune(tokens: _Tokens, item: Item, cog: Cog, departement: Departement | None) -> bool:
+    """An item made of names of communes of the département only (« Mamers et
+    La Flèche »): places, not an organisation (« Mamers Futsal Club » is
+    one)."""
+    if departement is None:
+        return False
+    at = item.start + item.text.find(item.name)
+    inside = [k for k, (a, _) in enumerate(tokens.spans) if at <= a < at + len(item.name)]
+    k = inside[0] if inside else len(tokens.keys)
+    while inside and k <= inside[-1]:
+        found = _commune_at(tokens, k, cog, departement)
+        if found is None:
+            return False
+        k = found[1] + (found[1] <= inside[-1] and tokens.keys[found[1]] == "et")
+    return bool(inside)
 
 
 def _own_words(tokens: _Tokens, i: int, end: int, mention: Mention) -> str:

@@ -228,6 +228,28 @@ def french_label(store: ox.Store, node: Term) -> str:
     return sorted(labels)[0] if labels else str(getattr(node, "value", node))
 
 
+# Columns of organisations written as the fiche writes them (« Préfecture »), not by the
+# organisation's name (« Préfecture (Sarthe) »): from the evidence of the rule that read them.
+WRITTEN = {"partners": "liste-des-partenaires"}
+
+
+def written(store: ox.Store, action: ox.NamedNode, rule: str) -> list[str]:
+    """The mentions the action's associations read with ``rule``, as written, sorted."""
+    found = set()
+    for association in store.quads_for_pattern(
+        action, ox.NamedNode(PROV + "qualifiedAssociation"), None
+    ):
+        node = association.object
+        if not isinstance(node, ox.NamedNode) or not any(
+            store.quads_for_pattern(node, ox.NamedNode(CSKG + "rule"), ox.Literal(rule))
+        ):
+            continue
+        for evidence in store.quads_for_pattern(node, ox.NamedNode(CSKG + "evidenceText"), None):
+            if isinstance(evidence.object, ox.Literal):
+                found.add(evidence.object.value)
+    return sorted(found)
+
+
 def actions_of(store: ox.Store) -> list[ox.NamedNode]:
     typed = store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(CSKG + "Action"))
     return sorted(
@@ -243,13 +265,15 @@ def csv_rows(store: ox.Store) -> list[list[str]]:
             if not column.path:
                 row.append(action.value)
                 continue
-            found = _follow(store, action, column.path)
-            texts = sorted(
-                {
-                    french_label(store, n) if column.label else str(getattr(n, "value", n))
-                    for n in found
-                }
-            )
+            if column.field in WRITTEN:
+                texts = written(store, action, WRITTEN[column.field])
+            else:
+                texts = sorted(
+                    {
+                        french_label(store, n) if column.label else str(getattr(n, "value", n))
+                        for n in _follow(store, action, column.path)
+                    }
+                )
             row.append(" | ".join(texts) if column.many else (texts[0] if texts else ""))
         rows.append(row)
     return rows
