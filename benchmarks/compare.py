@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -97,7 +96,7 @@ def measure(
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode not in (0, 1):  # convert says 1 for SHACL violations: still written
-        sys.exit(f"{command[0]} a échoué ({child.returncode}) :\n{errors.decode()[-3000:]}")
+        sys.exit(f"{command[0]} failed ({child.returncode}):\n{errors.decode()[-3000:]}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
@@ -118,7 +117,7 @@ def morph_python() -> Path:
     """Morph-KGC's own environment, made on first use (pip, pinned version)."""
     marker = MORPH_VENV / f".morph-kgc-{MORPH_KGC}"
     if not marker.exists():
-        print(f"installation de Morph-KGC {MORPH_KGC} dans {MORPH_VENV}…", file=sys.stderr)
+        print(f"installing Morph-KGC {MORPH_KGC} in {MORPH_VENV}…", file=sys.stderr)
         subprocess.run([PYTHON, "-m", "venv", "--clear", str(MORPH_VENV)], check=True)
         subprocess.run(
             [str(MORPH_PYTHON), "-m", "pip", "install", "-q", f"morph-kgc=={MORPH_KGC}"],
@@ -154,7 +153,7 @@ def compare(count: int, folder: Path, jobs: int) -> tuple[list[Run], Path, Path]
     runs = [timed("cskg convert", cli, out / "actions.nt")]
     runs.append(
         timed(
-            "cskg, N-Triples seules",
+            "cskg, N-Triples only",
             [PYTHON, "-c", NTRIPLES_ONLY, str(text), str(nt_only), str(jobs)],
             nt_only / "actions.nt",
         )
@@ -182,7 +181,7 @@ def compare(count: int, folder: Path, jobs: int) -> tuple[list[Run], Path, Path]
         )
     )
     parse = [PYTHON, "-c", PARSE, str(nt_only / "actions.nt")]
-    runs.append(timed("pyoxigraph, lecture des N-Triples", parse, nt_only / "actions.nt"))
+    runs.append(timed("pyoxigraph parsing them", parse, nt_only / "actions.nt"))
     return runs, out / "actions.nt", morph_out
 
 
@@ -196,16 +195,52 @@ def overlap(ours: Path, theirs: Path) -> list[str]:
     cskg, morph = triples(ours), triples(theirs)
     common = cskg & morph
     lines = [
-        f"triplets de Morph-KGC que cskg écrit aussi : {len(common):,} / {len(morph):,}"
-        f" ; triplets de cskg que Morph-KGC écrit : {len(common):,} / {len(cskg):,}"
+        f"Morph-KGC's triples that cskg writes too: {len(common):,} / {len(morph):,};"
+        f" cskg's triples that Morph-KGC writes: {len(common):,} / {len(cskg):,}"
         f" ({len(common) / len(cskg):.0%})",
     ]
     if morph - cskg:
-        lines.append(f"exemple propre à Morph-KGC : {next(iter(morph - cskg))}")
+        lines.append(f"one only Morph-KGC writes: {next(iter(morph - cskg))}")
     only = Counter(t.predicate.value for t in cskg - morph)
     lines.append(
-        "propres à cskg, par propriété : "
-        + ", ".join(f"{re.split('[/#]', p)[-1]} {n:,}" for p, n in only.most_common(12))
+        "only cskg writes, by property: "
+        + ", ".join(f"{short(p)} {n:,}" for p, n in only.most_common(12))
+    )
+    return lines
+
+
+def short(iri: str) -> str:
+    """``prefix:name`` when cskg declares the prefix."""
+    sys.path.insert(0, str(ROOT))
+    from converter.vocab import PREFIXES
+
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri.removeprefix(namespace)}"
+    return iri
+
+
+def marginal(by_size: dict[int, list[Run]]) -> list[str]:
+    """Between the smallest and the largest size: the cost of one more action, start-up left
+    out (imports, the COG, the mapping: what a small run mostly measures)."""
+    if len(by_size) < 2:
+        return []
+    small, large = min(by_size), max(by_size)
+    lines = [f"\nfrom {small:,} to {large:,} fiches, start-up left out:"]
+    rates = {}
+    for before, after in zip(by_size[small], by_size[large], strict=True):
+        cpu = after.cpu - before.cpu
+        if cpu <= 0:
+            return [f"\nfrom {small:,} to {large:,} fiches: too close to tell start-up apart"]
+        rates[after.tool] = (after.triples - before.triples) / cpu
+        lines.append(
+            f"- {after.tool}: {1000 * cpu / (large - small):.2f} CPU ms per action,"
+            f" {rates[after.tool]:,.0f} triples per CPU-s"
+        )
+    convert, nt, morph, _ = (rates[run.tool] for run in by_size[large])
+    lines.append(
+        f"- triples per CPU-s, cskg convert / Morph-KGC {convert / morph:.2f}x"
+        f" (N-Triples only {nt / morph:.2f}x)"
     )
     return lines
 
@@ -231,6 +266,7 @@ def main() -> None:
     )
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
     ratios: list[str] = []
+    by_size: dict[int, list[Run]] = {}
     try:
         for count in options.sizes:
             runs, ours, theirs = compare(count, folder, options.jobs)
@@ -243,17 +279,18 @@ def main() -> None:
                     flush=True,
                 )
             convert, nt, morph, parse = runs
+            by_size[count] = runs
             ratios.append(
-                f"- {count:,} fiches : triplets par CPU-s, cskg convert ÷ Morph-KGC"
+                f"- {count:,} fiches: triples per CPU-s, cskg convert / Morph-KGC"
                 f" {convert.per_cpu_second / morph.per_cpu_second:.2f}x"
-                f" (N-Triples seules {nt.per_cpu_second / morph.per_cpu_second:.2f}x) ;"
-                f" cskg convert ÷ lecture pyoxigraph : {convert.wall / parse.wall:.1f}x le temps,"
-                f" {convert.cpu / parse.cpu:.1f}x le CPU"
-                f" (N-Triples seules {nt.wall / parse.wall:.1f}x, {nt.cpu / parse.cpu:.1f}x)"
+                f" (N-Triples only {nt.per_cpu_second / morph.per_cpu_second:.2f}x);"
+                f" cskg convert / pyoxigraph's parse: {convert.wall / parse.wall:.1f}x the wall"
+                f" time, {convert.cpu / parse.cpu:.1f}x the CPU"
+                f" (N-Triples only {nt.wall / parse.wall:.1f}x, {nt.cpu / parse.cpu:.1f}x)"
             )
             if count == min(options.sizes):
                 ratios += ["  " + line for line in overlap(ours, theirs)]
-        print("\n" + "\n".join(ratios))
+        print("\n" + "\n".join(ratios + marginal(by_size)))
     finally:
         if options.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
