@@ -13,7 +13,11 @@ import functools
 import hashlib
 import os
 import re
+import sys
+import types
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 BASE = "https://w3id.org/cskg/id/"
 VOCAB = "https://w3id.org/cskg/vocab/"
@@ -29,6 +33,27 @@ LATIN_LETTERS = str.maketrans(
 BUDGET = re.compile(r"^Budget global : (?P<value>\d+(?:[.,]\d+)?) €$")
 STAFF = re.compile(r"^(?P<count>\d+)$")
 
+# Morph-KGC runs this file anew for each function of each rule (``fnml_executer.load_udfs``),
+# so an ``lru_cache`` would start empty every time, and an action's IRI would be computed once
+# per rule that names it (30 of them). What is computed is kept in a module that survives.
+KEPT: dict[str, dict[Any, Any]] = sys.modules.setdefault(
+    "cskg_morph_kgc_kept", types.ModuleType("cskg_morph_kgc_kept")
+).__dict__.setdefault("results", {})
+
+
+def kept(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` computing once per arguments across the runs of this file."""
+    results = KEPT.setdefault(function.__name__, {})
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **named: Any) -> Any:
+        key = (args, tuple(sorted(named.items())))
+        if key not in results:
+            results[key] = function(*args, **named)
+        return results[key]
+
+    return wrapper
+
 
 def letters(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text).casefold()
@@ -37,7 +62,7 @@ def letters(text: str) -> str:
     )
 
 
-@functools.lru_cache(maxsize=65536)
+@kept
 def slug(text: str, max_length: int = 80) -> str:
     """cskg's IRI segment (``converter.text.slug``)."""
     spelt = "".join(c if c.isalnum() else " " for c in letters(text)).translate(LATIN_LETTERS)
@@ -78,7 +103,7 @@ def name_key(name: str) -> str:
     return "".join(c for c in letters(name) if c.isalnum())
 
 
-@functools.cache
+@kept
 def departement_codes() -> dict[str, str]:
     """Département name (folded) -> INSEE code, from the COG table cskg bundles: the benchmark
     names it in CSKG_COG_DEPARTEMENTS (data/cog/v_departement_AAAA.csv)."""
@@ -97,7 +122,7 @@ def place(departement: str) -> str:
 
 
 @udf(fun_id=F + "structure", structure=F + "structure", departement=F + "departement")  # noqa: F821
-@functools.lru_cache(maxsize=65536)
+@kept
 def structure_iri(structure: str, departement: str) -> str:
     return f"{BASE}structure/{place(departement)}/{slug(structure)}"
 
@@ -109,6 +134,7 @@ def structure_iri(structure: str, departement: str) -> str:
     departement=F + "departement",
     below=F + "below",
 )
+@kept
 def action_iri(title: str, structure: str, departement: str, below: str = "") -> str:
     """The action's IRI, or that of a resource below it (``below``: "fiche", "budget")."""
     iri = f"{BASE}action/{place(departement)}/{slug(structure)}/{slug(title)}"
@@ -134,6 +160,7 @@ def departement_iri(departement: str) -> str | None:
 
 
 @udf(fun_id=F + "concepts", cell=F + "cell", scheme=F + "scheme")  # noqa: F821
+@kept
 def concept_iris(cell: str, scheme: str) -> list[str]:
     """One concept per item, named as cskg's vocabularies name theirs (the slug of the label)."""
     return [f"{VOCAB}{scheme}/{slug(item)}" for item in split_items(cell)]
