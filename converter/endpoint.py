@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from converter.serialise import reading_rdf
 from converter.vocab import vocabulary_files
 
 FINGERPRINT = "cskg-fingerprint"
+STOPPING_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def oxigraph_binary() -> str:
@@ -151,10 +153,23 @@ def start_server(
     if location is not None:
         command += ["--location", str(location)]
     log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server never blocks on it
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+    # Ctrl-C or SIGTERM inside Popen, after the fork, would leave a server no one can stop:
+    # they are held until the server has a handle, then arrive within the ``try`` below.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING_SIGNALS)
+    try:
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_SETMASK, held),  # not held there
+        )
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        raise
     server = Server(process, host, port)
     deadline = time.monotonic() + wait
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 log.seek(0)

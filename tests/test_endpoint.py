@@ -554,3 +554,31 @@ def test_credentials_can_come_from_netrc(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("HOME", str(tmp_path))
     assert credentials_for("https://sparql.example.org/query") == ("cs", "motdepasse")
     assert credentials_for("https://autre.example.org/query") is None
+
+
+def test_ctrl_c_inside_popen_stops_the_server_it_had_just_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Ctrl-C that comes after the fork, before Popen returns, used to leave an oxigraph
+    server running that nothing could stop (seen on a loaded machine after an interrupted
+    ``cskg serve``): the signal is now held until the server can be stopped."""
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def popen_then_ctrl_c(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        process = real_popen(*args, **kwargs)  # type: ignore[call-overload]
+        started.append(process)
+        os.kill(os.getpid(), signal.SIGINT)  # as if it came while Popen waited for the exec
+        return process  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(subprocess, "Popen", popen_then_ctrl_c)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            start_server(None, port=free_port())
+        [process] = started
+        assert process.poll() is not None, "le serveur oxigraph a survécu à Ctrl-C"
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
