@@ -178,6 +178,17 @@ CogOption = Annotated[
         help="Dossier des tables du COG (v_region_AAAA.csv…) ; défaut : le COG 2026 fourni.",
     ),
 ]
+SiteBaseOption = Annotated[
+    str,
+    typer.Option(
+        "--base-iri",
+        metavar="IRI",
+        help="IRI de base des pages : la ressource d'IRI « base + chemin » a sa page au chemin "
+        "« chemin », dans DOSSIER/chemin/ pour cskg site, à http://127.0.0.1:PORT/chemin pour "
+        "cskg serve (l'ontologie et les vocabulaires, toujours sous https://w3id.org/cskg/, "
+        "de même).",
+    ),
+]
 
 
 @command()
@@ -640,15 +651,7 @@ def serve(
             "qu'elles n'ont pas changé.",
         ),
     ] = None,
-    base_iri: Annotated[
-        str,
-        typer.Option(
-            "--base-iri",
-            metavar="IRI",
-            help="IRI de base du site (comme pour cskg site) : la ressource « base + chemin » "
-            "répond à http://127.0.0.1:PORT/chemin.",
-        ),
-    ] = DEFAULT_SITE_BASE,
+    base_iri: SiteBaseOption = DEFAULT_SITE_BASE,
 ) -> None:
     """Sert le site des données (une page par IRI, en HTML, Turtle, JSON-LD et N-Triples par
     négociation de contenu), l'éditeur SPARQL et le point d'accès SPARQL /query (lecture seule).
@@ -906,16 +909,7 @@ def site(
         Path | None,
         typer.Option("--data", metavar="CHEMIN", show_default=False, help=DATA_HELP),
     ] = None,
-    base_iri: Annotated[
-        str,
-        typer.Option(
-            "--base-iri",
-            metavar="IRI",
-            help="IRI de base des pages : la ressource d'IRI « base + chemin » s'écrit dans "
-            "DOSSIER/chemin/ (l'ontologie et les vocabulaires, toujours sous "
-            "https://w3id.org/cskg/, de même).",
-        ),
-    ] = DEFAULT_SITE_BASE,
+    base_iri: SiteBaseOption = DEFAULT_SITE_BASE,
     jobs: Annotated[
         int,
         typer.Option(
