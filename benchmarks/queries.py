@@ -109,9 +109,9 @@ def main() -> None:
     )
     url = f"http://127.0.0.1:{port}/query"
 
-    def ask(text: str) -> bytes:
+    def post(to: str, text: str) -> bytes:
         request = urllib.request.Request(
-            url,
+            to,
             data=urllib.parse.urlencode({"query": text}).encode(),
             headers={
                 "Accept": "application/sparql-results+json",
@@ -121,17 +121,11 @@ def main() -> None:
         with urllib.request.urlopen(request, timeout=600) as response:
             return bytes(response.read())
 
+    def ask(text: str) -> bytes:
+        return post(url, text)  # through cskg serve's front server (answers kept)
+
     def direct(text: str) -> bytes:
-        request = urllib.request.Request(
-            server.query_url,
-            data=urllib.parse.urlencode({"query": text}).encode(),
-            headers={
-                "Accept": "application/sparql-results+json",
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
-        )
-        with urllib.request.urlopen(request, timeout=600) as response:
-            return bytes(response.read())
+        return post(server.query_url, text)  # the oxigraph server itself
 
     print(
         "\n| query | oxigraph server s (median) | cskg serve first s | cskg serve kept s | load |"
