@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from converter.amounts import amounts, read_budget, read_contributions, read_staff_count
 from converter.errors import UsageError
 from converter.linking.communes import CommuneEvidence, decide_commune
-from converter.linking.organisations import LEVEL, Mention, find_mentions
+from converter.linking.organisations import LEVEL, UNSTATED, Mention, find_mentions, unsaid_kind
 from converter.model import FIELDS, FIELDS_BY_NAME, Diagnostic, FicheField, Kind, Record
 from converter.serialise import NtTriple, nt_literal, ntriples_lines, read_ntriples, sorted_nt
 from converter.territory import Cog, Commune, CommuneMatch, Departement, Epci, Region, load_cog
@@ -473,15 +473,15 @@ class Mapper:
 
     def organisation(self, record: Record, name: str, rule: str) -> tuple[str, Mention]:
         """The organisation a partner or funder name designates: typed when the name is one
-        mention (« Préfecture », « CAF Haute Garonne »), else an organisation of type
-        « autre » known by its name."""
+        mention (« Préfecture », « CAF Haute Garonne »), else an organisation known by its
+        name, of type « autre » or « non précisé » (``unsaid_kind``)."""
         found = self.mentions_of(record, name, funding=False)
         if len(found) == 1 and fold(name).startswith(fold(found[0].text)):
             # the name is one mention, maybe with a precision (« Conseil Régional ( Adulte
             # Relais) »)
             mention = replace(found[0], rule=rule, text=name)
         else:
-            mention = Mention("autre", "", name, name, rule, False)
+            mention = Mention(unsaid_kind(name), "", name, name, rule, False)
         return self.organisation_node(mention), mention
 
     def mentions_of(
@@ -639,17 +639,31 @@ class Mapper:
     def text_mentions(self, record: Record, action: str) -> None:
         """Partners and funders named in the free texts, each (organisation, role) once: as
         qualified associations only (``cskg:partner`` stays the partner list's)."""
-        for f, text in self.texts(record):
-            funding, listed = f.name == "funding", f.name == "initiator_precision"
-            for mention in self.mentions_of(record, text, funding=funding, listed=listed):
-                node = self.organisation_node(mention)
-                role = FUNDER_ROLE if mention.funder else PARTNER_ROLE
-                if (node, role) in self.roles:
-                    continue
-                if mention.funder and mention.amount is not None:
-                    self.contributions += 1
-                    self.grant(action, node, mention.amount, self.contributions)
-                self.associate(record, action, node, role, mention, f)
+        mentions = [
+            (f, mention)
+            for f, text in self.texts(record)
+            for mention in self.mentions_of(
+                record, text, funding=f.name == "funding", listed=f.name == "initiator_precision"
+            )
+        ]
+        # A name the fiche types somewhere (« l'association "11Bouge" ») has that type where
+        # it is named alone (« un collectif où sont présents : 11Bouge, … »): the typed
+        # mention is then the evidence.
+        typed: dict[str, tuple[FicheField, Mention]] = {}
+        for f, mention in mentions:
+            if mention.rule == "nom-propre" and mention.name:
+                typed.setdefault(fold(mention.name), (f, mention))
+        for f, mention in mentions:
+            if mention.kind == UNSTATED and (said := typed.get(fold(mention.name))):
+                f, mention = said[0], replace(said[1], funder=mention.funder, amount=None)
+            node = self.organisation_node(mention)
+            role = FUNDER_ROLE if mention.funder else PARTNER_ROLE
+            if (node, role) in self.roles:
+                continue
+            if mention.funder and mention.amount is not None:
+                self.contributions += 1
+                self.grant(action, node, mention.amount, self.contributions)
+            self.associate(record, action, node, role, mention, f)
 
     def grant(self, action: str, funder: str, amount: Decimal, number: int) -> None:
         grant = _below(action, f"financement/{number}")

@@ -74,9 +74,11 @@ def test_types_and_territories_exist() -> None:
     }
     for row in ORGANISATIONS:
         if row["counted"] == "non":
-            assert not row["type"] and not row["role"], row
+            assert not row["type"] and not row["said_type"] and not row["role"], row
             continue
         assert row["type"] in types, row
+        # what the fiche says, when it says less than the reader knows: never a guess
+        assert row["said_type"] in ("", "non-precise") and row["said_type"] != row["type"], row
         assert row["role"] in ("partner", "funder"), row
         # identified by its territory, by its name, or unique in France (État, FAMI…)
         if row["type"] in NATIONAL:

@@ -69,8 +69,9 @@ def test_schemes_common_words_and_unnamed_bodies_are_no_organisation(text: str) 
     ("text", "expected"),
     [
         ("Le réseau réunit Les Papillons Blancs, ARAPEJ 72, la Compagnie du Chat Perché et le "
-         "Trait d'Union.", [("autre", "Papillons Blancs"), ("autre", "ARAPEJ 72"),
-                            ("autre", "Compagnie du Chat Perché"), ("autre", "Trait d'Union")]),
+         "Trait d'Union.", [("non-precise", "Papillons Blancs"), ("non-precise", "ARAPEJ 72"),
+                            ("non-precise", "Compagnie du Chat Perché"),
+                            ("non-precise", "Trait d'Union")]),
         ("Partenaires mobilisés : une association de quartier (Les Lucioles), le CRIJ (Centre "
          "Régional Information Jeunesse), les Écoles Jean Zay et Prévert.",
          [("association", "Lucioles"), ("autre", "CRIJ"),
@@ -82,7 +83,7 @@ def test_schemes_common_words_and_unnamed_bodies_are_no_organisation(text: str) 
          [("association", "Amis de Pierre")]),
         # items with a word of their type keep the type rules (CAF of the département)
         ("Les partenaires : la CAF, Sarthe Emploi Solidaire, la Mairie de Mamers.",
-         [("caf", "departement:72"), ("autre", "Sarthe Emploi Solidaire"),
+         [("caf", "departement:72"), ("non-precise", "Sarthe Emploi Solidaire"),
           ("commune", "commune:72180")]),
     ],
 )  # fmt: skip
@@ -110,9 +111,44 @@ def test_publics_schemes_places_people_and_lists_without_a_cue_are_no_items(text
     assert _mentions(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a proper name alone says no type: none is guessed
+        ("Le collectif réunit : Kiosque7, la Ribambelle.",
+         [("non-precise", "Kiosque7"), ("non-precise", "Ribambelle")]),
+        # a common noun of a kind of body no type covers, in the name or spelt out
+        ("Le collectif réunit : la crèche des Lilas, le CHA (Centre d'Hébergement d'Accueil), "
+         "la Paroisse Saint-Paul.",
+         [("autre", "crèche des Lilas"), ("autre", "CHA"), ("autre", "Paroisse Saint-Paul")]),
+        # a former name in parentheses is no description
+        ("Partenaires : Les Hirondelles (ex Foyer Rural), Kiosque7.",
+         [("non-precise", "Hirondelles"), ("non-precise", "Kiosque7")]),
+    ],
+)  # fmt: skip
+def test_an_item_whose_type_the_text_does_not_say_is_not_given_one(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _keys(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('organisé par l\'association "Kiosque7" cette année', ("Kiosque7", 'association "Kiosque7"')),
+        ("avec l’association « Les Amis du Parc » et d'autres", ("Les Amis du Parc",
+         "association « Les Amis du Parc »")),
+    ],
+)  # fmt: skip
+def test_a_quoted_name_after_association_is_its_name(text: str, expected: tuple[str, str]) -> None:
+    (mention,) = _mentions(text)
+    assert (mention.kind, mention.rule) == ("association", "nom-propre")
+    assert (mention.name, mention.text) == expected
+
+
 def test_a_listed_text_takes_each_proper_name_line_as_an_organisation() -> None:
     text = "Compagnie Les Arts Verts\nLes familles\nla CAF de la Sarthe"
-    assert _keys(text, listed=True) == [("autre", "Compagnie Les Arts Verts"),
+    assert _keys(text, listed=True) == [("non-precise", "Compagnie Les Arts Verts"),
                                         ("caf", "departement:72")]  # fmt: skip
     assert _keys(text) == [("caf", "departement:72")]
 
@@ -193,6 +229,20 @@ def test_a_bare_mairie_is_the_structures_commune_once_known() -> None:
     assert (DEFAULT_BASE_IRI + "organisation/commune/72180") in {
         o for _, o in _objects(graph, "http://www.w3.org/ns/prov#agent")
     }
+
+
+def test_a_name_typed_elsewhere_in_the_fiche_has_that_type_where_it_is_named_alone() -> None:
+    """« un collectif où sont présents : Kiosque7, … » then « l'association "Kiosque7" »: one
+    association, whose evidence is the mention that says its type; Ribambelle, typed nowhere,
+    keeps « non précisé »."""
+    graph = _graph(("CENTRE SOCIAL A - Sarthe",
+                    "Un collectif où sont présents : Kiosque7, la Ribambelle.\n"
+                    "Le bal est organisé par l'association \"Kiosque7\"."))  # fmt: skip
+    agents = {o for _, o in _objects(graph, "http://www.w3.org/ns/prov#agent")}
+    assert agents == {ORG + "association/kiosque7", ORG + "non-precise/ribambelle"}
+    evidence = {o for _, o in _objects(graph, CSKG + "evidenceText")}
+    assert evidence == {'association "Kiosque7"', "la Ribambelle"}
+    assert graph.organisation_types == {"Association": 1, "Type non précisé": 1}
 
 
 def test_every_mention_keeps_its_text_field_line_and_rule() -> None:

@@ -8,7 +8,8 @@ or with a complement that names a territory; words that need a name (« Associat
 « Collège », « Scop ») only with one. A label inside a scheme (« Contrat de ville », « plans
 d'État ») is not an organisation. The territory comes from the complement, else from the
 type and the structure: a bare « CAF » is the CAF of the structure's département, a bare
-« Mairie » the structure's commune when known. Each mention says which rule decided
+« Mairie » the structure's commune when known. A name whose type the fiche does not say is
+typed « non précisé », never guessed (``unsaid_kind``). Each mention says which rule decided
 (``RULES``). Same text, same mentions: nothing depends on other fiches.
 
 >>> cog = load_cog()
@@ -71,6 +72,17 @@ BY_NAME = {"cias", "centreintercommunaldactionsociale"}
 # Words before a label that make it a scheme, not an organisation (« Contrat de ville »).
 SCHEME_WORDS = {"contrat", "contrats", "plan", "plans", "dispositif", "programme", "appel"}
 EU_FUNDS = {"union-europeenne", "fse", "feder", "fami"}
+# What a fiche says of an organisation it names without a word of the scheme's types: named
+# by a common noun of a kind of body that no type covers (« la crèche du Viguier », « le CHT
+# (Centre d'Hébergement Temporaire) »), it is « autre »; named by its proper name alone
+# (« la CIMADE », « Habitat Audois »), its type is not said: « non-precise », never guessed.
+OTHER = "autre"
+UNSTATED = "non-precise"
+OTHER_KINDS = {"centre", "lieu", "foyer", "creche", "halte", "paroisse", "eglise", "mosquee",
+               "temple", "synagogue", "diocese", "communaute", "pastorale", "conservatoire",
+               "philharmonie", "orchestre", "musee", "theatre", "cinema", "mediatheque",
+               "bibliotheque", "ludotheque", "radio", "hopital", "clinique", "ehpad",
+               "universite", "institut", "fondation"}  # fmt: skip
 FUNDING_CUE = re.compile(
     r"financ|subvention|participation (?:financière )?d|attribution", re.IGNORECASE
 )
@@ -81,6 +93,9 @@ ADJECTIVES = {"nationale", "national", "departementale", "regionale", "locale", 
 _TOKEN = re.compile(r"[^\W_]+")
 _DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
 _GLUED = re.compile(r"^([A-Za-z]+)(\d{2,3}|2[AB])$")
+_QUOTED = re.compile(r"[ \u00a0]*[\"«“][ \u00a0]*([^\"«»“”\n]{1,60}?)[ \u00a0]*[\"»”]")
+_PARENTHESIS = re.compile(r"\(([^()]*)\)")
+_CLOSING = re.compile(r"[ \u00a0]*[\"»”]")
 _AMOUNT = re.compile(r"^\s*:+\s*(\d[\d \u00a0\u202f.]*(?:,\d{1,2})?)\s*(k?)\s*(?:€|euros?\b)?")
 
 
@@ -312,11 +327,27 @@ def _with_items(
         elif inside or _is_commune(tokens, item, cog, departement):
             continue
         else:
-            kind = _kind_of(item.descriptor or item.name) or _kind_of(item.cue) or "autre"
+            spelt = _PARENTHESIS.search(item.text)  # « le CHT (Centre d'Hébergement …) »
+            kind = (
+                _kind_of(item.descriptor or item.name)
+                or _kind_of(item.cue)
+                or unsaid_kind(item.descriptor or item.name, spelt.group(1) if spelt else "")
+            )
         funder = funding or _funding_cue(tokens.text, item.start, item.stop)
         mention = Mention(kind, "", item.name, item.text, "element-d-enumeration", funder)
         result.append(_Found(mention, fold(item.name), item.start, item.stop))
     return sorted(result, key=lambda f: f.start)
+
+
+def unsaid_kind(*phrases: str) -> str:
+    """The type of an organisation no word of a type names: « autre » when a phrase starts
+    with a kind of body outside the scheme (``OTHER_KINDS``), else « non-precise »."""
+    for phrase in phrases:
+        keys = [_word_key(w) for w in _TOKEN.findall(phrase)]
+        keys = keys[1:] if keys and keys[0] in ARTICLES else keys
+        if keys and keys[0] in OTHER_KINDS:
+            return OTHER
+    return UNSTATED
 
 
 def _kind_of(words: str) -> str | None:
@@ -463,6 +494,12 @@ def _make(
 ) -> Mention:
     start, stop = tokens.spans[i][0], tokens.spans[end - 1][1]
     line = tokens.text
+    if (
+        rule == "nom-propre"
+        and (closing := _CLOSING.match(line, stop))
+        and any(quote in line[start:stop] for quote in '"«“')
+    ):
+        stop = closing.end()  # the quoted name's closing quote, as written
     amount = None
     if funding and (money := _AMOUNT.match(line[stop:])):
         digits = re.sub(r"[ \u00a0\u202f.]", "", money.group(1)).replace(",", ".")
@@ -547,8 +584,16 @@ def _commune_at(
 
 
 def _name_after(tokens: _Tokens, end: int) -> tuple[str, int]:
-    """A proper name after a word such as « Association »: capitalised words, with
-    « de », « du »… inside it only when a capitalised word follows."""
+    """A proper name after a word such as « Association »: a quoted name (« l'association
+    "11Bouge" »), else capitalised words, with « de », « du »… inside it only when a
+    capitalised word follows."""
+    if end < len(tokens.keys):
+        quoted = _QUOTED.match(tokens.text, tokens.spans[end - 1][1])
+        if quoted is not None:
+            stop = end
+            while stop < len(tokens.spans) and tokens.spans[stop][1] <= quoted.end(1):
+                stop += 1
+            return quoted.group(1), stop
     k = end
     while k < len(tokens.keys) and tokens.keys[k] in ADJECTIVES:
         k += 1
