@@ -506,16 +506,26 @@ class Mapper:
 
     def organisation_node(self, mention: Mention) -> str:
         """One node per organisation, whatever fiche names it: by type and territory
-        (``organisation/caf/46``), by type alone when national (``organisation/etat``), by
-        type and name (``organisation/association/aurore``), or scoped to the citing
-        structure when the territory is unknown (``organisation/commune/31/centre-…``)."""
+        (``organisation/caf/46``, ``organisation/services-deconcentres/region-76``), by type
+        alone when national (``organisation/etat``), by type, département and name
+        (``organisation/association/46/aurore``), or scoped to the citing structure when the
+        territory is unknown (``organisation/commune/31/centre-…``)."""
         kind, territory = mention.kind, mention.territory
+        departement = self.current.departement
         if territory:
             key: Hashable = ("organisation", kind, territory)
-            path = f"organisation/{kind}/{territory.partition(':')[2]}"
+            level, _, code = territory.partition(":")
+            # a DREETS (région 76) and a DDETS (département 76) are two services
+            where = code if level == LEVEL.get(kind, level) else f"{level}-{code}"
+            path = f"organisation/{kind}/{where}"
         elif mention.scoped or (not mention.name and LEVEL.get(kind) != "national"):
             key = ("organisation", kind, "scope", self.scope)
             path = f"organisation/{kind}/{self.scope}"
+        elif mention.name and departement is not None:
+            # one name, one organisation within a département: two « École Jules Ferry » of
+            # two départements are never merged (a missing merge is better than a wrong one)
+            key = ("organisation", kind, departement.code, fold(mention.name) or mention.name)
+            path = f"organisation/{kind}/{departement.code}/{slug(mention.name)}"
         elif mention.name:
             key = ("organisation", kind, fold(mention.name) or mention.name)
             path = f"organisation/{kind}/{slug(mention.name)}"

@@ -239,10 +239,34 @@ def test_a_name_typed_elsewhere_in_the_fiche_has_that_type_where_it_is_named_alo
                     "Un collectif où sont présents : Kiosque7, la Ribambelle.\n"
                     "Le bal est organisé par l'association \"Kiosque7\"."))  # fmt: skip
     agents = {o for _, o in _objects(graph, "http://www.w3.org/ns/prov#agent")}
-    assert agents == {ORG + "association/kiosque7", ORG + "non-precise/ribambelle"}
+    assert agents == {ORG + "association/72/kiosque7", ORG + "non-precise/72/ribambelle"}
     evidence = {o for _, o in _objects(graph, CSKG + "evidenceText")}
     assert evidence == {'association "Kiosque7"', "la Ribambelle"}
     assert graph.organisation_types == {"Association": 1, "Type non précisé": 1}
+
+
+def test_a_name_is_one_organisation_within_a_departement_never_across() -> None:
+    graph = _graph(
+        ("CENTRE SOCIAL A - Sarthe", "Avec l'Association Les Amis du Quartier."),
+        ("CENTRE SOCIAL B - Sarthe", "Avec l'association Les Amis du Quartier."),
+        ("CENTRE SOCIAL C - Lot", "Avec l'Association Les Amis du Quartier."),
+    )
+    agents = {o for _, o in _objects(graph, "http://www.w3.org/ns/prov#agent")}
+    assert agents == {ORG + "association/72/les-amis-du-quartier",
+                      ORG + "association/46/les-amis-du-quartier"}  # fmt: skip
+
+
+def test_a_regional_and_a_departmental_service_of_one_code_are_two_organisations() -> None:
+    """Région 76 (Occitanie) and département 76 (Seine-Maritime) share a code, not a path."""
+    graph = _graph(
+        ("CENTRE SOCIAL A - Seine-Maritime", "Avec la DDETS."),
+        ("CENTRE SOCIAL B - Haute-Garonne", "Avec la DREETS."),
+    )
+    territory = dict(_objects(graph, CSKG + "territory"))
+    assert territory == {
+        ORG + "services-deconcentres/76": "http://id.insee.fr/geo/departement/76",
+        ORG + "services-deconcentres/region-76": "http://id.insee.fr/geo/region/76",
+    }
 
 
 def test_every_mention_keeps_its_text_field_line_and_rule() -> None:
@@ -305,7 +329,7 @@ def test_an_organisation_is_named_by_its_type_and_territory_its_spellings_kept()
         {"caf46", "CAF du Lot"},
     )
     assert _labels(graph, ORG + "etat") == ({"État@fr", "State@en"}, {"État"})
-    assert _labels(graph, ORG + "association/les-amis-du-parc") == (
+    assert _labels(graph, ORG + "association/72/les-amis-du-parc") == (
         {"Les Amis du Parc@"},
         {"Association Les Amis du Parc"},
     )

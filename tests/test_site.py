@@ -94,7 +94,7 @@ def test_every_resource_of_the_example_has_its_page_and_descriptions(
         # 23 structures and 90 organisations: the 18 types that convert prints add up to 90
         # (62 before the members of enumerations named by their proper names alone, #16)
         "org:Organization": 113,
-        "skos:Concept": 69,  # 41, and the 23 organisation types and 5 EPCI natures (#16)
+        "skos:Concept": 70,  # 41, and the 24 organisation types and 5 EPCI natures (#16)
         "igeo:Departement": 18,
         "igeo:Region": 10,
         "igeo:Commune": 8,  # the 8 of tests/data/expected/communes.csv
