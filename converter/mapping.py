@@ -516,8 +516,8 @@ class Mapper:
             key: Hashable = ("organisation", kind, territory)
             level, _, code = territory.partition(":")
             # a DREETS (région 76) and a DDETS (département 76) are two services
-            where = code if level == LEVEL.get(kind, level) else f"{level}-{code}"
-            path = f"organisation/{kind}/{where}"
+            at = code if level == LEVEL.get(kind, level) else f"{level}-{code}"
+            path = f"organisation/{kind}/{at}"
         elif mention.scoped or (not mention.name and LEVEL.get(kind) != "national"):
             key = ("organisation", kind, "scope", self.scope)
             path = f"organisation/{kind}/{self.scope}"
