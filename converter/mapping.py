@@ -408,7 +408,7 @@ class Mapper:
         return node
 
     def epci(self, epci: Epci) -> None:
-        node = f"<{epci.iri}>"
+        node = self.share(f"<{epci.iri}>")  # shared before its first triple, as every place
         self.add(node, A, f"<{IGEO}Intercommunalite>")
         self.add(node, IGEO_CODE, nt_literal(epci.code))
         self.add(node, IGEO_NAME, _name(epci.name))
@@ -582,7 +582,7 @@ class Mapper:
             return self.commune(commune), commune.name
         epci = self.cog.epcis[code]
         self.epci(epci)
-        return self.share(f"<{epci.iri}>"), epci.name
+        return f"<{epci.iri}>", epci.name
 
     def associate(
         self, record: Record, action: str, agent: str, role: str, mention: Mention, f: FicheField

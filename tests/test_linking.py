@@ -290,6 +290,20 @@ def test_merged_organisations_and_text_communes_are_the_same_bytes_whatever_the_
     assert b"organisation/caf/46" in (tmp_path / "one" / "actions.nt").read_bytes()
 
 
+def test_an_epci_first_named_in_a_text_is_written_once(tmp_path: Path) -> None:
+    """An EPCI first met in a fiche's text, then as the EPCI of another structure's commune,
+    was written in the first action's block and again with the shared resources: each line
+    once."""
+    text = fiche("Action 1", "CENTRE SOCIAL DES TILLEULS - Sarthe",
+                 DESCRIPTION + "Avec la Communauté de communes du Pays Fléchois.\n")
+    text += fiche("Action 2", "CENTRE SOCIAL DE LA FLÈCHE - Sarthe", DESCRIPTION)  # fmt: skip
+    (tmp_path / "f.txt").write_text(text, encoding="utf-8")
+    assert convert([tmp_path / "f.txt"], tmp_path / "out", jobs=1).ok
+    lines = (tmp_path / "out" / "actions.nt").read_text(encoding="utf-8").splitlines()
+    assert any("intercommunalite/247200348> <http://rdf.insee.fr/def/geo#nom>" in x for x in lines)
+    assert len(lines) == len(set(lines))
+
+
 def test_convert_prints_the_structures_with_a_commune_and_the_organisations_by_type(
     tmp_path: Path,
 ) -> None:
