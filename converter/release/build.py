@@ -38,6 +38,7 @@ from converter.release.changes import (
 from converter.release.config import ReleaseConfig
 from converter.release.docs import dictionary_html, ontology_html, readme_markdown
 from converter.release.geo import coverage
+from converter.release.participations import PARTICIPATIONS, participation_rows
 from converter.release.tables import (
     CSV_COLUMNS,
     csv_bytes,
@@ -104,15 +105,24 @@ def release(
             (folder / stale.name).unlink(missing_ok=True)
     write("actions.csv-metadata.json", json_bytes(csvw_metadata(config)))
     write("actions.schema.json", json_bytes(table_schema(config, rows)))
-    workbook, cut = workbook_bytes(rows, config.title_fr, config.modified or config.issued)
+    participations = participation_rows(store)
+    write("participations.csv", csv_bytes(participations, PARTICIPATIONS))
+    write("participations.csv-metadata.json", json_bytes(csvw_metadata(config, PARTICIPATIONS)))
+    write(
+        "participations.schema.json",
+        json_bytes(table_schema(config, participations, PARTICIPATIONS)),
+    )
+    workbook, cut = workbook_bytes(
+        rows, config.title_fr, config.modified or config.issued, participations
+    )
     write("actions.xlsx", workbook)
-    write("actions.db", database_bytes(store, rows))
+    write("actions.db", database_bytes(store, rows, participations))
     write("cskg.ttl", ONTOLOGY_FILE.read_bytes())
     vocabularies = sorted(VOCABULARY_DIR.glob("*.ttl"))
     for path in vocabularies:
         write(f"vocabulaires/{path.name}", path.read_bytes())
     write("ontologie.html", ontology_html())
-    write("dictionnaire.html", dictionary_html(store, rows))
+    write("dictionnaire.html", dictionary_html(store, rows, participations))
     data_triples = [
         ox.Triple(q.subject, q.predicate, q.object)
         for q in ox.parse(path=str(graph), format=ox.RdfFormat.TURTLE)

@@ -383,14 +383,16 @@ RELEASE_FILES = (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "XLSX",
         "Tableau des actions (Excel)",
-        "Les lignes de actions.csv dans un classeur, sans formule : chaque cellule reste du texte.",
+        "Les lignes de actions.csv et de participations.csv dans un classeur, sans formule : "
+        "chaque cellule reste du texte.",
     ),
     Distributed(
         "actions.db",
         "application/vnd.sqlite3",
         "BIN",
         "Base SQLite des actions",
-        "Actions, structures, organisations, concepts et territoires, tables de liens, clés "
+        "Actions, structures, organisations (type, territoire), participations (partenaires et "
+        "financeurs de chaque action), concepts et territoires, tables de liens, clés "
         "étrangères et recherche plein texte ; à ouvrir avec datasette ou sqlite3.",
     ),
     Distributed(
@@ -407,6 +409,29 @@ RELEASE_FILES = (
         "Schéma du tableau (Table Schema)",
         "Colonnes, types, contraintes et exemples de actions.csv, au format Table Schema "
         "(celui de schema.data.gouv.fr).",
+    ),
+    Distributed(
+        "participations.csv",
+        "text/csv",
+        "CSV",
+        "Tableau des partenaires et financeurs (CSV)",
+        "Une ligne par action, organisation et rôle (partenaire ou financeur) : type et "
+        "territoire de l'organisation, montant quand la fiche le donne, et la mention lue.",
+    ),
+    Distributed(
+        "participations.csv-metadata.json",
+        "application/csvm+json",
+        "JSON",
+        "Description du tableau des partenaires et financeurs (CSV on the Web)",
+        "Colonnes, types et sens de participations.csv, lisibles par machine.",
+    ),
+    Distributed(
+        "participations.schema.json",
+        "application/schema+json",
+        "JSON",
+        "Schéma du tableau des partenaires et financeurs (Table Schema)",
+        "Colonnes, types, contraintes et exemples de participations.csv, au format Table "
+        "Schema.",
     ),
     Distributed(
         "cskg.ttl",

@@ -1,19 +1,23 @@
 """``actions.db``: the release as an SQLite database that ``datasette`` browses at once.
 
 Built with sqlite-utils: ``actions`` (the columns of ``actions.csv``), ``structures``,
-``organisations``, ``concepts``, ``territories``, one link table per multi-valued fiche field,
-foreign keys between them, and full-text search on the texts of the actions.
+``organisations`` (with their type and territory), ``participations`` (the rows of
+``participations.csv``: who takes part in each action, in which role, for how much),
+``concepts``, ``territories``, one link table per multi-valued fiche field, foreign keys
+between them, and full-text search on the texts of the actions.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 import sqlite_utils
 
 from converter.model import FIELDS, Kind
+from converter.release.participations import PARTICIPATIONS
 from converter.release.tables import CSV_COLUMNS, Term, _follow, actions_of, french_label
 from converter.vocab import CSKG, IGEO, RDF, SKOS
 
@@ -64,7 +68,9 @@ def _territory(store: ox.Store, node: ox.NamedNode, kind: str) -> dict[str, obje
     }
 
 
-def database_bytes(store: ox.Store, rows: list[list[str]]) -> bytes:
+def database_bytes(
+    store: ox.Store, rows: list[list[str]], participations: Sequence[list[str]] = ()
+) -> bytes:
     """The database file, built in a temporary folder (same data, same bytes)."""
     with tempfile.TemporaryDirectory(prefix="cskg-db-") as folder:
         path = Path(folder) / "actions.db"
@@ -73,6 +79,7 @@ def database_bytes(store: ox.Store, rows: list[list[str]]) -> bytes:
         db.execute("PRAGMA synchronous = OFF")
         db.execute("PRAGMA journal_mode = MEMORY")
         _build(db, store, rows)
+        _participations(db, participations)
         db.close()
         return path.read_bytes()
 
@@ -181,4 +188,46 @@ def _build(db: sqlite_utils.Database, store: ox.Store, rows: list[list[str]]) ->
             foreign_keys=keys,
         )
     db["actions"].enable_fts(_TEXTS, tokenize="unicode61 remove_diacritics 2")  # type: ignore[union-attr]
+
+
+# Columns of participations.csv that the organisations table holds, by their name there.
+_ORGANISATION = {
+    "organisation_type": "type",
+    "organisation_type_code": "type_code",
+    "territory_code": "territory_code",
+    "territory_name": "territory_name",
+}
+
+
+_LINK = ("action", "organisation", "role", "amount_eur", "evidence_text", "evidence_field",
+         "evidence_line", "rule")  # fmt: skip
+
+
+def _participations(db: sqlite_utils.Database, rows: Sequence[list[str]]) -> None:
+    """The participations, and the type and territory of every organisation they name."""
+    names = [c.name for c in PARTICIPATIONS.columns]
+    kinds = {c.name: {"integer": int, "decimal": float}.get(c.datatype, str)
+             for c in PARTICIPATIONS.columns}  # fmt: skip
+    organisations: dict[str, dict[str, object]] = {}
+    links = []
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        organisations[values["organisation"]] = {
+            "iri": values["organisation"], "name": values["organisation_name"]
+        } | {column: values[name] or None for name, column in _ORGANISATION.items()}
+        links.append({name: kinds[name](values[name]) if values[name] else None for name in _LINK})
+    table = db["organisations"]
+    for column in _ORGANISATION.values():
+        if column not in table.columns_dict:
+            table.add_column(column, str)  # type: ignore[union-attr]
+    table.upsert_all(  # type: ignore[union-attr]
+        sorted(organisations.values(), key=lambda o: str(o["iri"])), pk="iri"
+    )
+    participations = db["participations"]
+    participations.create(  # type: ignore[union-attr]
+        {name: kinds[name] for name in _LINK},
+        pk=("action", "organisation", "role"),
+        foreign_keys=[("action", "actions", "action"), ("organisation", "organisations", "iri")],
+    )
+    participations.insert_all(links)  # type: ignore[union-attr]
     db.vacuum()

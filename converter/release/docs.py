@@ -4,6 +4,7 @@ dictionary."""
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import pyoxigraph as ox
 import rdflib
@@ -12,6 +13,7 @@ from converter.paths import ONTOLOGY_FILE
 from converter.query import library
 from converter.release.catalogue import Coverage
 from converter.release.config import ReleaseConfig
+from converter.release.participations import PARTICIPATIONS
 from converter.release.tables import CSV_COLUMNS
 from converter.vocab import CSKG, vocabulary_files
 
@@ -33,8 +35,11 @@ def _row(*cells: str, cell: str = "td", attributes: str = "") -> str:
     return f"<tr{attributes}>" + "".join(f"<{cell}>{c}</{cell}>" for c in cells) + "</tr>"
 
 
-def dictionary_html(store: ox.Store, rows: list[list[str]]) -> bytes:
-    """The data dictionary: every CSV column, every property of the ontology, every concept."""
+def dictionary_html(
+    store: ox.Store, rows: list[list[str]], participations: Sequence[list[str]] = ()
+) -> bytes:
+    """The data dictionary: every column of the two tables, every property of the ontology,
+    every concept."""
     schema = rdflib.Graph()
     for path in (ONTOLOGY_FILE, *vocabulary_files()):
         schema.parse(path)
@@ -54,6 +59,25 @@ def dictionary_html(store: ox.Store, rows: list[list[str]]) -> bytes:
     ]
     for index, column in enumerate(CSV_COLUMNS):
         example = next((row[index] for row in rows if row[index]), "")
+        parts.append(
+            _row(
+                f"<code>{e(column.name)}</code>",
+                f"{e(column.title_fr)} / {e(column.title_en)}",
+                e(column.datatype),
+                e(column.description),
+                e(example[:120]),
+            )
+        )
+    parts += [
+        '</table><h2 id="participations">participations.csv</h2><p>Une ligne par action, '
+        "organisation et rôle (partenaire ou financeur), UTF-8, séparateur virgule : les "
+        "organisations que la fiche nomme, avec leur type, leur territoire, le montant et la "
+        "mention lue. Description lisible par machine : "
+        "<code>participations.csv-metadata.json</code> (CSV on the Web).</p><table>",
+        _row("colonne", "titre (fr / en)", "type", "sens", "exemple", cell="th"),
+    ]
+    for index, column in enumerate(PARTICIPATIONS.columns):
+        example = next((row[index] for row in participations if row[index]), "")
         parts.append(
             _row(
                 f"<code>{e(column.name)}</code>",
@@ -177,7 +201,10 @@ def readme_markdown(
         "## Interroger les données",
         "",
         "- Tableur : ouvrir `actions.xlsx` (aucune cellule n'est une formule) ou `actions.csv` "
-        "(UTF-8, virgule ; colonnes décrites par `actions.schema.json`).",
+        "(UTF-8, virgule ; colonnes décrites par `actions.schema.json`) ; les partenaires et "
+        "financeurs de chaque action, avec le type et le territoire de chaque organisation : "
+        "feuille « participations » ou `participations.csv` (filtrer `organisation_type_code` "
+        "= `caf` et `territory_code` = `46` donne les actions où la CAF du Lot intervient).",
         "- SQL : `datasette actions.db` ouvre la base dans le navigateur (recherche plein texte "
         'sur les textes des fiches) ; ou `sqlite3 actions.db "SELECT title, status FROM '
         'actions"`.',
@@ -192,8 +219,10 @@ def readme_markdown(
 
 _FILE_USES = (
     ("actions.csv", "le tableau des actions, une ligne par action"),
-    ("actions.xlsx", "le même tableau, pour un tableur"),
-    ("actions.db", "base SQLite : actions, structures, organisations, concepts, territoires"),
+    ("participations.csv", "les partenaires et financeurs de chaque action, une ligne par rôle"),
+    ("actions.xlsx", "les deux tableaux, pour un tableur"),
+    ("actions.db", "base SQLite : actions, structures, organisations, participations, concepts, "
+     "territoires"),
     ("actions.schema.json", "schéma du tableau (Table Schema)"),
     ("actions.ttl", "le graphe RDF des actions (Turtle ; aussi `actions.nt`, `actions.jsonld`)"),
     ("cskg.ttl", "l'ontologie ; `vocabulaires/` : les vocabulaires SKOS"),

@@ -1,4 +1,5 @@
-"""``actions.xlsx``: the rows of ``actions.csv`` for people who open tables in a spreadsheet.
+"""``actions.xlsx``: the rows of ``actions.csv`` (sheet « actions ») and of
+``participations.csv`` (sheet « participations ») for people who open tables in a spreadsheet.
 
 Every cell is written as text or number, never as a formula: a fiche whose text starts with
 ``=``, ``+``, ``-`` or ``@`` (bulleted lines do) stays text, marked with Excel's « quote prefix »
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -19,7 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.xml.functions import tostring
 
-from converter.release.tables import CSV_COLUMNS
+from converter.release.participations import PARTICIPATIONS
+from converter.release.tables import ACTIONS, Table
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 EXCEL_CELL_LIMIT = 32_767
@@ -47,17 +50,14 @@ def _fixed_zip(data: bytes, replaced: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def workbook_bytes(rows: list[list[str]], title: str, date: str = "") -> tuple[bytes, list[str]]:
-    """The workbook, and the cells cut at Excel's limit of 32,767 characters (« ligne colonne »)."""
-    book = Workbook(write_only=True)  # streamed: 100,000 rows stay small in memory
-    sheet = book.create_sheet("actions")
+def _sheet(book: Workbook, table: Table, rows: Sequence[list[str]], cut: list[str]) -> None:
+    sheet = book.create_sheet(table.name)
     sheet.freeze_panes = "C2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(CSV_COLUMNS))}{len(rows) + 1}"
-    sheet.append([_bold(sheet, c.name) for c in CSV_COLUMNS])
-    cut: list[str] = []
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(rows) + 1}"
+    sheet.append([_bold(sheet, c.name) for c in table.columns])
     for number, row in enumerate(rows, start=2):
         cells: list[WriteOnlyCell | None] = []
-        for spec, value in zip(CSV_COLUMNS, row, strict=True):
+        for spec, value in zip(table.columns, row, strict=True):
             if not value:
                 cells.append(None)
                 continue
@@ -66,7 +66,8 @@ def workbook_bytes(rows: list[list[str]], title: str, date: str = "") -> tuple[b
                 cells.append(WriteOnlyCell(sheet, value=number_value))
                 continue
             if len(value) > EXCEL_CELL_LIMIT:
-                cut.append(f"ligne {number} colonne {spec.name}")
+                where = f"ligne {number} colonne {spec.name}"
+                cut.append(where if table is ACTIONS else f"feuille {table.name} {where}")
                 value = value[: EXCEL_CELL_LIMIT - 1] + "…"
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -76,10 +77,29 @@ def workbook_bytes(rows: list[list[str]], title: str, date: str = "") -> tuple[b
                 cell.alignment = WRAPPED
             cells.append(cell)
         sheet.append(cells)
+
+
+def workbook_bytes(
+    rows: list[list[str]],
+    title: str,
+    date: str = "",
+    participations: Sequence[list[str]] = (),
+) -> tuple[bytes, list[str]]:
+    """The workbook, and the cells cut at Excel's limit of 32,767 characters (« ligne colonne »)."""
+    book = Workbook(write_only=True)  # streamed: 100,000 rows stay small in memory
+    cut: list[str] = []
+    _sheet(book, ACTIONS, rows, cut)
+    _sheet(book, PARTICIPATIONS, participations, cut)
     columns = book.create_sheet("colonnes")
-    columns.append([_bold(columns, name) for name in ("colonne", "titre", "title", "type", "sens")])
-    for spec in CSV_COLUMNS:
-        columns.append([spec.name, spec.title_fr, spec.title_en, spec.datatype, spec.description])
+    columns.append(
+        [_bold(columns, name) for name in ("colonne", "titre", "title", "type", "sens", "feuille")]
+    )
+    for table in (ACTIONS, PARTICIPATIONS):
+        for spec in table.columns:
+            columns.append(
+                [spec.name, spec.title_fr, spec.title_en, spec.datatype, spec.description,
+                 table.name]  # fmt: skip
+            )
     when = datetime.datetime.fromisoformat(date) if date else EPOCH
     book.properties.title = title
     book.properties.creator = "cskg"

@@ -1,4 +1,5 @@
-"""The release tables: ``actions.csv`` and its CSV on the Web description."""
+"""The release tables: ``actions.csv`` (and ``participations.csv``, ``participations.py``),
+their CSV on the Web descriptions and Table Schemas."""
 
 from __future__ import annotations
 
@@ -25,6 +26,21 @@ class Column:
     label: bool = False  # write the French label of the value rather than the value
     many: bool = False  # several values, joined with " | "
     field: str = ""  # the model.FIELDS entry (or "title") the column writes, if any
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the release: ``{name}.csv``, its columns, its primary key and the columns
+    that may never be empty."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    required: tuple[str, ...]
+    subtitle: str = ""  # after the release's title, for a table other than the actions
+
+    def title(self, config: ReleaseConfig) -> str:
+        return f"{config.title_fr} : {self.subtitle}" if self.subtitle else config.title_fr
 
 
 def _p(*names: str) -> tuple[str, ...]:
@@ -202,6 +218,7 @@ def _columns() -> tuple[Column, ...]:
 # The columns of actions.csv, .xlsx and the actions table of actions.db: every field of
 # model.FIELDS (a test fails when one has none), and what the graph adds.
 CSV_COLUMNS: tuple[Column, ...] = _columns()
+ACTIONS = Table("actions", CSV_COLUMNS, key=("action",), required=("action", "title", "structure"))
 
 
 def _follow(store: ox.Store, start: ox.NamedNode, path: tuple[str, ...]) -> list[Term]:
@@ -279,20 +296,20 @@ def csv_rows(store: ox.Store) -> list[list[str]]:
     return rows
 
 
-def csv_bytes(rows: list[list[str]]) -> bytes:
+def csv_bytes(rows: list[list[str]], table: Table = ACTIONS) -> bytes:
     import csv
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(c.name for c in CSV_COLUMNS)
+    writer.writerow(c.name for c in table.columns)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 
-def csvw_metadata(config: ReleaseConfig) -> dict[str, object]:
-    """CSV on the Web description of ``actions.csv``."""
+def csvw_metadata(config: ReleaseConfig, table: Table = ACTIONS) -> dict[str, object]:
+    """CSV on the Web description of ``{table.name}.csv``."""
     columns = []
-    for c in CSV_COLUMNS:
+    for c in table.columns:
         column: dict[str, object] = {
             "name": c.name,
             "titles": {"fr": c.title_fr, "en": c.title_en},
@@ -301,16 +318,17 @@ def csvw_metadata(config: ReleaseConfig) -> dict[str, object]:
         }
         if c.many:
             column["separator"] = " | "
-        if c.name in ("action", "title", "structure"):
+        if c.name in table.required:
             column["required"] = True
         columns.append(column)
+    key: str | list[str] = table.key[0] if len(table.key) == 1 else list(table.key)
     return {
         "@context": ["http://www.w3.org/ns/csvw", {"@language": "fr"}],
-        "url": "actions.csv",
-        "dc:title": config.title_fr,
+        "url": f"{table.name}.csv",
+        "dc:title": table.title(config),
         "dc:license": {"@id": config.licence},
         "dialect": {"header": True, "encoding": "utf-8", "lineTerminators": ["\r\n"]},
-        "tableSchema": {"columns": columns, "primaryKey": "action"},
+        "tableSchema": {"columns": columns, "primaryKey": key},
     }
 
 
@@ -318,11 +336,13 @@ def csvw_metadata(config: ReleaseConfig) -> dict[str, object]:
 _TABLE_TYPES = {"anyURI": "string", "string": "string", "decimal": "number", "integer": "integer"}
 
 
-def table_schema(config: ReleaseConfig, rows: list[list[str]]) -> dict[str, object]:
-    """Table Schema of ``actions.csv``, as schema.data.gouv.fr writes them (validated with
+def table_schema(
+    config: ReleaseConfig, rows: list[list[str]], table: Table = ACTIONS
+) -> dict[str, object]:
+    """Table Schema of ``{table.name}.csv``, as schema.data.gouv.fr writes them (validated with
     frictionless in the tests): French descriptions, an example per column from the data."""
     fields: list[dict[str, object]] = []
-    for index, c in enumerate(CSV_COLUMNS):
+    for index, c in enumerate(table.columns):
         spec: dict[str, object] = {
             "name": c.name,
             "title": c.title_fr,
@@ -335,26 +355,26 @@ def table_schema(config: ReleaseConfig, rows: list[list[str]]) -> dict[str, obje
         if example:
             spec["example"] = example if len(example) <= 200 else example[:199] + "…"
         constraints: dict[str, object] = {}
-        if c.name in ("action", "title", "structure"):
+        if c.name in table.required:
             constraints["required"] = True
-        if c.name == "action":
+        if table.key == (c.name,):
             constraints["unique"] = True
         if constraints:
             spec["constraints"] = constraints
         fields.append(spec)
     schema: dict[str, object] = {
         "$schema": "https://frictionlessdata.io/schemas/table-schema.json",
-        "name": "cskg-actions",
-        "title": config.title_fr,
+        "name": f"cskg-{table.name}",
+        "title": table.title(config),
         "description": config.description_fr or config.title_fr,
         "countryCode": "FR",
         "homepage": config.landing_page or config.base_url,
-        "path": config.base_url + "actions.schema.json",
+        "path": config.base_url + f"{table.name}.schema.json",
         "licenses": [{"title": config.licence_title, "path": config.licence}],
         "contributors": [{"title": config.publisher, "role": "author"}],
         "missingValues": [""],
         "fields": fields,
-        "primaryKey": ["action"],
+        "primaryKey": list(table.key),
     }
     if config.version:
         schema["version"] = config.version
