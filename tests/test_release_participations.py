@@ -140,3 +140,11 @@ def test_the_workbook_and_the_database_hold_the_same_rows(released: Path) -> Non
         ("Bienvenue ! Accueil de nouvelles populations en Ségala-Limargue", "financeur"),
         ("Bienvenue ! Accueil de nouvelles populations en Ségala-Limargue", "partenaire"),
     ]
+
+
+def test_the_dictionary_and_the_readme_describe_it(released: Path) -> None:
+    dictionary = (released / "dictionnaire.html").read_text("utf-8")
+    part = dictionary[dictionary.index('id="participations"') : dictionary.index('id="proprietes"')]
+    for column in COLUMNS:
+        assert f"<code>{column.name}</code>" in part, column.name
+    assert "participations.csv" in (released / "LISEZMOI.md").read_text("utf-8")
