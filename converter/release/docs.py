@@ -14,7 +14,7 @@ from converter.query import library
 from converter.release.catalogue import Coverage
 from converter.release.config import ReleaseConfig
 from converter.release.participations import PARTICIPATIONS
-from converter.release.tables import CSV_COLUMNS
+from converter.release.tables import ACTIONS, CSV_COLUMNS, Table
 from converter.vocab import CSKG, vocabulary_files
 
 
@@ -33,6 +33,24 @@ def _texts(graph: rdflib.Graph, node: rdflib.term.Node, predicate: rdflib.URIRef
 
 def _row(*cells: str, cell: str = "td", attributes: str = "") -> str:
     return f"<tr{attributes}>" + "".join(f"<{cell}>{c}</{cell}>" for c in cells) + "</tr>"
+
+
+def _column_rows(table: Table, rows: Sequence[list[str]]) -> list[str]:
+    """The dictionary's rows of a table's columns, each with an example from the data."""
+    e = html.escape
+    found = [_row("colonne", "titre (fr / en)", "type", "sens", "exemple", cell="th")]
+    for index, column in enumerate(table.columns):
+        example = next((row[index] for row in rows if row[index]), "")
+        found.append(
+            _row(
+                f"<code>{e(column.name)}</code>",
+                f"{e(column.title_fr)} / {e(column.title_en)}",
+                e(column.datatype),
+                e(column.description),
+                e(example[:120]),
+            )
+        )
+    return found
 
 
 def dictionary_html(
@@ -55,38 +73,16 @@ def dictionary_html(
         '<h2 id="csv">actions.csv</h2><p>Une ligne par action, UTF-8, séparateur virgule. '
         "Description lisible par machine : <code>actions.csv-metadata.json</code> "
         "(CSV on the Web).</p><table>",
-        _row("colonne", "titre (fr / en)", "type", "sens", "exemple", cell="th"),
     ]
-    for index, column in enumerate(CSV_COLUMNS):
-        example = next((row[index] for row in rows if row[index]), "")
-        parts.append(
-            _row(
-                f"<code>{e(column.name)}</code>",
-                f"{e(column.title_fr)} / {e(column.title_en)}",
-                e(column.datatype),
-                e(column.description),
-                e(example[:120]),
-            )
-        )
+    parts += _column_rows(ACTIONS, rows)
     parts += [
         '</table><h2 id="participations">participations.csv</h2><p>Une ligne par action, '
         "organisation et rôle (partenaire ou financeur), UTF-8, séparateur virgule : les "
         "organisations que la fiche nomme, avec leur type, leur territoire, le montant et la "
         "mention lue. Description lisible par machine : "
         "<code>participations.csv-metadata.json</code> (CSV on the Web).</p><table>",
-        _row("colonne", "titre (fr / en)", "type", "sens", "exemple", cell="th"),
     ]
-    for index, column in enumerate(PARTICIPATIONS.columns):
-        example = next((row[index] for row in participations if row[index]), "")
-        parts.append(
-            _row(
-                f"<code>{e(column.name)}</code>",
-                f"{e(column.title_fr)} / {e(column.title_en)}",
-                e(column.datatype),
-                e(column.description),
-                e(example[:120]),
-            )
-        )
+    parts += _column_rows(PARTICIPATIONS, participations)
     parts += [
         '</table><h2 id="proprietes">Classes et propriétés / Classes and properties</h2><table>',
         _row("terme", "libellé (fr / en)", "type", "sens", "exemple", cell="th"),

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from converter.release.tables import Column, Table, french_label
+from converter.release.tables import Column, Table, _follow, french_label
 from converter.vocab import CSKG, DCT, IGEO, SCHEMA, SKOS
 
 ROLES = {CSKG + "partnerRole": "partenaire", CSKG + "funderRole": "financeur"}
@@ -82,16 +82,7 @@ SELECT * WHERE {
 
 def _value(store: ox.Store, node: ox.NamedNode, *path: str) -> str:
     """The value at the end of a path of full IRIs from ``node`` (the smallest), or ""."""
-    nodes: list[ox.NamedNode | ox.Literal] = [node]
-    for predicate in path:
-        nodes = [
-            q.object
-            for n in nodes
-            if isinstance(n, ox.NamedNode)
-            for q in store.quads_for_pattern(n, ox.NamedNode(predicate), None)
-            if isinstance(q.object, ox.NamedNode | ox.Literal)
-        ]
-    return min((n.value for n in nodes), default="")
+    return min((str(getattr(n, "value", n)) for n in _follow(store, node, path)), default="")
 
 
 def _organisation(store: ox.Store, node: ox.NamedNode) -> list[str]:
