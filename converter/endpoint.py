@@ -8,6 +8,7 @@ persistent store folder that ``prepare_store`` fills and reuses when the files h
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 import signal
@@ -15,10 +16,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,6 +141,26 @@ class Server:
                 self.process.wait()
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[tuple[set[signal.Signals | int], list[int]]]:
+    """``STOPPING_SIGNALS`` held for the block: masked in this thread, and, in the main thread,
+    their handlers replaced by one that only notes them (a signal sent to the process may
+    reach another thread, which does not mask it; its Python handler then runs here). Yields
+    the mask to restore in a child and the signals that arrived, to act on afterwards."""
+    arrived: list[int] = []
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING_SIGNALS)
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        handlers = {s: signal.signal(s, lambda signum, _: arrived.append(signum))
+                    for s in STOPPING_SIGNALS}  # fmt: skip
+    try:
+        yield held, arrived
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a pending one is noted here
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+
 def start_server(
     location: Path | None, *, host: str = "127.0.0.1", port: int = 7878, wait: float = 30
 ) -> Server:
@@ -155,21 +177,18 @@ def start_server(
     log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server never blocks on it
     # Ctrl-C or SIGTERM inside Popen, after the fork, would leave a server no one can stop:
     # they are held until the server has a handle, then arrive within the ``try`` below.
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING_SIGNALS)
-    try:
+    with _signals_held() as (held, arrived):
         process = subprocess.Popen(
             command,
             stdout=subprocess.DEVNULL,
             stderr=log,
             preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_SETMASK, held),  # not held there
         )
-    except BaseException:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        raise
     server = Server(process, host, port)
     deadline = time.monotonic() + wait
     try:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        for signum in arrived:
+            signal.raise_signal(signum)  # now acted on, as it would have been
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 log.seek(0)
