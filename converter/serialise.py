@@ -6,6 +6,7 @@ objects), prefixes are sorted, and no clock time is written.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -177,18 +178,19 @@ def compact_iri(iri: str, prefixes: dict[str, str] = OUTPUT_PREFIXES) -> str:
 
 
 def _json_object(
-    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, prefixes: dict[str, str]
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, compact: Callable[[str], str]
 ) -> Any:
     if isinstance(term, ox.NamedNode):
-        return {"@id": compact_iri(term.value, prefixes)}
+        return {"@id": compact(term.value)}
     if isinstance(term, ox.BlankNode):
         return {"@id": f"_:{term.value}"}
     if isinstance(term, ox.Literal):
         if term.language:
             return {"@value": term.value, "@language": term.language}
-        if term.datatype.value == XSD_STRING:
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
             return term.value
-        return {"@value": term.value, "@type": compact_iri(term.datatype.value, prefixes)}
+        return {"@value": term.value, "@type": compact(datatype)}
     raise TypeError(f"terme inattendu dans le graphe : {term}")
 
 
@@ -199,6 +201,8 @@ def _jsonld_head(prefixes: dict[str, str]) -> bytes:
 
 def _jsonld_body(triples: Statements, prefixes: dict[str, str]) -> bytes:
     """One node object per subject and per line, in the "@graph" array."""
+    # predicates, classes and datatypes repeat on every node: each compacted once per batch
+    compact = functools.lru_cache(maxsize=None)(functools.partial(compact_iri, prefixes=prefixes))
     nodes: list[str] = []
     statements: Iterable[ox.Triple | ox.Quad] = triples
     for subject, group in groupby(statements, key=lambda t: t.subject):
@@ -208,10 +212,10 @@ def _jsonld_body(triples: Statements, prefixes: dict[str, str]) -> bytes:
         values: dict[str, list[Any]] = {}
         for triple in group:
             if triple.predicate == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
-                values.setdefault("@type", []).append(compact_iri(triple.object.value, prefixes))
+                values.setdefault("@type", []).append(compact(triple.object.value))
             else:
-                key = compact_iri(triple.predicate.value, prefixes)
-                values.setdefault(key, []).append(_json_object(triple.object, prefixes))
+                key = compact(triple.predicate.value)
+                values.setdefault(key, []).append(_json_object(triple.object, compact))
         node |= {key: found[0] if len(found) == 1 else found for key, found in values.items()}
         nodes.append("    " + json.dumps(node, ensure_ascii=False, separators=(", ", ": ")))
     return ",\n".join(nodes).encode("utf-8")
