@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from converter.errors import InputError, reason
+from converter.index_cache import cached
 from converter.paths import COG_DIR
 from converter.text import fold
 from converter.vocab import INSEE_GEO
@@ -353,7 +354,19 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 @functools.cache
 def load_cog(folder: Path = COG_DIR) -> Cog:
-    """Load the régions and départements tables ``v_region_YYYY.csv``, ``v_departement_YYYY.csv``.
+    """Load the régions and départements tables ``v_region_YYYY.csv``, ``v_departement_YYYY.csv``
+    (with the communes, the territory pack and the former names), from the user's cache when
+    the same tables were indexed by the same code before (``index_cache``).
+
+    :raises InputError: the folder holds no such tables, or they lack INSEE's columns.
+    """
+    cog = cached("cog", folder.glob("*.csv"), lambda: build_cog(folder), Cog)
+    cog.folder = folder  # the same tables may sit in another folder
+    return cog
+
+
+def build_cog(folder: Path) -> Cog:
+    """The index ``load_cog`` reads from the COG tables in ``folder``.
 
     :raises InputError: the folder holds no such tables, or they lack INSEE's columns.
     """
