@@ -22,7 +22,7 @@ import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from converter.errors import InputError, reason
 from converter.index_cache import cached
@@ -30,7 +30,21 @@ from converter.paths import COG_DIR
 from converter.text import fold
 from converter.vocab import INSEE_GEO
 
+T = TypeVar("T")
 
+
+def _hashed_by_code(cls: type[T]) -> type[T]:
+    """Territories hash by their code alone, which equal territories share: the generated hash
+    of every field (a commune's département, région, EPCI…) made each lookup a dozen hashes."""
+    cls.__hash__ = _code_hash  # type: ignore[method-assign,assignment]
+    return cls
+
+
+def _code_hash(territory: Any) -> int:
+    return hash(territory.code)
+
+
+@_hashed_by_code
 @dataclass(frozen=True)
 class Region:
     code: str
@@ -41,6 +55,7 @@ class Region:
         return f"{INSEE_GEO}region/{self.code}"
 
 
+@_hashed_by_code
 @dataclass(frozen=True)
 class Departement:
     code: str
@@ -52,6 +67,7 @@ class Departement:
         return f"{INSEE_GEO}departement/{self.code}"
 
 
+@_hashed_by_code
 @dataclass(frozen=True)
 class Arrondissement:
     """What lies directly under a département in INSEE's geography, between it and its
@@ -65,6 +81,7 @@ class Arrondissement:
         return f"{INSEE_GEO}arrondissement/{self.code}"
 
 
+@_hashed_by_code
 @dataclass(frozen=True)
 class Epci:
     """An établissement public de coopération intercommunale à fiscalité propre; ``code`` is
@@ -79,6 +96,7 @@ class Epci:
         return f"{INSEE_GEO}intercommunalite/{self.code}"
 
 
+@_hashed_by_code
 @dataclass(frozen=True)
 class Commune:
     code: str
@@ -95,6 +113,7 @@ class Commune:
         return f"{INSEE_GEO}commune/{self.code}"
 
 
+@_hashed_by_code
 @dataclass(frozen=True)
 class ArrondissementMunicipal:
     """One of the 45 arrondissements of Paris, Lyon and Marseille (COG ``ARM``)."""

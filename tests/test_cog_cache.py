@@ -37,6 +37,9 @@ def test_the_cached_index_is_the_built_one(cache: Path) -> None:
     assert read is not built  # read back from the file, not from the in-process memo
     assert read == built == build_cog(folder)
     assert read.names == built.names and read.former == built.former
+    # territories hash by code: an equal copy finds what the built one keys
+    by_commune = {c: c.code for c in built.communes.values()}
+    assert all(by_commune[c] == c.code for c in read.communes.values())
     assert list(cache.iterdir()) == [written]
 
 
