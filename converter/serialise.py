@@ -96,15 +96,29 @@ def parse_nt_literal(term: str) -> tuple[str, str, str] | None:
 
     :raises ValueError: an escape sequence N-Triples does not have.
     """
-    if not term.startswith('"'):
+    tags = literal_tags(term)
+    if tags is None:
         return None
-    end = term.rfind('"')
-    lexical, suffix = term[1:end], term[end + 1 :]
+    lexical = term[1 : term.rfind('"')]
     if "\\" in lexical:
         lexical = _UNESCAPE.sub(_unescape, lexical)
+    return lexical, *tags
+
+
+def literal_tags(term: str) -> tuple[str, str] | None:
+    """(language, datatype IRI) of a literal in N-Triples form, its text left unread (the
+    validator's checks of languages and datatypes need no more); None for an IRI or a blank
+    node.
+
+    >>> literal_tags('"a"@fr'), literal_tags('"3"^^<http://x/int>'), literal_tags("_:b")
+    (('fr', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#langString'), ('', 'http://x/int'), None)
+    """
+    if not term.startswith('"'):
+        return None
+    suffix = term[term.rfind('"') + 1 :]
     if suffix.startswith("@"):
-        return lexical, suffix[1:], LANG_STRING
-    return lexical, "", suffix[3:-1] if suffix else XSD_STRING
+        return suffix[1:], LANG_STRING
+    return "", suffix[3:-1] if suffix else XSD_STRING
 
 
 def split_ntriples(ntriples: bytes) -> Iterator[NtTriple]:
