@@ -16,6 +16,7 @@ from converter.batch_validation import (
     check_validator,
     merge_results,
 )
+from converter.collector import collect_less, collecting_less
 from converter.errors import NothingConverted, UsageError
 from converter.files import OutputSet, json_bytes, write_atomically
 from converter.mapping import MappedGraph, Mapper, check_base_iri
@@ -144,6 +145,7 @@ def _map(mapper: Mapper, records: Iterable[Record]) -> list[NtTriple]:
     return mapper.take_batch()
 
 
+@collecting_less
 def convert(
     inputs: Iterable[str | Path],
     output: Path,
@@ -187,7 +189,7 @@ def convert(
     part = clock.run("parse", next, parts, None)  # unreadable input: fails before any writing
     outputs = OutputSet(output, [f"actions{f.suffix}" for f in chosen] + [REPORT_NAME])
     writer = GraphWriter(outputs.staging, formats=chosen)
-    pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
+    pool = ProcessPoolExecutor(jobs, initializer=collect_less) if jobs > 1 else None
     # each batch is validated and encoded in a worker, then written here in input order
     work: OrderedWork[bytes, Checked] = OrderedWork(pool, 2 * jobs)
     results: list[list[ShaclResult]] = []

@@ -9,12 +9,12 @@ nobody queries another project's graph without knowing it.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from converter.errors import InputError, OutputError
 from converter.files import write_atomically
+from converter.paths import user_cache
 
 GRAPH_NAME = "actions.ttl"  # the graph the other commands read
 REPORT_NAME = "report.json"
@@ -25,9 +25,8 @@ DEFAULT_OUTPUT = Path("output")
 
 
 def _memory(folder: Path) -> Path:
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     key = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
-    return Path(cache) / "cskg" / "last-output" / key[:32]
+    return user_cache() / "last-output" / key[:32]
 
 
 def remember(output: Path, *, working_folder: Path | None = None) -> None:

@@ -6,6 +6,7 @@ folders; a regular install copies them to ``<prefix>/share/cskg/`` (see ``pyproj
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -24,3 +25,8 @@ VOCABULARY_DIR = ONTOLOGY_DIR / "vocabularies"
 SHAPES_FILE = RESOURCES / "shapes" / "cskg.shapes.ttl"
 QUERIES_DIR = RESOURCES / "queries"
 COG_DIR = RESOURCES / "data" / "cog"
+
+
+def user_cache() -> Path:
+    """cskg's folder in the user's cache (``$XDG_CACHE_HOME/cskg``, else ``~/.cache/cskg``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cskg"

@@ -6,6 +6,7 @@ objects), prefixes are sorted, and no clock time is written.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -95,15 +96,29 @@ def parse_nt_literal(term: str) -> tuple[str, str, str] | None:
 
     :raises ValueError: an escape sequence N-Triples does not have.
     """
-    if not term.startswith('"'):
+    tags = literal_tags(term)
+    if tags is None:
         return None
-    end = term.rfind('"')
-    lexical, suffix = term[1:end], term[end + 1 :]
+    lexical = term[1 : term.rfind('"')]
     if "\\" in lexical:
         lexical = _UNESCAPE.sub(_unescape, lexical)
+    return lexical, *tags
+
+
+def literal_tags(term: str) -> tuple[str, str] | None:
+    """(language, datatype IRI) of a literal in N-Triples form, its text left unread (the
+    validator's checks of languages and datatypes need no more); None for an IRI or a blank
+    node.
+
+    >>> literal_tags('"a"@fr'), literal_tags('"3"^^<http://x/int>'), literal_tags("_:b")
+    (('fr', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#langString'), ('', 'http://x/int'), None)
+    """
+    if not term.startswith('"'):
+        return None
+    suffix = term[term.rfind('"') + 1 :]
     if suffix.startswith("@"):
-        return lexical, suffix[1:], LANG_STRING
-    return lexical, "", suffix[3:-1] if suffix else XSD_STRING
+        return suffix[1:], LANG_STRING
+    return "", suffix[3:-1] if suffix else XSD_STRING
 
 
 def split_ntriples(ntriples: bytes) -> Iterator[NtTriple]:
@@ -177,18 +192,19 @@ def compact_iri(iri: str, prefixes: dict[str, str] = OUTPUT_PREFIXES) -> str:
 
 
 def _json_object(
-    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, prefixes: dict[str, str]
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, compact: Callable[[str], str]
 ) -> Any:
     if isinstance(term, ox.NamedNode):
-        return {"@id": compact_iri(term.value, prefixes)}
+        return {"@id": compact(term.value)}
     if isinstance(term, ox.BlankNode):
         return {"@id": f"_:{term.value}"}
     if isinstance(term, ox.Literal):
         if term.language:
             return {"@value": term.value, "@language": term.language}
-        if term.datatype.value == XSD_STRING:
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
             return term.value
-        return {"@value": term.value, "@type": compact_iri(term.datatype.value, prefixes)}
+        return {"@value": term.value, "@type": compact(datatype)}
     raise TypeError(f"terme inattendu dans le graphe : {term}")
 
 
@@ -199,6 +215,8 @@ def _jsonld_head(prefixes: dict[str, str]) -> bytes:
 
 def _jsonld_body(triples: Statements, prefixes: dict[str, str]) -> bytes:
     """One node object per subject and per line, in the "@graph" array."""
+    # predicates, classes and datatypes repeat on every node: each compacted once per batch
+    compact = functools.lru_cache(maxsize=None)(functools.partial(compact_iri, prefixes=prefixes))
     nodes: list[str] = []
     statements: Iterable[ox.Triple | ox.Quad] = triples
     for subject, group in groupby(statements, key=lambda t: t.subject):
@@ -208,10 +226,10 @@ def _jsonld_body(triples: Statements, prefixes: dict[str, str]) -> bytes:
         values: dict[str, list[Any]] = {}
         for triple in group:
             if triple.predicate == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
-                values.setdefault("@type", []).append(compact_iri(triple.object.value, prefixes))
+                values.setdefault("@type", []).append(compact(triple.object.value))
             else:
-                key = compact_iri(triple.predicate.value, prefixes)
-                values.setdefault(key, []).append(_json_object(triple.object, prefixes))
+                key = compact(triple.predicate.value)
+                values.setdefault(key, []).append(_json_object(triple.object, compact))
         node |= {key: found[0] if len(found) == 1 else found for key, found in values.items()}
         nodes.append("    " + json.dumps(node, ensure_ascii=False, separators=(", ", ": ")))
     return ",\n".join(nodes).encode("utf-8")

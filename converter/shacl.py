@@ -29,7 +29,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from converter.errors import InputError
 from converter.paths import SHAPES_FILE
-from converter.serialise import LANG_STRING, parse_nt_literal, split_ntriples
+from converter.serialise import LANG_STRING, literal_tags, parse_nt_literal, split_ntriples
 from converter.validation import ShaclResult, ValidationReport, schema_graph
 
 Term = str  # an RDF term in N-Triples form
@@ -185,16 +185,28 @@ class Shape:
         return nodes
 
     def conforms(self, data: Data, focus: Term) -> bool:
-        return not any(True for _ in self.failures(data, focus))
+        """``failures`` is empty, decided at the first one (nested shapes ask it a lot)."""
+        values = self.values(data, focus) if self.path else [focus]
+        for _, check in self.checks:
+            if check(data, focus, values):
+                return False
+        return all(prop.conforms(data, node) for prop in self.properties for node in values)
 
-    def failures(self, data: Data, focus: Term) -> Iterable[tuple[Shape, str, Term | None]]:
+    def failures(self, data: Data, focus: Term) -> list[tuple[Shape, str, Term | None]]:
+        found: list[tuple[Shape, str, Term | None]] = []
+        self._failures(data, focus, found)
+        return found
+
+    def _failures(
+        self, data: Data, focus: Term, found: list[tuple[Shape, str, Term | None]]
+    ) -> None:
         values = self.values(data, focus) if self.path else [focus]
         for component, check in self.checks:
             for value in check(data, focus, values):
-                yield self, component, value
+                found.append((self, component, value))
         for prop in self.properties:
             for node in values:
-                yield from prop.failures(data, node)
+                prop._failures(data, node, found)
 
 
 class Compiler:
@@ -318,25 +330,25 @@ class Compiler:
 def _datatype(datatype: str, data: Data, focus: Term, values: list[Term]) -> list[Term | None]:
     failed: list[Term | None] = []
     for value in values:
-        found = parse_nt_literal(value)
+        found = literal_tags(value)
         if found is None:
             failed.append(value)
-        elif found[1]:
+        elif found[0]:
             if datatype != LANG_STRING:
                 failed.append(value)
-        elif found[2] != datatype:
+        elif found[1] != datatype:
             failed.append(value)
-        elif datatype in LEXICAL and not LEXICAL[datatype].fullmatch(found[0]):
+        elif datatype in LEXICAL and not LEXICAL[datatype].fullmatch(_text(value)):
             failed.append(value)
     return failed
 
 
 def _language_in(tags: list[str], data: Data, focus: Term, values: list[Term]) -> list[Term | None]:
     def matches(value: Term) -> bool:
-        found = parse_nt_literal(value)
-        if found is None or not found[1]:
+        found = literal_tags(value)
+        if found is None or not found[0]:
             return False
-        language = found[1].lower()
+        language = found[0].lower()
         return any(language == tag or language.startswith(tag + "-") for tag in tags)
 
     return [v for v in values if not matches(v)]

@@ -22,14 +22,29 @@ import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from converter.errors import InputError, reason
+from converter.index_cache import cached
 from converter.paths import COG_DIR
 from converter.text import fold
 from converter.vocab import INSEE_GEO
 
+T = TypeVar("T")
 
+
+def _hashed_by_code(cls: type[T]) -> type[T]:
+    """Territories hash by their code alone, which equal territories share: the generated hash
+    of every field (a commune's département, région, EPCI…) made each lookup a dozen hashes."""
+    cls.__hash__ = _code_hash  # type: ignore[method-assign,assignment]
+    return cls
+
+
+def _code_hash(territory: Any) -> int:
+    return hash(territory.code)
+
+
+@_hashed_by_code
 @dataclass(frozen=True)
 class Region:
     code: str
@@ -40,6 +55,7 @@ class Region:
         return f"{INSEE_GEO}region/{self.code}"
 
 
+@_hashed_by_code
 @dataclass(frozen=True)
 class Departement:
     code: str
@@ -51,6 +67,7 @@ class Departement:
         return f"{INSEE_GEO}departement/{self.code}"
 
 
+@_hashed_by_code
 @dataclass(frozen=True)
 class Arrondissement:
     """What lies directly under a département in INSEE's geography, between it and its
@@ -64,6 +81,7 @@ class Arrondissement:
         return f"{INSEE_GEO}arrondissement/{self.code}"
 
 
+@_hashed_by_code
 @dataclass(frozen=True)
 class Epci:
     """An établissement public de coopération intercommunale à fiscalité propre; ``code`` is
@@ -78,6 +96,7 @@ class Epci:
         return f"{INSEE_GEO}intercommunalite/{self.code}"
 
 
+@_hashed_by_code
 @dataclass(frozen=True)
 class Commune:
     code: str
@@ -94,6 +113,7 @@ class Commune:
         return f"{INSEE_GEO}commune/{self.code}"
 
 
+@_hashed_by_code
 @dataclass(frozen=True)
 class ArrondissementMunicipal:
     """One of the 45 arrondissements of Paris, Lyon and Marseille (COG ``ARM``)."""
@@ -353,7 +373,19 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 @functools.cache
 def load_cog(folder: Path = COG_DIR) -> Cog:
-    """Load the régions and départements tables ``v_region_YYYY.csv``, ``v_departement_YYYY.csv``.
+    """Load the régions and départements tables ``v_region_YYYY.csv``, ``v_departement_YYYY.csv``
+    (with the communes, the territory pack and the former names), from the user's cache when
+    the same tables were indexed by the same code before (``index_cache``).
+
+    :raises InputError: the folder holds no such tables, or they lack INSEE's columns.
+    """
+    cog = cached("cog", folder.glob("*.csv"), lambda: build_cog(folder), Cog)
+    cog.folder = folder  # the same tables may sit in another folder
+    return cog
+
+
+def build_cog(folder: Path) -> Cog:
+    """The index ``load_cog`` reads from the COG tables in ``folder``.
 
     :raises InputError: the folder holds no such tables, or they lack INSEE's columns.
     """

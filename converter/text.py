@@ -12,6 +12,7 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 
 # A bullet at the start of a line: hyphen, en/em dash, bullet or asterisk, then blanks.
 BULLET = re.compile(r"^[-\u2010\u2011\u2012\u2013\u2014\u2022*][ \t\u00a0\u202f]*")
@@ -26,12 +27,43 @@ _LATIN_LETTERS = str.maketrans(
 )
 
 
-def _letters(text: str) -> str:
-    """``text`` decomposed and case-folded, accents removed, apostrophe letters made blanks."""
-    decomposed = unicodedata.normalize("NFKD", text).casefold()
-    return "".join(
-        " " if c in APOSTROPHE_LETTERS else c for c in decomposed if not unicodedata.combining(c)
-    )
+class _Table(dict[int, str | None]):
+    """A ``str.translate`` table filled on first sight of each character: the per-character
+    work runs once per distinct character instead of once per character read."""
+
+    def __init__(self, rule: Callable[[str], str | None]) -> None:
+        super().__init__()
+        self.rule = rule
+
+    def __missing__(self, code: int) -> str | None:
+        found = self[code] = self.rule(chr(code))
+        return found
+
+
+def _letter(c: str) -> str | None:
+    """What a key keeps of one character of decomposed text: accents dropped, apostrophe
+    letters blank."""
+    if c in APOSTROPHE_LETTERS:
+        return " "
+    return None if unicodedata.combining(c) else c
+
+
+def _fold_char(c: str) -> str | None:
+    kept = _letter(c)
+    return kept if kept is not None and kept.isalnum() else None
+
+
+def _slug_char(c: str) -> str | None:
+    kept = _letter(c)
+    return None if kept is None else (kept if kept.isalnum() else " ")
+
+
+_FOLD, _SLUG = _Table(_fold_char), _Table(_slug_char)
+
+
+def _decomposed(text: str) -> str:
+    """``text`` decomposed and case-folded (accents become combining characters)."""
+    return unicodedata.normalize("NFKD", text).casefold()
 
 
 @functools.lru_cache(maxsize=65536)
@@ -43,7 +75,7 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return _NOT_ASCII_ALNUM.sub("", text.lower())
-    return "".join(c for c in _letters(text) if c.isalnum())
+    return _decomposed(text).translate(_FOLD)
 
 
 _NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -62,6 +94,7 @@ def has_bullet(text: str) -> bool:
     return BULLET.match(text) is not None
 
 
+@functools.lru_cache(maxsize=65536)
 def slug(text: str, *, max_length: int = 80) -> str:
     """A readable IRI segment: ASCII lower-case words joined by "-", cut at a word boundary.
 
@@ -77,7 +110,7 @@ def slug(text: str, *, max_length: int = 80) -> str:
     >>> slug("Cœur de ville"), slug("💡")
     ('coeur-de-ville', 'x-76bf0cfe')
     """
-    spelt = "".join(c if c.isalnum() else " " for c in _letters(text)).translate(_LATIN_LETTERS)
+    spelt = _decomposed(text).translate(_SLUG).translate(_LATIN_LETTERS)
     ascii_text = unicodedata.normalize("NFKD", spelt).encode("ascii", "ignore").decode("ascii")
     words = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     if len(words) > max_length:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from converter.model import ParseResult
-from converter.text import fold, has_bullet, slug, strip_bullet
+from converter.text import _LATIN_LETTERS, APOSTROPHE_LETTERS, fold, has_bullet, slug, strip_bullet
 from tests.conftest import SEED
 
 APOSTROPHES = ["'", "’", "‘", "ʼ", "`"]
@@ -110,3 +114,32 @@ def test_every_header_and_item_line_of_the_dump_has_a_bullet(seed: ParseResult) 
         assert not has_bullet(lines[record.source.first_line])  # the title
         for _, line in record.source.field_lines:
             assert has_bullet(lines[line - 1]), line
+
+
+def _old_letters(text: str) -> str:
+    """The character-by-character definition the translate tables replaced (main 2f191df)."""
+    decomposed = unicodedata.normalize("NFKD", text).casefold()
+    return "".join(
+        " " if c in APOSTROPHE_LETTERS else c for c in decomposed if not unicodedata.combining(c)
+    )
+
+
+def _old_slug(text: str) -> str:
+    """``slug`` as main 2f191df wrote it, on ``_old_letters``."""
+    spelt = "".join(c if c.isalnum() else " " for c in _old_letters(text))
+    ascii_text = (
+        unicodedata.normalize("NFKD", spelt.translate(_LATIN_LETTERS))
+        .encode("ascii", "ignore")
+        .decode("ascii")
+    )
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(words) > 80:
+        cut = words[:81]
+        words = cut[: cut.rfind("-")] if "-" in cut else cut[:80]
+    return words or "x-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+@given(st.text(st.characters() | st.sampled_from("éÉœʼ’İﬁ\u0301·Ǆ"), max_size=120))
+def test_fold_and_slug_keep_their_character_by_character_definition(text: str) -> None:
+    assert fold(text) == "".join(c for c in _old_letters(text) if c.isalnum())
+    assert slug(text) == _old_slug(text)
