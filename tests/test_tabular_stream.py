@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from converter import tabular
-from converter.convert import parse
+from converter.convert import convert, parse
 from converter.errors import InputError
 from converter.model import ParseResult
 from converter.outputs import PARSE_REPORT_NAME, TABLE_NAMES
@@ -160,3 +160,16 @@ def test_csv_rows_spanning_lines_keep_their_first_line_across_batches(tmp_path: 
             writer.writerow([f"T{number}", "S"])
     rejected = [d.line for part in tabular.iter_csv(path, batch=2) for d in part.rejected]
     assert rejected == [2, 6, 10, 14, 18]
+
+
+def test_convert_of_a_table_gives_the_bytes_of_reading_it_whole(
+    seed: ParseResult, tmp_path: Path
+) -> None:
+    """Tables used to be converted as one batch: batches of the table change no output byte."""
+    table = tmp_path / "a.csv"
+    tabular.write_csv(seed.records, table)
+    convert([table], tmp_path / "whole", batch=10**9, jobs=1)
+    convert([table], tmp_path / "batched", batch=4, jobs=1)
+    for name in ("actions.ttl", "actions.nt", "actions.jsonld", "report.json"):
+        whole, batched = (tmp_path / run / name for run in ("whole", "batched"))
+        assert whole.read_bytes() == batched.read_bytes(), name
