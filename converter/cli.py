@@ -28,11 +28,12 @@ from rich.text import Text
 
 from converter import __version__
 from converter.answer_cache import AnswerCache
+from converter.convert import Parsed
 from converter.convert import convert as run_conversion
 from converter.convert import parse as run_parse
 from converter.endpoint import fingerprint, free_port, port_is_free, serve_files, served_files
 from converter.errors import CskgError, InputError, NothingConverted, UsageError
-from converter.model import Diagnostic, ParseResult
+from converter.model import Diagnostic
 from converter.outputs import REPORT_NAME, DataChoice, choose_data
 from converter.outputs import graph_file as graph_file_of
 from converter.paths import COG_DIR, SHAPES_FILE
@@ -213,20 +214,22 @@ def parse(
     pourquoi).
     """
     with _reported(), _refusals():
-        result, written = run_parse(files, output)
-    _print_parse_summary(result, str(written[-1]))
+        parsed, written = run_parse(files, output)
+    _print_parse_summary(parsed, str(written[-1]))
     out.print("écrit : " + ", ".join(str(p) for p in written), markup=False)
-    if result.fiches_found != len(result.records) + len(result.rejected):
+    found = parsed.found
+    if found.fiches_found != parsed.records + len(found.rejected):
         raise typer.Exit(EXIT_INTERNAL)  # the reader's promise; never expected to break
-    raise typer.Exit(EXIT_REJECTED if result.rejected else EXIT_OK)
+    raise typer.Exit(EXIT_REJECTED if found.rejected else EXIT_OK)
 
 
-def _print_parse_summary(result: ParseResult, report: str) -> None:
-    _print_diagnostics("avertissement", result.warnings, report)
-    _print_diagnostics("rejet", result.rejected, report)
+def _print_parse_summary(parsed: Parsed, report: str) -> None:
+    found = parsed.found
+    _print_diagnostics("avertissement", found.warnings, report)
+    _print_diagnostics("rejet", found.rejected, report)
     out.print(
-        f"{result.fiches_found} fiche(s) trouvée(s) : {len(result.records)} lue(s), "
-        f"{len(result.rejected)} rejetée(s), {len(result.warnings)} avertissement(s)",
+        f"{found.fiches_found} fiche(s) trouvée(s) : {parsed.records} lue(s), "
+        f"{len(found.rejected)} rejetée(s), {len(found.warnings)} avertissement(s)",
         markup=False,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,7 +18,7 @@ from converter.batch_validation import (
 )
 from converter.collector import collect_less, collecting_less
 from converter.errors import NothingConverted, UsageError
-from converter.files import OutputSet, json_bytes, write_atomically
+from converter.files import AtomicFile, OutputSet, json_bytes, write_atomically
 from converter.mapping import MappedGraph, Mapper, check_base_iri
 from converter.model import ParseResult, Record
 from converter.outputs import (
@@ -29,10 +29,10 @@ from converter.outputs import (
     remember,
 )
 from converter.paths import COG_DIR
-from converter.reader import BATCH, iter_inputs, read_inputs
+from converter.reader import BATCH, iter_inputs
 from converter.serialise import GraphWriter, NtTriple, get_format, ntriples_lines
 from converter.statistics import BudgetSummary
-from converter.tabular import write_csv, write_jsonl
+from converter.tabular import csv_bytes, jsonl_bytes
 from converter.territory import load_cog
 from converter.validation import ShaclResult, ValidationReport
 from converter.vocab import DEFAULT_BASE_IRI, load_vocabularies
@@ -78,32 +78,64 @@ class Conversion:
         }
 
 
-def parse_report(result: ParseResult) -> dict[str, Any]:
-    """What ``parse-report.json`` holds."""
-    return {
-        "fiches_found": result.fiches_found,
-        "parsed": len(result.records),
-        "rejected": [d.as_dict("reason") for d in result.rejected],
-        "warnings": [d.as_dict() for d in result.warnings],
-    }
+@dataclass
+class Parsed:
+    """What ``cskg parse`` keeps of what it read: the records go to the tables as they come,
+    the diagnostics and counts stay."""
+
+    found: ParseResult = field(default_factory=ParseResult)  # without its records
+    records: int = 0
+
+    def add(self, part: ParseResult) -> None:
+        self.found.extend(replace(part, records=[]))
+        self.records += len(part.records)
+
+    def report(self) -> dict[str, Any]:
+        """What ``parse-report.json`` holds."""
+        return {
+            "fiches_found": self.found.fiches_found,
+            "parsed": self.records,
+            "rejected": [d.as_dict("reason") for d in self.found.rejected],
+            "warnings": [d.as_dict() for d in self.found.warnings],
+        }
 
 
-def parse(inputs: Iterable[str | Path], output: Path) -> tuple[ParseResult, list[Path]]:
+def parse(
+    inputs: Iterable[str | Path], output: Path, *, batch: int = BATCH
+) -> tuple[Parsed, list[Path]]:
     """Read fiches and write ``actions.jsonl``, ``actions.csv`` and ``parse-report.json``.
 
-    :raises InputError: an input cannot be read at all.
+    The fiches stream through in batches of ``batch``: memory holds one batch, whatever the
+    inputs' size.
+    Each table is written into a temporary file, renamed over the previous one at the end.
+
+    :raises InputError: an input cannot be read at all (the previous tables are kept).
     :raises NothingConverted: no fiche was found, or every one was rejected (nothing written
         but ``refused-report.json``).
     :raises OutputError: ``output`` cannot be written.
     """
-    result = read_inputs(inputs)
-    if not result.records:
-        _refuse(output, parse_report(result), result)
-    jsonl, table = (output / name for name in TABLE_NAMES)
-    write_jsonl(result.records, jsonl)
-    write_csv(result.records, table)
-    write_atomically(output / PARSE_REPORT_NAME, json_bytes(parse_report(result)))
-    return result, [jsonl, table, output / PARSE_REPORT_NAME]
+    parts = iter_inputs(inputs, batch=batch)
+    part = next(parts, None)  # unreadable first input: fails before any writing
+    parsed = Parsed()
+    paths = [output / name for name in TABLE_NAMES]
+    jsonl, table = tables = [AtomicFile(path) for path in paths]
+    try:
+        table.write(csv_bytes([]))  # the header row
+        while part is not None:
+            jsonl.write(jsonl_bytes(part.records))
+            table.write(csv_bytes(part.records, header=False))
+            parsed.add(part)
+            part = next(parts, None)
+        if not parsed.records:
+            _refuse(output, parsed.report(), parsed.found)
+        for done in tables:
+            done.commit()
+    except BaseException:
+        for dropped in tables:
+            dropped.abort()
+        raise
+    write_atomically(output / PARSE_REPORT_NAME, json_bytes(parsed.report()))
+    return parsed, [*paths, output / PARSE_REPORT_NAME]
 
 
 def _refuse(output: Path, report: dict[str, Any], parsed: ParseResult) -> None:

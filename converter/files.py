@@ -7,6 +7,8 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from converter.errors import OutputError, reason
@@ -33,24 +35,73 @@ def write_atomically(path: str | Path, data: bytes) -> None:
 
     :raises OutputError: the folder cannot be created or written.
     """
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
-        os.chmod(temporary, 0o666 & ~UMASK)  # mkstemp makes 0600; give the usual mode
+    with AtomicFile(path) as stream:
+        stream.write(data)
+
+
+class AtomicFile:
+    """A file written piece by piece into a temporary file beside it, put in place by one
+    rename when the ``with`` block ends without error (removed otherwise): until then, readers
+    see the previous complete file. Output larger than memory goes through it.
+
+    :raises OutputError: the folder cannot be created or written.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.target = Path(path)
+        with self._errors():
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(
+                dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp"
+            )
+            self.temporary = Path(temporary)
+            try:
+                os.chmod(temporary, 0o666 & ~UMASK)  # mkstemp makes 0600; give the usual mode
+                self.stream = os.fdopen(handle, "wb")
+            except BaseException:
+                os.close(handle)
+                self.temporary.unlink(missing_ok=True)
+                raise
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
         try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise OutputError(f"écriture impossible ({reason(error)})", path=str(target)) from None
+            yield
+        except OSError as error:
+            raise OutputError(
+                f"écriture impossible ({reason(error)})", path=str(self.target)
+            ) from None
+
+    def write(self, data: bytes) -> None:
+        with self._errors():
+            self.stream.write(data)
+
+    def commit(self) -> None:
+        """Put the file in place, on disk first."""
+        with self._errors():
+            try:
+                self.stream.flush()
+                os.fsync(self.stream.fileno())
+                self.stream.close()
+                os.replace(self.temporary, self.target)
+            except BaseException:
+                self.abort()
+                raise
+
+    def abort(self) -> None:
+        """Drop what was written: the previous file stays."""
+        with suppress(OSError):  # flushing the dropped bytes may fail: they are dropped anyway
+            self.stream.close()
+        self.temporary.unlink(missing_ok=True)
+
+    def __enter__(self) -> AtomicFile:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.abort()
 
 
 class OutputSet:

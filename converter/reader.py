@@ -625,13 +625,10 @@ def iter_inputs(paths: Iterable[str | Path], *, batch: int = BATCH) -> Iterator[
 
     :raises InputError: a file cannot be read at all.
     """
-    readers = {".csv": tabular.read_csv, ".jsonl": tabular.read_jsonl}
+    readers = {".csv": tabular.iter_csv, ".jsonl": tabular.iter_jsonl}
     for path in paths:
-        reader = readers.get(Path(path).suffix.lower())
-        if reader is not None:
-            yield reader(path)
-        else:
-            yield from iter_text(path, batch=batch)
+        reader = readers.get(Path(path).suffix.lower(), iter_text)
+        yield from reader(path, batch=batch)
 
 
 def read_inputs(paths: Iterable[str | Path]) -> ParseResult:

@@ -7,6 +7,7 @@ backslash so that any item survives the round trip.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -23,6 +24,7 @@ SEPARATOR = " | "
 SOURCE_COLUMNS = ("source_file", "source_first_line", "source_last_line")
 CSV_COLUMNS = COLUMNS + SOURCE_COLUMNS
 REQUIRED = {"title": "titre", "structure": "structure organisatrice"}
+CHUNK = 1 << 20  # bytes read at a time
 csv.field_size_limit(sys.maxsize)  # a fiche's free text may exceed the default 128 KiB
 
 
@@ -81,10 +83,12 @@ def jsonl_bytes(records: Iterable[Record]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def csv_bytes(records: Iterable[Record]) -> bytes:
+def csv_bytes(records: Iterable[Record], *, header: bool = True) -> bytes:
+    """The CSV of ``records``; without its header row, the rows that follow another batch's."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    if header:
+        writer.writerow(CSV_COLUMNS)
     for record in records:
         row = [
             join_items(value) if isinstance(value, tuple) else value
@@ -103,16 +107,48 @@ def write_csv(records: Iterable[Record], path: str | Path) -> None:
     write_atomically(path, csv_bytes(records))
 
 
-def _open_text(path: str | Path) -> str:
+def _decoded(path: str | Path) -> Iterator[str]:
+    """The text of a UTF-8 file, without its BOM, in pieces read one at a time.
+
+    :raises InputError: the file cannot be read, or is not UTF-8 (the byte's position is
+        counted after the BOM).
+    """
     name = str(path)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0  # bytes given to the decoder so far
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
+        with Path(path).open("rb") as stream:
+            head = stream.read(len(codecs.BOM_UTF8))
+            data = (b"" if head == codecs.BOM_UTF8 else head) + stream.read(CHUNK)
+            while True:  # ``data`` is empty at the end of the file only
+                held = len(decoder.getstate()[0])  # the start of a character cut by the read
+                try:
+                    text = decoder.decode(data, final=not data)
+                except UnicodeDecodeError as error:
+                    where = offset - held + error.start
+                    raise InputError(f"pas en UTF-8 (octet {where})", path=name) from None
+                yield text
+                if not data:
+                    return
+                offset += len(data)
+                data = stream.read(CHUNK)
     except FileNotFoundError:
         raise InputError("fichier introuvable", path=name) from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"pas en UTF-8 (octet {error.start})", path=name) from None
     except OSError as error:
         raise InputError(f"lecture impossible ({reason(error)})", path=name) from None
+
+
+def _lines(pieces: Iterable[str]) -> Iterator[str]:
+    """The lines of the text, each with its end but perhaps the last: CRLF and CR read as LF,
+    as Python reads text files (and as these tables have always been read)."""
+    newlines = io.IncrementalNewlineDecoder(None, translate=True)
+    rest = ""
+    for piece in pieces:
+        text = rest + newlines.decode(piece)
+        cut = text.rfind("\n") + 1
+        yield from io.StringIO(text[:cut])
+        rest = text[cut:]
+    yield from io.StringIO(rest + newlines.decode("", final=True))
 
 
 def _build(
@@ -148,16 +184,21 @@ def _build(
     result.records.append(Record(**fields, source=source))
 
 
-def read_jsonl(path: str | Path) -> ParseResult:
-    """Records of a JSON Lines file written by ``write_jsonl``; bad lines are rejected.
+def iter_jsonl(path: str | Path, *, batch: int) -> Iterator[ParseResult]:
+    """Records of a JSON Lines file written by ``write_jsonl``, in batches of ``batch`` lines
+    read as they come; bad lines are rejected.
 
     :raises InputError: the file cannot be read or is not UTF-8.
     """
     name = str(path)
     result = ParseResult()
-    for number, line in enumerate(_open_text(path).split("\n"), start=1):
+    for number, end in enumerate(_lines(_decoded(path)), start=1):
+        line = end.removesuffix("\n")
         if not line.strip():
             continue
+        if result.fiches_found >= batch:
+            yield result
+            result = ParseResult()
         try:
             values = json.loads(line)
         except json.JSONDecodeError as error:
@@ -170,7 +211,7 @@ def read_jsonl(path: str | Path) -> ParseResult:
             continue
         source = _source(values.get("source"), name, number)
         _build(values, file=name, line=number, source=source, result=result)
-    return result
+    yield result
 
 
 def _source(value: Any, file: str, line: int) -> Source:
@@ -182,25 +223,27 @@ def _source(value: Any, file: str, line: int) -> Source:
     return Source(file, line, line)
 
 
-def read_csv(path: str | Path) -> ParseResult:
-    """Records of a CSV file written by ``write_csv``.
+def iter_csv(path: str | Path, *, batch: int) -> Iterator[ParseResult]:
+    """Records of a CSV file written by ``write_csv``, in batches of ``batch`` rows read as
+    they come.
 
-    :raises InputError: the file cannot be read, or lacks a required column.
+    :raises InputError: the file cannot be read, lacks a required column, or is not CSV.
     """
     name = str(path)
-    result = ParseResult()
-    rows = csv.reader(io.StringIO(_open_text(path), newline=""))
+    rows = csv.reader(_lines(_decoded(path)))
     try:
-        return _read_rows(rows, name, result)
+        yield from _read_rows(rows, name, batch)
     except csv.Error as error:
         raise InputError(f"CSV illisible ({error})", path=name, line=rows.line_num) from None
 
 
-def _read_rows(rows: Any, name: str, result: ParseResult) -> ParseResult:
+def _read_rows(rows: Any, name: str, batch: int) -> Iterator[ParseResult]:
+    result = ParseResult()
     header = next(rows, None)
     if header is None:
         result.warnings.append(Diagnostic(name, 1, "aucune fiche : le fichier est vide"))
-        return result
+        yield result
+        return
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise InputError(f"colonne(s) absente(s) : {', '.join(missing)}", path=name, line=1)
@@ -210,6 +253,9 @@ def _read_rows(rows: Any, name: str, result: ParseResult) -> ParseResult:
     for line, row in _numbered(rows):
         if not any(cell.strip() for cell in row):
             continue
+        if result.fiches_found >= batch:
+            yield result
+            result = ParseResult()
         cells = dict(zip(header, row, strict=False))
         values: dict[str, Any] = {
             column: split_items(cells.get(column, ""))
@@ -226,6 +272,23 @@ def _read_rows(rows: Any, name: str, result: ParseResult) -> ParseResult:
         except (KeyError, ValueError):
             source = Source(name, line, line)
         _build(values, file=name, line=line, source=source, result=result)
+    yield result
+
+
+def read_jsonl(path: str | Path) -> ParseResult:
+    """The whole of ``iter_jsonl`` (small files, tests)."""
+    return _whole(iter_jsonl(path, batch=sys.maxsize))
+
+
+def read_csv(path: str | Path) -> ParseResult:
+    """The whole of ``iter_csv`` (small files, tests)."""
+    return _whole(iter_csv(path, batch=sys.maxsize))
+
+
+def _whole(parts: Iterable[ParseResult]) -> ParseResult:
+    result = ParseResult()
+    for part in parts:
+        result.extend(part)
     return result
 
 
