@@ -35,10 +35,7 @@ SITE_PREFIXES: dict[str, str] = dict(
 
 
 def _own_triples(store: ox.Store, subject: ox.NamedNode | ox.BlankNode) -> list[ox.Triple]:
-    return [
-        ox.Triple(q.subject, q.predicate, q.object)
-        for q in store.quads_for_pattern(subject, None, None)
-    ]
+    return [q.triple for q in store.quads_for_pattern(subject, None, None)]
 
 
 def is_part(node: ox.NamedNode, owner: str) -> bool:
@@ -107,10 +104,10 @@ def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
 
 
 def descriptions(triples: list[ox.Triple]) -> dict[str, bytes]:
-    """``triples`` in every format of ``serialise.FORMATS``, by format name, sorted once."""
-    ordered = sorted_triples(triples)
+    """``triples`` (a ``describe`` result: sorted already) in every format of
+    ``serialise.FORMATS``, by format name."""
     return {
-        name: _HEADS[name] + fmt.body(ordered, SITE_PREFIXES) + fmt.tail
+        name: _HEADS[name] + fmt.body(triples, SITE_PREFIXES) + fmt.tail
         for name, fmt in FORMATS.items()
     }
 
