@@ -52,6 +52,8 @@ class Context:
     pages: set[str]  # IRIs (documents) that have a page
     actions_of: dict[str, list[ActionRow]] = field(default_factory=dict)  # by territory
     _links: dict[str, tuple[str, str | None]] = field(default_factory=dict, repr=False)
+    # the link HTML of each IRI, by the relative way to the root of the page that shows it
+    _anchors: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def link_parts(self, iri: str) -> tuple[str, str | None]:
         """(the label of ``iri``, its link from the site's root, or None when it has no page),
@@ -80,16 +82,24 @@ class Renderer:
         self.c = context
         self.here = here
         self.root = here.root
+        self.anchors = context._anchors.setdefault(self.root, {})
 
     def link(self, node: Term, text: str | None = None) -> str:
         if isinstance(node, ox.NamedNode):
-            label, target = self.c.link_parts(node.value)
             if text is not None:
-                label = esc(text)
-            if target is None:
-                return f'<a href="{esc(node.value)}" class="externe">{label}</a>'
-            return f'<a href="{self.root}{target}">{label}</a>'
+                return self._anchor(node.value, esc(text))
+            found = self.anchors.get(node.value)
+            if found is None:
+                found = self.anchors[node.value] = self._anchor(node.value, None)
+            return found
         return esc(text or str(node))
+
+    def _anchor(self, iri: str, label: str | None) -> str:
+        own_label, target = self.c.link_parts(iri)
+        label = own_label if label is None else label
+        if target is None:
+            return f'<a href="{esc(iri)}" class="externe">{label}</a>'
+        return f'<a href="{self.root}{target}">{label}</a>'
 
     def literal(self, value: ox.Literal) -> str:
         lang = f' lang="{esc(value.language)}"' if value.language else ""
@@ -103,10 +113,10 @@ class Renderer:
             return self.table(self.c.store.quads_for_pattern(node, None, None), depth + 1)
         return self.link(node)
 
-    def values(self, nodes: Iterable[Term]) -> str:
+    def values(self, nodes: list[Term]) -> str:
+        if len(nodes) == 1:
+            return self.value(nodes[0])
         items = sorted(nodes, key=lambda n: (not isinstance(n, ox.Literal), self._sort_key(n)))
-        if len(items) == 1:
-            return self.value(items[0])
         return "<ul>" + "".join(f"<li>{self.value(n)}</li>" for n in items) + "</ul>"
 
     def _sort_key(self, node: Term) -> str:
