@@ -28,7 +28,7 @@ from converter.outputs import graph_file
 from converter.paths import ONTOLOGY_FILE
 from converter.serialise import FORMATS
 from converter.site.actions import ActionRow, read_actions
-from converter.site.describe import describe, descriptions
+from converter.site.describe import description, descriptions
 from converter.site.facets import LIST_FOLDER, write_list
 from converter.site.graph import Labels, load_store
 from converter.site.home import home_content
@@ -155,11 +155,12 @@ def _write_resources(chosen: list[tuple[str, str]]) -> int:
     for iri, path in chosen:
         target = f"{folder}/{path}/"
         os.makedirs(target, exist_ok=True)
-        encoded = descriptions(describe(context.store, iri))
+        described = description(context.store, iri)
+        encoded = descriptions(described.triples)
         for extension, name in SITE_FORMATS:
             _write_new(target + f"index.{extension}", encoded[name])
         here = Here(path, context.base)
-        title, first, others = resource_pages(context, here, iri, _SHARED.concept_counts)
+        title, first, others = resource_pages(context, here, described, iri, _SHARED.concept_counts)
         html = page(here, title, first, jsonld=encoded["jsonld"], rdf=True)
         _write_new(target + "index.html", html.encode("utf-8"))
         for number, content in enumerate(others, 2):

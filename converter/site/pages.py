@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from converter.model import FIELDS, TITLE_LABEL, Kind
 from converter.site.actions import ActionRow, population
-from converter.site.describe import part_order, parts
+from converter.site.describe import Description, part_order, parts
 from converter.site.graph import OWL, RDF_TYPE, RDFS, Labels, Subject
 from converter.site.html import Here, esc, link_target, row, section
 from converter.site.layout import part_of
@@ -33,7 +33,8 @@ TERRITORY_CLASSES = tuple(
 SPARQL_EDITOR = "sparql/"
 TERRITORY_ACTIONS_SHOWN = 100  # the list of actions (actions/) shows them all, with facets
 TERRITORY_FACETS = {"departement": IGEO + "Departement", "region": IGEO + "Region"}
-FICHE_PREDICATES = frozenset(curie(f.predicate).value for f in FIELDS) | {DCT + "title"}
+FIELD_PREDICATES = {f.predicate: curie(f.predicate).value for f in FIELDS}
+FICHE_PREDICATES = frozenset(FIELD_PREDICATES.values()) | {DCT + "title"}
 SOURCE = DCT + "source"
 
 
@@ -78,9 +79,12 @@ def sparql_link(here: Here, iri: str) -> str:
 class Renderer:
     """HTML fragments for one page (``here``)."""
 
-    def __init__(self, context: Context, here: Here) -> None:
+    def __init__(
+        self, context: Context, here: Here, own: Mapping[Subject, list[ox.Triple]] | None = None
+    ) -> None:
         self.c = context
         self.here = here
+        self.own = own or {}  # the page's description by subject (``Description.own``)
         self.root = here.root
         self.anchors = context._anchors.setdefault(self.root, {})
 
@@ -110,8 +114,19 @@ class Renderer:
         if isinstance(node, ox.Literal):
             return self.literal(node)
         if isinstance(node, ox.BlankNode) and depth < 4:
-            return self.table(self.c.store.quads_for_pattern(node, None, None), depth + 1)
+            return self.table(self.triples(node), depth + 1)
         return self.link(node)
+
+    def triples(self, subject: Subject) -> Iterable[ox.Triple | ox.Quad]:
+        """What the graph says of ``subject``, in the store's order."""
+        found = self.own.get(subject)
+        return self.c.store.quads_for_pattern(subject, None, None) if found is None else found
+
+    def objects(self, subject: Subject, predicate: str) -> list[Term]:
+        found = self.own.get(subject)
+        if found is None:
+            return _objects(self.c.store, subject, predicate)
+        return [t.object for t in found if t.predicate.value == predicate]
 
     def values(self, nodes: list[Term]) -> str:
         if len(nodes) == 1:
@@ -158,23 +173,22 @@ def _texts(store: ox.Store, subject: Subject, predicate: str, language: str) -> 
 
 def action_section(r: Renderer, node: ox.NamedNode) -> tuple[str, frozenset[str]]:
     """The fiche's fields in its order, labelled with its own headers (``model.FIELDS``)."""
-    store = r.c.store
-    rows = [row(esc(TITLE_LABEL), r.values(_objects(store, node, DCT + "title")))]
+    rows = [row(esc(TITLE_LABEL), r.values(r.objects(node, DCT + "title")))]
     for fiche_field in FIELDS:
-        found = _objects(store, node, curie(fiche_field.predicate).value)
+        found = r.objects(node, FIELD_PREDICATES[fiche_field.predicate])
         cell = r.values(found) if found else '<span class="absent">non renseigné</span>'
         if fiche_field.kind is Kind.ORGANISER and found and isinstance(found[0], Subject):
-            places = _objects(store, found[0], CSKG + "departement") + _objects(
-                store, found[0], CSKG + "commune"
+            places = r.objects(found[0], CSKG + "departement") + r.objects(
+                found[0], CSKG + "commune"
             )
             if places:
                 cell += " — " + ", ".join(r.link(p) for p in places)
         rows.append(f'<tr><th scope="row">{esc(fiche_field.header)}</th><td>{cell}</td></tr>')
     source = ""
-    for fiche in _objects(store, node, SOURCE):
+    for fiche in r.objects(node, SOURCE):
         if isinstance(fiche, Subject):
             file, first, last = (
-                [o.value for o in _objects(store, fiche, CSKG + name) if isinstance(o, ox.Literal)]
+                [o.value for o in r.objects(fiche, CSKG + name) if isinstance(o, ox.Literal)]
                 for name in ("sourceFile", "firstLine", "lastLine")
             )
             if file and first and last:
@@ -192,7 +206,7 @@ def action_section(r: Renderer, node: ox.NamedNode) -> tuple[str, frozenset[str]
 def parts_section(r: Renderer, node: ox.NamedNode) -> str:
     """A section per part of the action (its fiche, budget, associations, grants), whose ``id``
     is the anchor its IRI is answered at (``negotiation.part_of``)."""
-    found = parts(r.c.store, node.value)
+    found = parts(r.own, node.value)
     if not found:
         return ""
     blocks = []
@@ -203,7 +217,7 @@ def parts_section(r: Renderer, node: ox.NamedNode) -> str:
             f'<section class="partie" id="{esc(anchor)}" aria-labelledby="titre-{esc(anchor)}">'
             f'<h3 id="titre-{esc(anchor)}">{esc(anchor.replace("/", " ").capitalize())}</h3>'
             f'<p class="genre">{kinds or "ressource"} — IRI <code>{esc(part.value)}</code></p>'
-            f"{r.table(r.c.store.quads_for_pattern(part, None, None))}</section>"
+            f"{r.table(r.triples(part))}</section>"
         )
     return (
         '<section aria-labelledby="parties"><h2 id="parties">Sa fiche source, son budget, '
@@ -451,10 +465,11 @@ def formats_block(r: Renderer, iri: str) -> str:
 
 
 def resource_pages(
-    context: Context, here: Here, iri: str, concept_counts: dict[str, int]
+    context: Context, here: Here, described: Description, iri: str, concept_counts: dict[str, int]
 ) -> tuple[str, str, list[str]]:
-    """(title, main content of the first page, contents of the other incoming-link pages)."""
-    r = Renderer(context, here)
+    """(title, main content of the first page, contents of the other incoming-link pages);
+    ``described``: the ``description`` of ``iri``."""
+    r = Renderer(context, here, described.own)
     node = ox.NamedNode(iri)
     labels = context.labels
     types = labels.types(node)
@@ -474,14 +489,14 @@ def resource_pages(
         special = scheme_section(r, node, concept_counts)
     elif ONTOLOGY in types:
         special = ontology_section(r, node)
-    own = r.table(context.store.quads_for_pattern(node, None, None), skip=skip)
+    own = r.table(r.triples(node), skip=skip)
     heading = "Autres propriétés" if skip else "Ce que dit le graphe"
-    described = (
+    graph = (
         f'<section aria-labelledby="graphe"><h2 id="graphe">{heading}</h2>{own}</section>'
         if own
         else ""
     )
     incoming_parts = incoming_pages(r, links)
-    first = head + formats_block(r, iri) + special + described + incoming_parts[0]
+    first = head + formats_block(r, iri) + special + graph + incoming_parts[0]
     others = [head + formats_block(r, iri) + part for part in incoming_parts[1:]]
     return title, first, others
