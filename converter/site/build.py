@@ -142,9 +142,24 @@ class _Shared:
     context: Context
     folder: Path
     concept_counts: dict[str, int]
+    rows: list[ActionRow]
+    downloads: list[tuple[str, str]]
 
 
 _SHARED: _Shared | None = None
+
+
+def _write_overview() -> int:
+    """The home page and the list of actions with its indexes: one task, run by a worker
+    beside the resources' ranges when there are several."""
+    assert _SHARED is not None
+    context, folder, rows = _SHARED.context, _SHARED.folder, _SHARED.rows
+    labels, here = context.labels, Here("", context.base)
+    home = home_content(context.store, rows, labels, here, _SHARED.downloads, context.pages)
+    _write(folder / "index.html", page(here, "Accueil", home))
+    label = lambda value: labels.label(ox.NamedNode(value)) if value.startswith("http") else value  # noqa: E731
+    write_list(folder, rows, label, context.base)
+    return 0
 
 
 def _write_resources(chosen: list[tuple[str, str]]) -> int:
@@ -204,7 +219,10 @@ def write_site(
             actions_of[place].append(row)
     context = Context(store, labels, base, set(documents), dict(actions_of))
     chosen = _resource_paths(documents, base)
-    _SHARED = _Shared(context, folder, _concept_counts(store))
+    here = Here("", base)
+    (folder / DOWNLOADS).mkdir(parents=True, exist_ok=True)
+    downloads = [(name, here.to("", path)) for name, path in _downloads(data, folder)]
+    _SHARED = _Shared(context, folder, _concept_counts(store), rows, downloads)
     try:
         if jobs > 1 and len(chosen) > jobs:
             # contiguous ranges (an action's neighbours share its structure, labels, pages),
@@ -213,22 +231,15 @@ def write_site(
             ranges = [chosen[len(chosen) * i // count : len(chosen) * (i + 1) // count]
                       for i in range(count)]  # fmt: skip
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                overview = pool.submit(_write_overview)  # first: the longest task
                 build.files += sum(pool.map(_write_resources, ranges))
+                overview.result()
         else:
-            build.files += _write_resources(chosen)
+            build.files += _write_resources(chosen) + _write_overview()
     finally:
         _SHARED = None
     taken = {path for _, path in chosen}
     urls = [base] + [base + quote_path(path) for _, path in chosen]
-    here = Here("", base)
-    (folder / DOWNLOADS).mkdir(parents=True, exist_ok=True)
-    downloads = [(name, here.to("", path)) for name, path in _downloads(data, folder)]
-    _write(
-        folder / "index.html",
-        page(here, "Accueil", home_content(store, rows, labels, here, downloads, context.pages)),
-    )
-    label = lambda value: labels.label(ox.NamedNode(value)) if value.startswith("http") else value  # noqa: E731
-    write_list(folder, rows, label, base)
     urls.append(base + LIST_FOLDER + "/")
     if "vocab" not in taken:
         vocab_here = Here("vocab", base)

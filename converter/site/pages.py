@@ -85,6 +85,7 @@ class Renderer:
         self.c = context
         self.here = here
         self.own = own or {}  # the page's description by subject (``Description.own``)
+        self._by_predicate: dict[Subject, dict[str, list[Term]]] = {}
         self.root = here.root
         self.anchors = context._anchors.setdefault(self.root, {})
 
@@ -123,10 +124,16 @@ class Renderer:
         return self.c.store.quads_for_pattern(subject, None, None) if found is None else found
 
     def objects(self, subject: Subject, predicate: str) -> list[Term]:
-        found = self.own.get(subject)
-        if found is None:
-            return _objects(self.c.store, subject, predicate)
-        return [t.object for t in found if t.predicate.value == predicate]
+        """The objects of ``subject`` for ``predicate``, in the store's order."""
+        by_predicate = self._by_predicate.get(subject)
+        if by_predicate is None:
+            found = self.own.get(subject)
+            if found is None:
+                return _objects(self.c.store, subject, predicate)
+            by_predicate = self._by_predicate[subject] = defaultdict(list)
+            for triple in found:
+                by_predicate[triple.predicate.value].append(triple.object)
+        return by_predicate.get(predicate, [])
 
     def values(self, nodes: list[Term]) -> str:
         if len(nodes) == 1:
