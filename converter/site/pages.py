@@ -52,23 +52,20 @@ class Context:
     base: str
     pages: set[str]  # IRIs (documents) that have a page
     actions_of: dict[str, list[ActionRow]] = field(default_factory=dict)  # by territory
-    _links: dict[str, tuple[str, str | None]] = field(default_factory=dict, repr=False)
+    _targets: dict[str, str | None] = field(default_factory=dict, repr=False)
     # the link HTML of each IRI, by the relative way to the root of the page that shows it
     _anchors: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
-    def link_parts(self, iri: str) -> tuple[str, str | None]:
-        """(the label of ``iri``, its link from the site's root, or None when it has no page),
-        both escaped: looked up once per IRI, as the same resources are linked from many
-        pages."""
-        found = self._links.get(iri)
-        if found is None:
+    def target(self, iri: str) -> str | None:
+        """The link to ``iri``'s page from the site's root, escaped, or None when it has no
+        page: looked up once per IRI, as the same resources are linked from many pages."""
+        if iri not in self._targets:
             document = iri.partition("#")[0]
             part = part_of(document, self.base)
             document = document if part is None else part[0]
             target = link_target(iri, self.base) if document in self.pages else None
-            found = (esc(self.labels.label(ox.NamedNode(iri))), target and esc(target))
-            self._links[iri] = found
-        return found
+            self._targets[iri] = target and esc(target)
+        return self._targets[iri]
 
 
 def sparql_link(here: Here, iri: str) -> str:
@@ -100,8 +97,10 @@ class Renderer:
         return esc(text or str(node))
 
     def _anchor(self, iri: str, label: str | None) -> str:
-        own_label, target = self.c.link_parts(iri)
-        label = own_label if label is None else label
+        """A link to ``iri`` showing ``label`` (HTML), by default its own label."""
+        target = self.c.target(iri)
+        if label is None:
+            label = esc(self.c.labels.label(ox.NamedNode(iri)))
         if target is None:
             return f'<a href="{esc(iri)}" class="externe">{label}</a>'
         return f'<a href="{self.root}{target}">{label}</a>'
