@@ -186,9 +186,14 @@ def _write_resources(chosen: list[tuple[str, str]]) -> int:
 
 
 def _write_new(path: str, data: bytes) -> None:
-    """One file of a resource's folder (made already), without pathlib's per-call cost."""
-    with open(path, "wb") as stream:
-        stream.write(data)
+    """One file of a resource's folder (made already), without the cost of a file object."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
 
 
 def _resource_paths(documents: list[str], base: str) -> list[tuple[str, str]]:
