@@ -94,7 +94,9 @@ def description(store: ox.Store, iri: str) -> Description:
         subject = todo.pop()
         if subject in own:
             continue
-        triples = own[subject] = [q.triple for q in store.quads_for_pattern(subject, None, None)]
+        # a triple once, however many graphs hold it
+        found = dict.fromkeys(q.triple for q in store.quads_for_pattern(subject, None, None))
+        triples = own[subject] = list(found)
         for triple in triples:
             value = triple.object
             if isinstance(value, ox.BlankNode) or (
