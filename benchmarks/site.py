@@ -5,7 +5,8 @@
 
 For each size: generate the fiches (benchmarks/generate.py) and convert them (not timed), then
 build the site in a fresh process for each number of ``--jobs`` and print the wall time, the
-time of each stage in the main process (with one job: load, rows, describe, serialise, HTML
+processor time (user and system, the workers' included: what a loaded machine changes least),
+the time of each stage in the main process (with one job: load, rows, describe, serialise, HTML
 pages, home, list, indexes), the files written, their size, the peak RSS of the main process,
 and the load average before and after. ``--into``: where the sites are written (default: beside
 the data; ``/dev/shm`` measures without the disk). ``--code``: the checkouts whose converter
@@ -56,7 +57,9 @@ start = time.perf_counter()
 done = build.build_site(Path(sys.argv[1]), Path(sys.argv[2]), jobs=int(sys.argv[3]))
 wall = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"wall": wall, "stages": stages, "resources": len(done.documents),
+cpu = sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, (resource.RUSAGE_SELF,
+                                                                    resource.RUSAGE_CHILDREN)))
+print(json.dumps({"wall": wall, "cpu": cpu, "stages": stages, "resources": len(done.documents),
                   "files": done.files, "peak_mib": peak}))
 """
 
@@ -104,7 +107,8 @@ def main() -> None:
             stages = ", ".join(f"{name} {s:.1f} s" for name, s in figures["stages"].items())
             print(
                 f"{size} actions, {jobs} job(s), code {code}, into {site.parent}: site built in "
-                f"{figures['wall']:.1f} s ({figures['resources']} resources, {files} files, "
+                f"{figures['wall']:.1f} s, processor {figures['cpu']:.1f} s (the workers' "
+                f"included; {figures['resources']} resources, {files} files, "
                 f"{total / 2**20:.0f} MiB, peak RSS {figures['peak_mib']:.0f} MiB); {stages}; "
                 f"load average {before[0]:.2f} before, {after[0]:.2f} after",
                 flush=True,
