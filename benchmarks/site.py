@@ -1,15 +1,19 @@
 """Measure ``cskg site`` at scale and print the figures (no assertion: shared, noisy machines).
 
     python benchmarks/site.py [--sizes 1000 10000 100000] [--jobs 1 2] [--keep DIR]
-                              [--into DIR]
+                              [--into DIR] [--code CHECKOUT ...]
 
 For each size: generate the fiches (benchmarks/generate.py) and convert them (not timed), then
 build the site in a fresh process for each number of ``--jobs`` and print the wall time, the
-time of each stage in the main process (with one job: load, rows, describe, serialise, HTML
+processor time (user and system, the workers' included: what a loaded machine changes least),
+the time of each stage in the main process (with one job: load, rows, describe, serialise, HTML
 pages, home, list, indexes), the files written, their size, the peak RSS of the main process,
 and the load average before and after. ``--into``: where the sites are written (default: beside
-the data; ``/dev/shm`` measures without the disk). The issue's target: ≤ 60 s at 100,000
-actions on 2 cores.
+the data; ``/dev/shm`` measures without the disk). ``--code``: the checkouts whose converter
+builds the site (default: this one), one after the other on the same data for each number of
+jobs, e.g. main's beside a branch's. The stages are those of the main process: with several
+jobs, the resources, the home page and the list are written in the workers. The issue's
+target: ≤ 60 s at 100,000 actions on 2 cores.
 """
 
 from __future__ import annotations
@@ -40,19 +44,22 @@ def timed(name, function):
         finally:
             stages[name] = stages.get(name, 0.0) + time.perf_counter() - start
     return run
-build.load_store = timed("load", build.load_store)
-build.read_actions = timed("rows", build.read_actions)
-build.resource_pages = timed("pages (HTML)", build.resource_pages)
-build.describe = timed("describe", build.describe)
-build.descriptions = timed("serialise", build.descriptions)
-build.home_content = timed("home", build.home_content)
-build.list_pages = timed("list", build.list_pages)
-build.indexes = timed("indexes", build.indexes)
+from converter.site import facets
+for module, name, stage in ((build, "load_store", "load"), (build, "read_actions", "rows"),
+                            (build, "_documents", "documents"),
+                            (build, "resource_pages", "pages (HTML)"),
+                            (build, "describe", "describe"), (build, "description", "describe"),
+                            (build, "descriptions", "serialise"), (build, "home_content", "home"),
+                            (facets, "list_pages", "list"), (facets, "indexes", "indexes")):
+    if hasattr(module, name):  # the stages of the code measured
+        setattr(module, name, timed(stage, getattr(module, name)))
 start = time.perf_counter()
 done = build.build_site(Path(sys.argv[1]), Path(sys.argv[2]), jobs=int(sys.argv[3]))
 wall = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"wall": wall, "stages": stages, "resources": len(done.documents),
+cpu = sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, (resource.RUSAGE_SELF,
+                                                                    resource.RUSAGE_CHILDREN)))
+print(json.dumps({"wall": wall, "cpu": cpu, "stages": stages, "resources": len(done.documents),
                   "files": done.files, "peak_mib": peak}))
 """
 
@@ -72,6 +79,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--into", type=Path)
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--code", type=Path, nargs="+", default=[ROOT])
     options = parser.parse_args()
     work = options.keep or Path(tempfile.mkdtemp(prefix="cskg-site-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -85,20 +93,22 @@ def main() -> None:
                            check=False, stdout=subprocess.DEVNULL)  # fmt: skip
             if not (converted / "actions.ttl").exists():  # exit 1: some fiches refused
                 raise SystemExit(f"conversion sans sortie : {converted}")
-        for jobs in options.jobs:
+        for jobs, code in ((j, c) for j in options.jobs for c in options.code):
             site = (options.into or work) / f"site-{size}-{jobs}"
             shutil.rmtree(site, ignore_errors=True)
             before = os.getloadavg()
             done = subprocess.run([PYTHON, "-c", BUILD, str(converted), str(site), str(jobs)],
-                                  check=True, capture_output=True, text=True, cwd=ROOT)  # fmt: skip
+                                  check=True, capture_output=True, text=True,
+                                  cwd=code.resolve(), env=os.environ | {"PYTHONPATH": "."})  # fmt: skip
             after = os.getloadavg()
             figures = json.loads(done.stdout.strip().splitlines()[-1])
             files, total = _size(site)
             shutil.rmtree(site, ignore_errors=True)
             stages = ", ".join(f"{name} {s:.1f} s" for name, s in figures["stages"].items())
             print(
-                f"{size} actions, {jobs} job(s), into {site.parent}: site built in "
-                f"{figures['wall']:.1f} s ({figures['resources']} resources, {files} files, "
+                f"{size} actions, {jobs} job(s), code {code}, into {site.parent}: site built in "
+                f"{figures['wall']:.1f} s, processor {figures['cpu']:.1f} s (the workers' "
+                f"included; {figures['resources']} resources, {files} files, "
                 f"{total / 2**20:.0f} MiB, peak RSS {figures['peak_mib']:.0f} MiB); {stages}; "
                 f"load average {before[0]:.2f} before, {after[0]:.2f} after",
                 flush=True,

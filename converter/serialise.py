@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 from typing import IO, Any
@@ -182,13 +183,48 @@ def _ntriples_body(triples: Statements, prefixes: dict[str, str]) -> bytes:
     return "".join(f"{t} .\n" for t in triples).encode("utf-8")
 
 
+class _Compactor:
+    """The namespaces of one prefix mapping by length: an IRI is compacted by a dictionary
+    look-up per distinct namespace length instead of a scan of every prefix."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = dict(prefixes)
+        self.first: dict[str, tuple[int, str]] = {}  # namespace: (order, its first prefix)
+        for order, (prefix, namespace) in enumerate(prefixes.items()):
+            if namespace:
+                self.first.setdefault(namespace, (order, prefix))
+        self.lengths = sorted({len(namespace) for namespace in self.first})
+        self.compact = lru_cache(maxsize=200_000)(self._compact)
+
+    def _compact(self, iri: str) -> str:
+        found: tuple[int, str] | None = None
+        for length in self.lengths:
+            if length >= len(iri):
+                break
+            match = self.first.get(iri[:length])
+            if match is not None and iri[length] != "/" and (found is None or match < found):
+                found = match
+        if found is None:
+            return iri
+        return f"{found[1]}:{iri[len(self.prefixes[found[1]]) :]}"
+
+
+_COMPACTORS: dict[int, _Compactor] = {}
+
+
 def compact_iri(iri: str, prefixes: dict[str, str] = OUTPUT_PREFIXES) -> str:
-    """``iri`` as ``prefix:local`` when one of ``prefixes`` covers it."""
-    for prefix, namespace in prefixes.items():
-        local = iri.removeprefix(namespace)
-        if local != iri and local and not local.startswith("/"):
-            return f"{prefix}:{local}"
-    return iri
+    """``iri`` as ``prefix:local`` when one of ``prefixes`` covers it (the first in their
+    order when several do).
+
+    >>> compact_iri("https://w3id.org/cskg/def#Action"), compact_iri("https://w3id.org/cskg/def#")
+    ('cskg:Action', 'https://w3id.org/cskg/def#')
+    """
+    compactor = _COMPACTORS.get(id(prefixes))
+    if compactor is None or compactor.prefixes != prefixes:  # a new or changed mapping
+        if len(_COMPACTORS) > 64:
+            _COMPACTORS.clear()
+        compactor = _COMPACTORS[id(prefixes)] = _Compactor(prefixes)
+    return compactor.compact(iri)
 
 
 def _json_object(

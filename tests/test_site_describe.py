@@ -83,6 +83,8 @@ def test_blank_nodes_reached_are_described() -> None:
         ]
     )
     assert len(describe(store, a.value)) == 3
+    store.add(ox.Quad(a, p, b, ox.NamedNode("https://w3id.org/cskg/graph")))  # in two graphs
+    assert len(describe(store, a.value)) == 3
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))

@@ -28,7 +28,7 @@ from converter.outputs import graph_file
 from converter.paths import ONTOLOGY_FILE
 from converter.serialise import FORMATS
 from converter.site.actions import ActionRow, read_actions
-from converter.site.describe import describe, descriptions
+from converter.site.describe import description, descriptions
 from converter.site.facets import LIST_FOLDER, write_list
 from converter.site.graph import Labels, load_store
 from converter.site.home import home_content
@@ -142,9 +142,24 @@ class _Shared:
     context: Context
     folder: Path
     concept_counts: dict[str, int]
+    rows: list[ActionRow]
+    downloads: list[tuple[str, str]]
 
 
 _SHARED: _Shared | None = None
+
+
+def _write_overview() -> int:
+    """The home page and the list of actions with its indexes: one task, run by a worker
+    beside the resources' ranges when there are several."""
+    assert _SHARED is not None
+    context, folder, rows = _SHARED.context, _SHARED.folder, _SHARED.rows
+    labels, here = context.labels, Here("", context.base)
+    home = home_content(context.store, rows, labels, here, _SHARED.downloads, context.pages)
+    _write(folder / "index.html", page(here, "Accueil", home))
+    label = lambda value: labels.label(ox.NamedNode(value)) if value.startswith("http") else value  # noqa: E731
+    write_list(folder, rows, label, context.base)
+    return 0
 
 
 def _write_resources(chosen: list[tuple[str, str]]) -> int:
@@ -153,19 +168,32 @@ def _write_resources(chosen: list[tuple[str, str]]) -> int:
     context, folder = _SHARED.context, _SHARED.folder
     files = 0
     for iri, path in chosen:
-        target = folder / path
-        target.mkdir(parents=True, exist_ok=True)
-        encoded = descriptions(describe(context.store, iri))
+        target = f"{folder}/{path}/"
+        os.makedirs(target, exist_ok=True)
+        described = description(context.store, iri)
+        encoded = descriptions(described.triples)
         for extension, name in SITE_FORMATS:
-            (target / f"index.{extension}").write_bytes(encoded[name])
+            _write_new(target + f"index.{extension}", encoded[name])
         here = Here(path, context.base)
-        title, first, others = resource_pages(context, here, iri, _SHARED.concept_counts)
+        title, first, others = resource_pages(context, here, described, iri, _SHARED.concept_counts)
         html = page(here, title, first, jsonld=encoded["jsonld"], rdf=True)
-        (target / "index.html").write_bytes(html.encode("utf-8"))
+        _write_new(target + "index.html", html.encode("utf-8"))
         for number, content in enumerate(others, 2):
-            _write(target / incoming_file(number), page(here, title, content, rdf=True))
+            other = page(here, title, content, rdf=True)
+            _write_new(target + incoming_file(number), other.encode("utf-8"))
         files += 4 + len(others)
     return files
+
+
+def _write_new(path: str, data: bytes) -> None:
+    """One file of a resource's folder (made already), without the cost of a file object."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
 
 
 def _resource_paths(documents: list[str], base: str) -> list[tuple[str, str]]:
@@ -196,7 +224,10 @@ def write_site(
             actions_of[place].append(row)
     context = Context(store, labels, base, set(documents), dict(actions_of))
     chosen = _resource_paths(documents, base)
-    _SHARED = _Shared(context, folder, _concept_counts(store))
+    here = Here("", base)
+    (folder / DOWNLOADS).mkdir(parents=True, exist_ok=True)
+    downloads = [(name, here.to("", path)) for name, path in _downloads(data, folder)]
+    _SHARED = _Shared(context, folder, _concept_counts(store), rows, downloads)
     try:
         if jobs > 1 and len(chosen) > jobs:
             # contiguous ranges (an action's neighbours share its structure, labels, pages),
@@ -205,22 +236,15 @@ def write_site(
             ranges = [chosen[len(chosen) * i // count : len(chosen) * (i + 1) // count]
                       for i in range(count)]  # fmt: skip
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                overview = pool.submit(_write_overview)  # first: the longest task
                 build.files += sum(pool.map(_write_resources, ranges))
+                overview.result()
         else:
-            build.files += _write_resources(chosen)
+            build.files += _write_resources(chosen) + _write_overview()
     finally:
         _SHARED = None
     taken = {path for _, path in chosen}
     urls = [base] + [base + quote_path(path) for _, path in chosen]
-    here = Here("", base)
-    (folder / DOWNLOADS).mkdir(parents=True, exist_ok=True)
-    downloads = [(name, here.to("", path)) for name, path in _downloads(data, folder)]
-    _write(
-        folder / "index.html",
-        page(here, "Accueil", home_content(store, rows, labels, here, downloads, context.pages)),
-    )
-    label = lambda value: labels.label(ox.NamedNode(value)) if value.startswith("http") else value  # noqa: E731
-    write_list(folder, rows, label, base)
     urls.append(base + LIST_FOLDER + "/")
     if "vocab" not in taken:
         vocab_here = Here("vocab", base)

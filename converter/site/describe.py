@@ -12,6 +12,9 @@ read from the store, but they are other resources' descriptions).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import pyoxigraph as ox
 
 from converter.serialise import FORMATS, OUTPUT_PREFIXES, Format, encode, sorted_triples
@@ -34,11 +37,7 @@ SITE_PREFIXES: dict[str, str] = dict(
 )
 
 
-def _own_triples(store: ox.Store, subject: ox.NamedNode | ox.BlankNode) -> list[ox.Triple]:
-    return [
-        ox.Triple(q.subject, q.predicate, q.object)
-        for q in store.quads_for_pattern(subject, None, None)
-    ]
+Subject = ox.NamedNode | ox.BlankNode
 
 
 def is_part(node: ox.NamedNode, owner: str) -> bool:
@@ -54,13 +53,14 @@ def is_part(node: ox.NamedNode, owner: str) -> bool:
     )
 
 
-def parts(store: ox.Store, iri: str) -> list[ox.NamedNode]:
-    """The parts of the action ``iri`` it reaches (``is_part``), in ``part_order``."""
+def parts(own: Mapping[Subject, list[ox.Triple]], iri: str) -> list[ox.NamedNode]:
+    """The parts of the action ``iri`` it reaches (``is_part``), in ``part_order``; ``own``:
+    its ``Description.own``."""
     found: dict[ox.NamedNode, None] = {}
     todo = [ox.NamedNode(iri)]
     while todo:
-        for quad in store.quads_for_pattern(todo.pop(), None, None):
-            value = quad.object
+        for triple in own.get(todo.pop(), ()):
+            value = triple.object
             if isinstance(value, ox.NamedNode) and is_part(value, iri) and value not in found:
                 found[value] = None
                 todo.append(value)
@@ -71,6 +71,39 @@ def part_order(node: ox.NamedNode) -> list[tuple[int, str]]:
     """Parts in the order their page shows them: fiche, budget, then associations and grants,
     their numbers as numbers (``association/2`` before ``association/10``)."""
     return [(len(segment), segment) for segment in node.value.split("/")]
+
+
+@dataclass(frozen=True)
+class Description:
+    """What ``describe`` gives (``triples``, sorted) and the same triples by subject in the
+    store's order (``own``): the page reads them there instead of asking the store again."""
+
+    triples: list[ox.Triple]
+    own: dict[Subject, list[ox.Triple]]
+
+
+def description(store: ox.Store, iri: str) -> Description:
+    """The description of ``iri`` in ``store`` (``describe``)."""
+    node = ox.NamedNode(iri)
+    own: dict[Subject, list[ox.Triple]] = {}
+    todo: list[Subject] = [node]
+    for quad in store.quads_for_pattern(None, RDFS_IS_DEFINED_BY, node):
+        if isinstance(quad.subject, Subject):
+            todo.append(quad.subject)
+    while todo:
+        subject = todo.pop()
+        if subject in own:
+            continue
+        # a triple once, however many graphs hold it
+        found = dict.fromkeys(q.triple for q in store.quads_for_pattern(subject, None, None))
+        triples = own[subject] = list(found)
+        for triple in triples:
+            value = triple.object
+            if isinstance(value, ox.BlankNode) or (
+                isinstance(value, ox.NamedNode) and is_part(value, iri)
+            ):
+                todo.append(value)
+    return Description(sorted_triples(t for found in own.values() for t in found), own)
 
 
 def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
@@ -84,33 +117,14 @@ def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
     >>> [str(t.object) for t in describe(store, a.value)]
     ['"x"', '<https://w3id.org/cskg/id/a>', '_:b1']
     """
-    node = ox.NamedNode(iri)
-    found: dict[ox.Triple, None] = {}
-    todo: list[ox.NamedNode | ox.BlankNode] = [node]
-    for quad in store.quads_for_pattern(None, RDFS_IS_DEFINED_BY, node):
-        if isinstance(quad.subject, ox.NamedNode | ox.BlankNode):
-            todo.append(quad.subject)
-    seen: set[ox.NamedNode | ox.BlankNode] = set()
-    while todo:
-        subject = todo.pop()
-        if subject in seen:
-            continue
-        seen.add(subject)
-        for triple in _own_triples(store, subject):
-            found[triple] = None
-            value = triple.object
-            if isinstance(value, ox.BlankNode) or (
-                isinstance(value, ox.NamedNode) and is_part(value, iri)
-            ):
-                todo.append(value)
-    return sorted_triples(found)
+    return description(store, iri).triples
 
 
 def descriptions(triples: list[ox.Triple]) -> dict[str, bytes]:
-    """``triples`` in every format of ``serialise.FORMATS``, by format name, sorted once."""
-    ordered = sorted_triples(triples)
+    """``triples`` (a ``describe`` result: sorted already) in every format of
+    ``serialise.FORMATS``, by format name."""
     return {
-        name: _HEADS[name] + fmt.body(ordered, SITE_PREFIXES) + fmt.tail
+        name: _HEADS[name] + fmt.body(triples, SITE_PREFIXES) + fmt.tail
         for name, fmt in FORMATS.items()
     }
 

@@ -7,6 +7,7 @@ site opens from the disk (``file://``) as from any static host.
 from __future__ import annotations
 
 import html
+import re
 import urllib.parse
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,8 @@ from converter.site.layout import part_of, site_path
 SITE_NAME = "cskg : les actions des centres sociaux"
 RDF_LINKS = (("ttl", "Turtle", "text/turtle"), ("jsonld", "JSON-LD", "application/ld+json"),
              ("nt", "N-Triples", "application/n-triples"))  # fmt: skip
+_SAFE = "-._~!$&'()*+,;=:@"  # what a path segment keeps unencoded
+_SAFE_PATH = re.compile(r"[A-Za-z0-9_.~!$&'()*+,;=:@/-]*")
 
 
 def esc(text: object) -> str:
@@ -33,9 +36,9 @@ def quote_path(path: str) -> str:
     >>> quote_path("id/action/13/cs/l-été 2")
     'id/action/13/cs/l-%C3%A9t%C3%A9%202'
     """
-    return "/".join(
-        urllib.parse.quote(segment, safe="-._~!$&'()*+,;=:@") for segment in path.split("/")
-    )
+    if _SAFE_PATH.fullmatch(path):  # the usual slug path: nothing to encode
+        return path
+    return "/".join(urllib.parse.quote(segment, safe=_SAFE) for segment in path.split("/"))
 
 
 @dataclass(frozen=True)

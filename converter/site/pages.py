@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from converter.model import FIELDS, TITLE_LABEL, Kind
 from converter.site.actions import ActionRow, population
-from converter.site.describe import part_order, parts
+from converter.site.describe import Description, part_order, parts
 from converter.site.graph import OWL, RDF_TYPE, RDFS, Labels, Subject
 from converter.site.html import Here, esc, link_target, row, section
 from converter.site.layout import part_of
@@ -33,7 +33,8 @@ TERRITORY_CLASSES = tuple(
 SPARQL_EDITOR = "sparql/"
 TERRITORY_ACTIONS_SHOWN = 100  # the list of actions (actions/) shows them all, with facets
 TERRITORY_FACETS = {"departement": IGEO + "Departement", "region": IGEO + "Region"}
-FICHE_PREDICATES = frozenset(curie(f.predicate).value for f in FIELDS) | {DCT + "title"}
+FIELD_PREDICATES = {f.predicate: curie(f.predicate).value for f in FIELDS}
+FICHE_PREDICATES = frozenset(FIELD_PREDICATES.values()) | {DCT + "title"}
 SOURCE = DCT + "source"
 
 
@@ -51,21 +52,20 @@ class Context:
     base: str
     pages: set[str]  # IRIs (documents) that have a page
     actions_of: dict[str, list[ActionRow]] = field(default_factory=dict)  # by territory
-    _links: dict[str, tuple[str, str | None]] = field(default_factory=dict, repr=False)
+    _targets: dict[str, str | None] = field(default_factory=dict, repr=False)
+    # the link HTML of each IRI, by the relative way to the root of the page that shows it
+    _anchors: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
-    def link_parts(self, iri: str) -> tuple[str, str | None]:
-        """(the label of ``iri``, its link from the site's root, or None when it has no page),
-        both escaped: looked up once per IRI, as the same resources are linked from many
-        pages."""
-        found = self._links.get(iri)
-        if found is None:
+    def target(self, iri: str) -> str | None:
+        """The link to ``iri``'s page from the site's root, escaped, or None when it has no
+        page: looked up once per IRI, as the same resources are linked from many pages."""
+        if iri not in self._targets:
             document = iri.partition("#")[0]
             part = part_of(document, self.base)
             document = document if part is None else part[0]
             target = link_target(iri, self.base) if document in self.pages else None
-            found = (esc(self.labels.label(ox.NamedNode(iri))), target and esc(target))
-            self._links[iri] = found
-        return found
+            self._targets[iri] = target and esc(target)
+        return self._targets[iri]
 
 
 def sparql_link(here: Here, iri: str) -> str:
@@ -76,20 +76,34 @@ def sparql_link(here: Here, iri: str) -> str:
 class Renderer:
     """HTML fragments for one page (``here``)."""
 
-    def __init__(self, context: Context, here: Here) -> None:
+    def __init__(
+        self, context: Context, here: Here, own: Mapping[Subject, list[ox.Triple]] | None = None
+    ) -> None:
         self.c = context
         self.here = here
+        self.own = own or {}  # the page's description by subject (``Description.own``)
+        self._by_predicate: dict[Subject, dict[str, list[Term]]] = {}
         self.root = here.root
+        self.anchors = context._anchors.setdefault(self.root, {})
 
     def link(self, node: Term, text: str | None = None) -> str:
         if isinstance(node, ox.NamedNode):
-            label, target = self.c.link_parts(node.value)
             if text is not None:
-                label = esc(text)
-            if target is None:
-                return f'<a href="{esc(node.value)}" class="externe">{label}</a>'
-            return f'<a href="{self.root}{target}">{label}</a>'
+                return self._anchor(node.value, esc(text))
+            found = self.anchors.get(node.value)
+            if found is None:
+                found = self.anchors[node.value] = self._anchor(node.value, None)
+            return found
         return esc(text or str(node))
+
+    def _anchor(self, iri: str, label: str | None) -> str:
+        """A link to ``iri`` showing ``label`` (HTML), by default its own label."""
+        target = self.c.target(iri)
+        if label is None:
+            label = esc(self.c.labels.label(ox.NamedNode(iri)))
+        if target is None:
+            return f'<a href="{esc(iri)}" class="externe">{label}</a>'
+        return f'<a href="{self.root}{target}">{label}</a>'
 
     def literal(self, value: ox.Literal) -> str:
         lang = f' lang="{esc(value.language)}"' if value.language else ""
@@ -100,13 +114,30 @@ class Renderer:
         if isinstance(node, ox.Literal):
             return self.literal(node)
         if isinstance(node, ox.BlankNode) and depth < 4:
-            return self.table(self.c.store.quads_for_pattern(node, None, None), depth + 1)
+            return self.table(self.triples(node), depth + 1)
         return self.link(node)
 
-    def values(self, nodes: Iterable[Term]) -> str:
+    def triples(self, subject: Subject) -> Iterable[ox.Triple | ox.Quad]:
+        """What the graph says of ``subject``, in the store's order."""
+        found = self.own.get(subject)
+        return self.c.store.quads_for_pattern(subject, None, None) if found is None else found
+
+    def objects(self, subject: Subject, predicate: str) -> list[Term]:
+        """The objects of ``subject`` for ``predicate``, in the store's order."""
+        by_predicate = self._by_predicate.get(subject)
+        if by_predicate is None:
+            found = self.own.get(subject)
+            if found is None:
+                return _objects(self.c.store, subject, predicate)
+            by_predicate = self._by_predicate[subject] = defaultdict(list)
+            for triple in found:
+                by_predicate[triple.predicate.value].append(triple.object)
+        return by_predicate.get(predicate, [])
+
+    def values(self, nodes: list[Term]) -> str:
+        if len(nodes) == 1:
+            return self.value(nodes[0])
         items = sorted(nodes, key=lambda n: (not isinstance(n, ox.Literal), self._sort_key(n)))
-        if len(items) == 1:
-            return self.value(items[0])
         return "<ul>" + "".join(f"<li>{self.value(n)}</li>" for n in items) + "</ul>"
 
     def _sort_key(self, node: Term) -> str:
@@ -148,23 +179,22 @@ def _texts(store: ox.Store, subject: Subject, predicate: str, language: str) -> 
 
 def action_section(r: Renderer, node: ox.NamedNode) -> tuple[str, frozenset[str]]:
     """The fiche's fields in its order, labelled with its own headers (``model.FIELDS``)."""
-    store = r.c.store
-    rows = [row(esc(TITLE_LABEL), r.values(_objects(store, node, DCT + "title")))]
+    rows = [row(esc(TITLE_LABEL), r.values(r.objects(node, DCT + "title")))]
     for fiche_field in FIELDS:
-        found = _objects(store, node, curie(fiche_field.predicate).value)
+        found = r.objects(node, FIELD_PREDICATES[fiche_field.predicate])
         cell = r.values(found) if found else '<span class="absent">non renseigné</span>'
         if fiche_field.kind is Kind.ORGANISER and found and isinstance(found[0], Subject):
-            places = _objects(store, found[0], CSKG + "departement") + _objects(
-                store, found[0], CSKG + "commune"
+            places = r.objects(found[0], CSKG + "departement") + r.objects(
+                found[0], CSKG + "commune"
             )
             if places:
                 cell += " — " + ", ".join(r.link(p) for p in places)
         rows.append(f'<tr><th scope="row">{esc(fiche_field.header)}</th><td>{cell}</td></tr>')
     source = ""
-    for fiche in _objects(store, node, SOURCE):
+    for fiche in r.objects(node, SOURCE):
         if isinstance(fiche, Subject):
             file, first, last = (
-                [o.value for o in _objects(store, fiche, CSKG + name) if isinstance(o, ox.Literal)]
+                [o.value for o in r.objects(fiche, CSKG + name) if isinstance(o, ox.Literal)]
                 for name in ("sourceFile", "firstLine", "lastLine")
             )
             if file and first and last:
@@ -182,7 +212,7 @@ def action_section(r: Renderer, node: ox.NamedNode) -> tuple[str, frozenset[str]
 def parts_section(r: Renderer, node: ox.NamedNode) -> str:
     """A section per part of the action (its fiche, budget, associations, grants), whose ``id``
     is the anchor its IRI is answered at (``negotiation.part_of``)."""
-    found = parts(r.c.store, node.value)
+    found = parts(r.own, node.value)
     if not found:
         return ""
     blocks = []
@@ -193,7 +223,7 @@ def parts_section(r: Renderer, node: ox.NamedNode) -> str:
             f'<section class="partie" id="{esc(anchor)}" aria-labelledby="titre-{esc(anchor)}">'
             f'<h3 id="titre-{esc(anchor)}">{esc(anchor.replace("/", " ").capitalize())}</h3>'
             f'<p class="genre">{kinds or "ressource"} — IRI <code>{esc(part.value)}</code></p>'
-            f"{r.table(r.c.store.quads_for_pattern(part, None, None))}</section>"
+            f"{r.table(r.triples(part))}</section>"
         )
     return (
         '<section aria-labelledby="parties"><h2 id="parties">Sa fiche source, son budget, '
@@ -441,10 +471,11 @@ def formats_block(r: Renderer, iri: str) -> str:
 
 
 def resource_pages(
-    context: Context, here: Here, iri: str, concept_counts: dict[str, int]
+    context: Context, here: Here, described: Description, iri: str, concept_counts: dict[str, int]
 ) -> tuple[str, str, list[str]]:
-    """(title, main content of the first page, contents of the other incoming-link pages)."""
-    r = Renderer(context, here)
+    """(title, main content of the first page, contents of the other incoming-link pages);
+    ``described``: the ``description`` of ``iri``."""
+    r = Renderer(context, here, described.own)
     node = ox.NamedNode(iri)
     labels = context.labels
     types = labels.types(node)
@@ -464,14 +495,14 @@ def resource_pages(
         special = scheme_section(r, node, concept_counts)
     elif ONTOLOGY in types:
         special = ontology_section(r, node)
-    own = r.table(context.store.quads_for_pattern(node, None, None), skip=skip)
+    own = r.table(r.triples(node), skip=skip)
     heading = "Autres propriétés" if skip else "Ce que dit le graphe"
-    described = (
+    graph = (
         f'<section aria-labelledby="graphe"><h2 id="graphe">{heading}</h2>{own}</section>'
         if own
         else ""
     )
     incoming_parts = incoming_pages(r, links)
-    first = head + formats_block(r, iri) + special + described + incoming_parts[0]
+    first = head + formats_block(r, iri) + special + graph + incoming_parts[0]
     others = [head + formats_block(r, iri) + part for part in incoming_parts[1:]]
     return title, first, others

@@ -1,0 +1,50 @@
+"""The site's bytes do not move when its build gets faster: the digest of every file of the
+site of the example and of 300 generated actions equals the one produced by main's code at
+0d1a6a5 (before the build-speed work of issue 15), with the same converter.
+
+When the site is meant to change (a page, a format, the converter's graph), run this file,
+check the change by a ``diff -r`` against the previous site, and write the new digests here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from converter.convert import convert
+from converter.reader import render
+from converter.site.build import build_site
+from tests.conftest import SEED
+from tests.test_scale import generate
+
+EXAMPLE_DIGEST = "db6ffd4cbd49154be50d8371d279074f7a9f75182f0c4c8d19ff2e3f94d7a2f0"
+GENERATED_DIGEST = "3bccd12509d2a3c0b78fa75c9123e6c90b6bc29078e9c2d9e53ac51ae7ff7bc2"
+
+
+def tree_digest(folder: Path) -> str:
+    """SHA-256 of every file's relative path and bytes, in path order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(folder).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"), [("example", EXAMPLE_DIGEST), ("generated", GENERATED_DIGEST)]
+)
+def test_site_bytes_equal_mains(
+    name: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the graph names its source file as given: the same name
+    source = Path("fiches.txt")
+    if name == "generated":
+        source.write_text(render(list(generate.fiches(300, seed=1))), encoding="utf-8")
+    else:
+        source.write_bytes(SEED.read_bytes())
+    convert([source], Path("out"))
+    build_site(Path("out"), Path("site"), jobs=2)
+    assert tree_digest(Path("site")) == expected
