@@ -148,3 +148,22 @@ def test_the_dictionary_and_the_readme_describe_it(released: Path) -> None:
     for column in COLUMNS:
         assert f"<code>{column.name}</code>" in part, column.name
     assert "participations.csv" in (released / "LISEZMOI.md").read_text("utf-8")
+
+
+def test_the_site_of_a_released_folder_offers_it_for_download(
+    converted: Path, released: Path, tmp_path: Path
+) -> None:
+    """The site's downloads take the release's table of participations, when ``data``
+    holds a release in ``release/`` (as ``make run`` writes it)."""
+    import shutil
+
+    from converter.site.build import build_site
+
+    data = tmp_path / "data"
+    shutil.copytree(converted, data, symlinks=True)
+    shutil.copytree(released, data / "release")
+    build_site(data, tmp_path / "site")
+    offered = tmp_path / "site" / "telechargements" / "participations.csv"
+    assert offered.read_bytes() == (released / "participations.csv").read_bytes()
+    home = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert "les partenaires et financeurs des actions (CSV)" in home

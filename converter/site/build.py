@@ -98,11 +98,12 @@ def _downloads(data: Path, folder: Path) -> list[tuple[str, str]]:
     sources = [graph.with_suffix(f.suffix) for f in FORMATS.values()]
     sources += [graph.with_name("actions.csv"), ONTOLOGY_FILE, *vocabulary_files()]
     release = graph.parent / "release"
-    sources += [release / "catalog.ttl", release / "catalog.jsonld"]
+    sources += [release / n for n in ("participations.csv", "catalog.ttl", "catalog.jsonld")]
     names = {"actions.ttl": "les actions en Turtle", "actions.nt": "les actions en N-Triples",
              "actions.jsonld": "les actions en JSON-LD", "actions.csv": "les actions en CSV",
              "cskg.ttl": "l'ontologie (Turtle)", "catalog.ttl": "le catalogue DCAT (Turtle)",
-             "catalog.jsonld": "le catalogue DCAT (JSON-LD)"}  # fmt: skip
+             "catalog.jsonld": "le catalogue DCAT (JSON-LD)",
+             "participations.csv": "les partenaires et financeurs des actions (CSV)"}  # fmt: skip
     written = []
     for source in sources:
         if source.is_file():
