@@ -1,18 +1,26 @@
-r"""Budget statistics per theme, derived once by the conversion and written into the graph.
+r"""Statistics derived once by the conversion and written into the graph, for the library
+queries that would otherwise aggregate the whole graph at each answer.
 
 SPARQL has no median: computed in a query, the median budget of each theme compares budgets
 two by two and grows with their square (seconds at 100,000 actions on oxigraph, out of memory
-on Virtuoso). The conversion reads the budgets as it writes them and adds, per theme, one W3C
-Data Cube observation (``qb:Observation`` of the data set ``…/statistique/budget-par-thematique``,
-a ``cskg:DerivedStatistics``): the number of actions with a known budget, their total, median,
-minimum and maximum, in euros. The library query ``budget-par-thematique`` reads them.
+on Virtuoso). Counting the organisations of each type and the actions they join, or the pairs
+of themes of every action, joins every qualified association or every pair of theme triples
+(seconds at 100,000 actions, a lookup per row). The conversion reads these as it writes them
+and adds W3C Data Cube observations (``qb:Observation`` of a ``cskg:DerivedStatistics`` data
+set ``…/statistique/{name}``, documented in the graph by its ``dct:description``):
 
-``BudgetSummary`` reads the N-Triples lines of a batch (``add``), merges with the summary of
-other batches (``merge``: in worker processes, each batch its own) and writes its triples
-(``lines``). An action's themes, its budget and the budget's amount are its own triples: they
-come in the batch of its fiche, as the pipeline writes them. A summary counts each
-(theme, amount) of an action once, whatever the batch size or the order of the merges, and its
-lines are sorted: the same fiches give the same bytes.
+- ``budget-par-thematique``: per theme, the number of actions with a known budget, their
+  total, median, minimum and maximum, in euros;
+- ``organisations-par-type``: per type of organisation, its organisations and the actions
+  where one of them is a partner, or a funder;
+- ``thematiques-associees``: per pair of themes, the actions that have both.
+
+The library queries of the same names read them. Each summary reads the N-Triples lines of a
+batch (``add``), merges with the summary of other batches (``merge``) and writes its triples
+(``lines``). An action's own triples (themes, budget, qualified associations) come in the
+batch of its fiche, as the pipeline writes them; the organisations' types come with the shared
+resources, which are added too. A summary counts each action once, whatever the batch size or
+the order of the merges, and its lines are sorted: the same fiches give the same bytes.
 
 >>> a, cskg = "<https://example.org/a>", "https://w3id.org/cskg/def#"
 >>> summary = BudgetSummary("https://example.org/")
@@ -32,16 +40,83 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from converter.serialise import nt_literal, sorted_nt
-from converter.vocab import CSKG, DCT, RDF, SCHEMA, XSD
+from converter.vocab import CSKG, DCT, PROV, RDF, SCHEMA, XSD
 
 QB = "http://purl.org/linked-data/cube#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DATA_SET = "statistique/budget-par-thematique"  # below the base IRI of the data
-# The predicates a budget per theme is read from, with the spaces around them in a line.
+# The predicates the statistics are read from, with the spaces around them in a line.
 _THEME = f" <{CSKG}theme> ".encode()
 _BUDGET = f" <{CSKG}budget> ".encode()
 _VALUE = f" <{SCHEMA}value> ".encode()
+_TYPE = f" <{DCT}type> ".encode()
+_ASSOCIATION = f" <{PROV}qualifiedAssociation> ".encode()
+_AGENT = f" <{PROV}agent> ".encode()
+_ROLE = f" <{PROV}hadRole> ".encode()
 _DECIMAL = f'"^^<{XSD}decimal>'.encode()
+_PARTNER = f"<{CSKG}partnerRole>".encode()
+_FUNDER = f"<{CSKG}funderRole>".encode()
+
+
+@dataclass(frozen=True)
+class Cube:
+    """A data set of derived statistics: where it lives, what it says, its components."""
+
+    slug: str  # below the base IRI of the data
+    label_fr: str
+    label_en: str
+    description_fr: str
+    description_en: str
+    dimensions: tuple[str, ...]  # cskg properties
+    measures: tuple[str, ...]
+
+
+def _cube(base_iri: str, cube: Cube, observations: dict[str, list[tuple[str, str]]]) -> bytes:
+    """``cube``'s data set, its structure and ``observations`` (IRI slug → its predicates and
+    objects in N-Triples form), as sorted N-Triples; nothing when there is no observation."""
+    if not observations:
+        return b""
+    data_set = f"<{base_iri}{cube.slug}>"
+    structure = f"<{base_iri}{cube.slug}/structure>"
+    triples = [
+        (data_set, f"<{RDF}type>", f"<{QB}DataSet>"),
+        (data_set, f"<{RDF}type>", f"<{CSKG}DerivedStatistics>"),
+        (data_set, f"<{QB}structure>", structure),
+        (data_set, f"<{RDFS}label>", nt_literal(cube.label_fr, "fr")),
+        (data_set, f"<{RDFS}label>", nt_literal(cube.label_en, "en")),
+        (data_set, f"<{DCT}description>", nt_literal(cube.description_fr, "fr")),
+        (data_set, f"<{DCT}description>", nt_literal(cube.description_en, "en")),
+        (structure, f"<{RDF}type>", f"<{QB}DataStructureDefinition>"),
+    ]
+    components = [
+        *((d, "dimension") for d in cube.dimensions),
+        *((m, "measure") for m in cube.measures),
+    ]
+    for order, (name, role) in enumerate(components, start=1):
+        component = f"<{base_iri}{cube.slug}/structure/{name}>"
+        triples += [
+            (structure, f"<{QB}component>", component),
+            (component, f"<{RDF}type>", f"<{QB}ComponentSpecification>"),
+            (component, f"<{QB}{role}>", f"<{CSKG}{name}>"),
+            (component, f"<{QB}order>", nt_literal(str(order), datatype=f"<{XSD}integer>")),
+        ]
+    for slug, values in observations.items():
+        observation = f"<{base_iri}{cube.slug}/{slug}>"
+        triples += [
+            (observation, f"<{RDF}type>", f"<{QB}Observation>"),
+            (observation, f"<{QB}dataSet>", data_set),
+        ]
+        triples += [(observation, predicate, obj) for predicate, obj in values]
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in sorted_nt(set(triples))).encode("utf-8")
+
+
+def _slug(iri: str) -> str:
+    """The last segment of a concept's IRI, which names its observation."""
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _number(value: int | Decimal, datatype: str) -> str:
+    lexical = str(value) if isinstance(value, int) else decimal_lexical(value)
+    return nt_literal(lexical, datatype=f"<{datatype}>")
 
 
 def _pairs(data: bytes, predicate: bytes) -> Iterator[tuple[bytes, bytes]]:
@@ -148,53 +223,180 @@ class BudgetSummary:
 
     def lines(self) -> bytes:
         """The data set, its structure and one observation per theme, as sorted N-Triples."""
-        data_set = f"<{self.base_iri}{DATA_SET}>"
-        structure = f"<{self.base_iri}{DATA_SET}/structure>"
-        triples = [
-            (data_set, f"<{RDF}type>", f"<{QB}DataSet>"),
-            (data_set, f"<{RDF}type>", f"<{CSKG}DerivedStatistics>"),
-            (data_set, f"<{QB}structure>", structure),
-            (data_set, f"<{RDFS}label>", nt_literal("Budgets des actions par thématique", "fr")),
-            (data_set, f"<{RDFS}label>", nt_literal("Budgets of the actions by theme", "en")),
-            (data_set, f"<{DCT}description>", nt_literal(DESCRIPTION_FR, "fr")),
-            (data_set, f"<{DCT}description>", nt_literal(DESCRIPTION_EN, "en")),
-            (structure, f"<{RDF}type>", f"<{QB}DataStructureDefinition>"),
-        ]
-        components = [("refTheme", "dimension"), *((m, "measure") for m, _, _ in _MEASURES)]
-        for order, (name, role) in enumerate(components, start=1):
-            component = f"<{self.base_iri}{DATA_SET}/structure/{name}>"
-            triples += [
-                (structure, f"<{QB}component>", component),
-                (component, f"<{RDF}type>", f"<{QB}ComponentSpecification>"),
-                (component, f"<{QB}{role}>", f"<{CSKG}{name}>"),
-                (component, f"<{QB}order>", nt_literal(str(order), datatype=f"<{XSD}integer>")),
+        observations = {
+            _slug(theme): [(f"<{CSKG}refTheme>", f"<{theme}>")]
+            + [
+                (f"<{CSKG}{name}>", _number(getattr(found, attribute), datatype))
+                for name, attribute, datatype in _MEASURES
             ]
-        for theme, found in self.themes().items():
-            observation = f"<{self.base_iri}{DATA_SET}/{theme.rstrip('/').rsplit('/', 1)[-1]}>"
-            triples += [
-                (observation, f"<{RDF}type>", f"<{QB}Observation>"),
-                (observation, f"<{QB}dataSet>", data_set),
-                (observation, f"<{CSKG}refTheme>", f"<{theme}>"),
-            ]
-            for name, attribute, datatype in _MEASURES:
-                value = getattr(found, attribute)
-                lexical = str(value) if isinstance(value, int) else decimal_lexical(value)
-                literal = nt_literal(lexical, datatype=f"<{datatype}>")
-                triples.append((observation, f"<{CSKG}{name}>", literal))
-        if not self.counts:
-            return b""
-        return "".join(f"{s} {p} {o} .\n" for s, p, o in sorted_nt(set(triples))).encode("utf-8")
+            for theme, found in self.themes().items()
+        }
+        return _cube(self.base_iri, BUDGETS, observations)
 
 
-DESCRIPTION_FR = (
-    "Données dérivées, calculées par la conversion (cskg convert) à partir des budgets des "
-    "actions de ce graphe, pas lues dans une fiche : pour chaque thématique, le nombre "
-    "d'actions au budget connu, la somme, la médiane, le minimum et le maximum de leurs "
-    "budgets, en euros. Une action compte dans chacune de ses thématiques."
+class OrganisationTypeSummary:
+    """Per type of organisation, its organisations and the actions where one of them is a
+    partner or a funder."""
+
+    def __init__(self) -> None:
+        self.types: dict[bytes, set[bytes]] = {}  # organisation → its types
+        self.roles: dict[tuple[bytes, bytes], list[int]] = {}  # (agent, role) → actions
+        self.actions = 0  # actions numbered in the order they come, each once
+
+    def add(self, data: bytes) -> None:
+        """Read the types of the organisations and the qualified associations of the actions
+        in ``data``: an association's triples come with its action's."""
+        for subject, obj in _pairs(data, _TYPE):
+            self.types.setdefault(subject, set()).add(obj)
+        agent = dict(_pairs(data, _AGENT))
+        role = dict(_pairs(data, _ROLE))
+        number: dict[bytes, int] = {}
+        for action, association in _pairs(data, _ASSOCIATION):
+            if association in agent and association in role:
+                if action not in number:
+                    number[action] = self.actions
+                    self.actions += 1
+                key = (agent[association], role[association])
+                self.roles.setdefault(key, []).append(number[action])
+
+    def merge(self, other: OrganisationTypeSummary) -> None:
+        """Add what ``other`` read (other batches), its actions numbered after these."""
+        for organisation, types in other.types.items():
+            self.types.setdefault(organisation, set()).update(types)
+        for key, actions in other.roles.items():
+            self.roles.setdefault(key, []).extend(n + self.actions for n in actions)
+        self.actions += other.actions
+
+    def counts(self) -> dict[str, tuple[int, int, int]]:
+        """Type IRI → (organisations, actions with a partner, with a funder of that type), for
+        each type with at least one association."""
+        organisations: Counter[bytes] = Counter(t for types in self.types.values() for t in types)
+        joined: dict[bytes, dict[bytes, set[int]]] = {}
+        for (agent, role), actions in self.roles.items():
+            for kind in self.types.get(agent, ()):
+                joined.setdefault(kind, {}).setdefault(role, set()).update(actions)
+        return {
+            kind[1:-1].decode(): (
+                organisations[kind],
+                len(by_role.get(_PARTNER, ())),
+                len(by_role.get(_FUNDER, ())),
+            )
+            for kind, by_role in sorted(joined.items())
+        }
+
+    def lines(self, base_iri: str) -> bytes:
+        observations = {
+            _slug(kind): [
+                (f"<{CSKG}refOrganisationType>", f"<{kind}>"),
+                (f"<{CSKG}organisationCount>", _number(organisations, XSD + "integer")),
+                (f"<{CSKG}partnerActionCount>", _number(partners, XSD + "integer")),
+                (f"<{CSKG}funderActionCount>", _number(funders, XSD + "integer")),
+            ]
+            for kind, (organisations, partners, funders) in self.counts().items()
+        }
+        return _cube(base_iri, ORGANISATION_TYPES, observations)
+
+
+class ThemePairSummary:
+    """Per pair of themes, the number of actions that have both."""
+
+    def __init__(self) -> None:
+        self.pairs: Counter[tuple[bytes, bytes]] = Counter()
+
+    def add(self, data: bytes) -> None:
+        """Count the pairs of themes of each action in ``data`` (an action's themes come in
+        its batch), the first before the second in the order of their IRIs."""
+        themes: dict[bytes, set[bytes]] = {}
+        for action, theme in _pairs(data, _THEME):
+            themes.setdefault(action, set()).add(theme[1:-1])  # the IRI, without <>
+        for found in themes.values():
+            ordered = sorted(found)  # UTF-8 bytes sort as their code points, as SPARQL's STR()
+            self.pairs.update(
+                (first, second) for i, first in enumerate(ordered) for second in ordered[i + 1 :]
+            )
+
+    def merge(self, other: ThemePairSummary) -> None:
+        self.pairs.update(other.pairs)
+
+    def lines(self, base_iri: str) -> bytes:
+        observations = {
+            f"{_slug(first.decode())}--{_slug(second.decode())}": [
+                (f"<{CSKG}refFirstTheme>", f"<{first.decode()}>"),
+                (f"<{CSKG}refSecondTheme>", f"<{second.decode()}>"),
+                (f"<{CSKG}sharedActionCount>", _number(count, XSD + "integer")),
+            ]
+            for (first, second), count in sorted(self.pairs.items())
+        }
+        return _cube(base_iri, THEME_PAIRS, observations)
+
+
+class Statistics:
+    """Every derived data set: what the conversion adds (``add``) each batch's lines and the
+    shared resources' to, merges, and writes once at the end (``lines``)."""
+
+    def __init__(self, base_iri: str) -> None:
+        self.base_iri = base_iri
+        self.budgets = BudgetSummary(base_iri)
+        self.organisation_types = OrganisationTypeSummary()
+        self.theme_pairs = ThemePairSummary()
+
+    def add(self, ntriples: str | bytes) -> None:
+        data = ntriples.encode("utf-8") if isinstance(ntriples, str) else ntriples
+        self.budgets.add(data)
+        self.organisation_types.add(data)
+        self.theme_pairs.add(data)
+
+    def merge(self, other: Statistics) -> None:
+        self.budgets.merge(other.budgets)
+        self.organisation_types.merge(other.organisation_types)
+        self.theme_pairs.merge(other.theme_pairs)
+
+    def lines(self) -> bytes:
+        return (
+            self.budgets.lines()
+            + self.organisation_types.lines(self.base_iri)
+            + self.theme_pairs.lines(self.base_iri)
+        )
+
+
+_DERIVED_FR = "Données dérivées, calculées par la conversion (cskg convert) à partir "
+_DERIVED_EN = "Derived data, computed by the conversion (cskg convert) from "
+BUDGETS = Cube(
+    "statistique/budget-par-thematique",
+    "Budgets des actions par thématique",
+    "Budgets of the actions by theme",
+    _DERIVED_FR + "des budgets des actions de ce graphe, pas lues dans une fiche : pour chaque "
+    "thématique, le nombre d'actions au budget connu, la somme, la médiane, le minimum et le "
+    "maximum de leurs budgets, en euros. Une action compte dans chacune de ses thématiques.",
+    _DERIVED_EN + "the budgets of the actions of this graph, not read from a fiche: for each "
+    "theme, the number of actions with a known budget, the sum, median, minimum and maximum of "
+    "their budgets, in euros. An action counts in each of its themes.",
+    ("refTheme",),
+    tuple(name for name, _, _ in _MEASURES),
 )
-DESCRIPTION_EN = (
-    "Derived data, computed by the conversion (cskg convert) from the budgets of the actions "
-    "of this graph, not read from a fiche: for each theme, the number of actions with a known "
-    "budget, the sum, median, minimum and maximum of their budgets, in euros. An action counts "
-    "in each of its themes."
+ORGANISATION_TYPES = Cube(
+    "statistique/organisations-par-type",
+    "Organisations par type",
+    "Organisations by type",
+    _DERIVED_FR + "des organisations et des actions de ce graphe, pas lues dans une fiche : "
+    "pour chaque type d'organisation, le nombre d'organisations de ce type, le nombre "
+    "d'actions où l'une d'elles est partenaire, et où l'une d'elles est financeur.",
+    _DERIVED_EN + "the organisations and the actions of this graph, not read from a fiche: for "
+    "each type of organisation, the number of organisations of that type, the number of "
+    "actions where one of them is a partner, and where one of them is a funder.",
+    ("refOrganisationType",),
+    ("organisationCount", "partnerActionCount", "funderActionCount"),
+)
+THEME_PAIRS = Cube(
+    "statistique/thematiques-associees",
+    "Thématiques associées dans une même action",
+    "Themes that occur together in one action",
+    _DERIVED_FR + "des thématiques des actions de ce graphe, pas lues dans une fiche : pour "
+    "chaque paire de thématiques (la première avant la seconde dans l'ordre de leurs IRI), le "
+    "nombre d'actions qui ont les deux.",
+    _DERIVED_EN + "the themes of the actions of this graph, not read from a fiche: for each "
+    "pair of themes (the first before the second in the order of their IRIs), the number of "
+    "actions that have both.",
+    ("refFirstTheme", "refSecondTheme"),
+    ("sharedActionCount",),
 )

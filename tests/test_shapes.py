@@ -62,6 +62,14 @@ VALID = """
   cskg:refTheme <https://w3id.org/cskg/vocab/thematique/culture> ; cskg:actionCount 1 ;
   cskg:budgetTotal 10.5 ; cskg:budgetMedian 10.5 ; cskg:budgetMinimum 10.5 ;
   cskg:budgetMaximum 10.5 .
+:caf a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refOrganisationType <https://w3id.org/cskg/vocab/types-organisations/caf> ;
+  cskg:organisationCount 1 ; cskg:partnerActionCount 1 ; cskg:funderActionCount 0 .
+:pair a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refFirstTheme <https://w3id.org/cskg/vocab/thematique/culture> ;
+  cskg:refSecondTheme <https://w3id.org/cskg/vocab/thematique/sante> ; cskg:sharedActionCount 1 .
 """
 PREFIXES = """PREFIX cskg: <https://w3id.org/cskg/def#> PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX schema: <https://schema.org/>
@@ -603,6 +611,60 @@ CASES: list[tuple[str, str, str, str]] = [
         "Violation",
         "MaxCount",
         "INSERT DATA { :culture cskg:budgetMaximum 11.5 }",
+    ),
+    (
+        "OrganisationTypeObservation-refOrganisationType",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :caf cskg:refOrganisationType ?t }",
+    ),
+    (
+        "OrganisationTypeObservation-refOrganisationType",
+        "Violation",
+        "Node",
+        "DELETE WHERE { :caf cskg:refOrganisationType ?t } ; INSERT DATA { :caf cskg:refOrganisationType thematique:culture }",
+    ),
+    (
+        "OrganisationTypeObservation-organisationCount",
+        "Violation",
+        "MinInclusive",
+        "DELETE WHERE { :caf cskg:organisationCount ?n } ; INSERT DATA { :caf cskg:organisationCount 0 }",
+    ),
+    (
+        "OrganisationTypeObservation-partnerActionCount",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :caf cskg:partnerActionCount 2 }",
+    ),
+    (
+        "OrganisationTypeObservation-funderActionCount",
+        "Violation",
+        "Datatype",
+        'DELETE WHERE { :caf cskg:funderActionCount ?n } ; INSERT DATA { :caf cskg:funderActionCount "0"^^xsd:decimal }',
+    ),
+    (
+        "OrganisationTypeObservation-funderActionCount",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :caf cskg:funderActionCount ?n }",
+    ),
+    (
+        "ThemePairObservation-refFirstTheme",
+        "Violation",
+        "Node",
+        "DELETE WHERE { :pair cskg:refFirstTheme ?t } ; INSERT DATA { :pair cskg:refFirstTheme <https://w3id.org/cskg/vocab/public/familles> }",
+    ),
+    (
+        "ThemePairObservation-refSecondTheme",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :pair cskg:refSecondTheme ?t }",
+    ),
+    (
+        "ThemePairObservation-sharedActionCount",
+        "Violation",
+        "MinInclusive",
+        "DELETE WHERE { :pair cskg:sharedActionCount ?n } ; INSERT DATA { :pair cskg:sharedActionCount 0 }",
     ),
 ]
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from converter.convert import convert
 from converter.paths import QUERIES_DIR
 from converter.query import local_store
-from converter.statistics import BudgetSummary
+from converter.statistics import BudgetSummary, Statistics
 from tests.conftest import SEED
 
 THEMES = "https://w3id.org/cskg/vocab/thematique/"
@@ -95,6 +95,8 @@ def test_the_statistics_say_they_are_derived_by_the_conversion(seed_output: Path
     found = {(r["description"].value, r["component"].value) for r in rows}  # type: ignore[union-attr]
     assert {c.removeprefix(CSKG) for _, c in found} == {
         "refTheme", "actionCount", "budgetTotal", "budgetMedian", "budgetMinimum", "budgetMaximum",
+        "refOrganisationType", "organisationCount", "partnerActionCount", "funderActionCount",
+        "refFirstTheme", "refSecondTheme", "sharedActionCount",
     }  # fmt: skip
     assert all("calculées par la conversion" in d for d, _ in found)
 
@@ -214,3 +216,142 @@ def test_a_predicate_written_inside_a_literal_is_not_read() -> None:
     summary = BudgetSummary("https://example.org/")
     summary.add(text)
     assert summary.counts == {}
+
+
+# Read by hand in data/actions_centres_sociaux.txt: the « Mots clés associés à l'action » of
+# each fiche (line of its « Actions » header: themes).
+KEYWORDS = {
+    2: ("solidarite", "democratie-citoyennete", "developpement-durable"),
+    74: ("solidarite", "integration", "mixite-sociale"),
+    142: ("solidarite", "integration", "mixite-sociale"),
+    210: ("parentalite", "education-scolarite", "vacances-loisirs"),
+    252: ("education-scolarite", "solidarite", "democratie-citoyennete"),
+    315: ("emploi-economie",),
+    380: ("culture", "democratie-citoyennete", "mixite-sociale"),
+    441: ("democratie-citoyennete", "emploi-economie", "integration"),
+    514: ("democratie-citoyennete",),
+    561: ("intergenerationnel", "solidarite", "democratie-citoyennete", "mixite-sociale"),
+    636: ("emploi-economie",),
+    681: ("education-scolarite", "democratie-citoyennete", "mixite-sociale"),
+    744: ("parentalite", "emploi-economie", "precarite"),
+    797: ("parentalite", "education-scolarite", "mixite-sociale"),
+    858: ("parentalite", "culture", "mixite-sociale"),
+    924: ("democratie-citoyennete",),
+    976: ("parentalite", "democratie-citoyennete"),
+    1045: ("democratie-citoyennete", "emploi-economie", "sante"),
+    1103: ("emploi-economie",),
+    1157: ("intergenerationnel", "education-scolarite", "mixite-sociale"),
+    1217: ("precarite",),
+    1275: ("solidarite", "precarite"),
+    1333: ("intergenerationnel", "parentalite"),
+    1403: ("culture",),
+    1443: ("intergenerationnel", "parentalite", "solidarite", "culture", "mobilite-transport",
+           "mixite-sociale"),
+}  # fmt: skip
+# The types on which the hand-made table of tests/data/expected/organisations.csv and the
+# reader agree (the others: the reader names some associations « autre », or reads « l'État »
+# and a mission locale as one organisation more or less, see that table's notes):
+# type → organisations, actions with a partner, actions with a funder of that type, counted
+# from the table's rows.
+AGREED_TYPES = (
+    "caf ccas commune conseil-departemental conseil-regional cpam education-nationale "
+    "entreprise epci fami france-travail politique-de-la-ville prefecture services-deconcentres"
+).split()
+ORGANISATIONS = Path(__file__).parent / "data" / "expected" / "organisations.csv"
+TYPES = "https://w3id.org/cskg/vocab/types-organisations/"
+
+
+def _measures(path: Path, dimensions: tuple[str, ...]) -> dict[tuple[str, ...], dict[str, int]]:
+    """The observations of a graph with these dimensions: their values → measure → number."""
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    keys = " ".join(f"<{CSKG}{d}> ?d{n} ;" for n, d in enumerate(dimensions))
+    found: dict[tuple[str, ...], dict[str, int]] = {}
+    for row in store.query(f"SELECT * WHERE {{ ?o {keys} ?p ?v . FILTER(isLiteral(?v)) }}"):  # type: ignore[union-attr]
+        key = tuple(row[f"d{n}"].value.rsplit("/", 1)[1] for n in range(len(dimensions)))
+        found.setdefault(key, {})[row["p"].value.removeprefix(CSKG)] = int(row["v"].value)
+    return found
+
+
+def test_pairs_of_themes_are_those_of_the_fiches_keywords(seed_output: Path) -> None:
+    expected: dict[tuple[str, ...], dict[str, int]] = {}
+    for themes in KEYWORDS.values():
+        ordered = sorted(THEMES + t for t in themes)
+        for i, first in enumerate(ordered):
+            for second in ordered[i + 1 :]:
+                key = (first.removeprefix(THEMES), second.removeprefix(THEMES))
+                counts = expected.setdefault(key, {"sharedActionCount": 0})
+                counts["sharedActionCount"] += 1
+    found = _measures(seed_output / "actions.nt", ("refFirstTheme", "refSecondTheme"))
+    assert found == expected
+    # Démocratie & citoyenneté with Mixité sociale: lines 380, 561, 681
+    assert found[("democratie-citoyennete", "mixite-sociale")] == {"sharedActionCount": 3}
+
+
+def test_organisation_types_are_those_of_the_hand_made_table(seed_output: Path) -> None:
+    import csv
+
+    with ORGANISATIONS.open(encoding="utf-8", newline="") as stream:
+        rows = [r for r in csv.DictReader(stream) if r["counted"] == "oui"]
+    expected = {}
+    for kind in AGREED_TYPES:
+        mine = [r for r in rows if r["type"] == kind]
+        expected[(kind,)] = {
+            "organisationCount": len({(r["territory"], r["name"]) for r in mine}),
+            "partnerActionCount": len({r["fiche_line"] for r in mine if r["role"] == "partner"}),
+            "funderActionCount": len({r["fiche_line"] for r in mine if r["role"] == "funder"}),
+        }
+    found = _measures(seed_output / "actions.nt", ("refOrganisationType",))
+    assert {key: found[key] for key in expected} == expected
+    assert expected[("caf",)] == {
+        "organisationCount": 5, "partnerActionCount": 6, "funderActionCount": 8,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["organisations-par-type", "thematiques-associees"])
+def test_a_query_reading_observations_gives_the_rows_of_the_query_it_replaced(
+    seed_output: Path, name: str
+) -> None:
+    store = local_store([seed_output / "actions.ttl"])
+    new = _query_rows(store, (QUERIES_DIR / f"{name}.rq").read_text("utf-8"))
+    old = Path(__file__).parent / "data" / "queries-before" / f"{name}.rq"
+    assert new == _query_rows(store, old.read_text("utf-8"))
+    assert len(new) > 10
+
+
+def test_statistics_merged_from_any_batches_give_the_same_lines() -> None:
+    """The organisation types and theme pairs too: each action's lines in one batch, the
+    shared resources in another, summarised apart and merged in any order."""
+    chance = random.Random(7)
+    actions, shared = [], []
+    for number in range(4):
+        shared.append(f"<https://example.org/o{number}> <http://purl.org/dc/terms/type> "
+                      f"<{TYPES}{('caf', 'commune')[number % 2]}> .\n")  # fmt: skip
+    for number in range(30):
+        action = f"<https://example.org/a{number}>"
+        lines = [f"{action} <{CSKG}theme> <{THEMES}{t}> .\n"
+                 for t in chance.sample(["culture", "sante", "emploi-economie"], chance.randint(1, 3))]  # fmt: skip
+        for k in range(chance.randint(0, 3)):
+            node = f"<https://example.org/a{number}/association/{k}>"
+            role = chance.choice(["partnerRole", "funderRole"])
+            lines += [
+                f"{action} <http://www.w3.org/ns/prov#qualifiedAssociation> {node} .\n",
+                f"{node} <http://www.w3.org/ns/prov#agent> <https://example.org/o{chance.randint(0, 3)}> .\n",
+                f"{node} <http://www.w3.org/ns/prov#hadRole> <{CSKG}{role}> .\n",
+            ]
+        chance.shuffle(lines)
+        actions.append("".join(lines))
+    whole = Statistics("https://example.org/")
+    whole.add("".join(actions + shared))
+    for parts in (1, 3, 30):
+        batches = [Statistics("https://example.org/") for _ in range(parts)]
+        for text in actions:
+            chance.choice(batches).add(text.encode())
+        batches[0].add("".join(shared))
+        chance.shuffle(batches)
+        merged = Statistics("https://example.org/")
+        for batch in batches:
+            merged.merge(batch)
+        assert merged.lines() == whole.lines()
+    assert b"organisations-par-type/caf>" in whole.lines()
+    assert b"thematiques-associees/culture--sante>" in whole.lines()
