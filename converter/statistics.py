@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from converter.serialise import nt_literal, sorted_nt
-from converter.vocab import CSKG, DCT, PROV, RDF, SCHEMA, XSD
+from converter.vocab import CSKG, DCT, IGEO, PROV, RDF, SCHEMA, XSD
 
 QB = "http://purl.org/linked-data/cube#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -52,6 +52,10 @@ _TYPE = f" <{DCT}type> ".encode()
 _ASSOCIATION = f" <{PROV}qualifiedAssociation> ".encode()
 _AGENT = f" <{PROV}agent> ".encode()
 _ROLE = f" <{PROV}hadRole> ".encode()
+_PARTNER_OF = f" <{CSKG}partner> ".encode()
+_ORGANISER = f" <{CSKG}organiser> ".encode()
+_DEPARTEMENT = f" <{CSKG}departement> ".encode()
+_UNDER = f" <{IGEO}subdivisionDirecteDe> ".encode()
 _DECIMAL = f'"^^<{XSD}decimal>'.encode()
 _PARTNER = f"<{CSKG}partnerRole>".encode()
 _FUNDER = f"<{CSKG}funderRole>".encode()
@@ -330,6 +334,101 @@ class ThemePairSummary:
         return _cube(base_iri, THEME_PAIRS, observations)
 
 
+def _organisation_slug(base_iri: str, iri: str) -> str:
+    """An organisation's IRI below ``{base}organisation/``, which names its observations."""
+    return iri.removeprefix(f"{base_iri}organisation/")
+
+
+class PartnerSummary:
+    """Per partner, the actions it joins and the structures that organise them."""
+
+    def __init__(self) -> None:
+        self.actions: Counter[bytes] = Counter()
+        self.structures: dict[bytes, set[bytes]] = {}
+        self.names: dict[bytes, bytes] = {}  # one bytes object per structure, shared by the sets
+
+    def add(self, data: bytes) -> None:
+        """Read the partners and the organiser of the actions in ``data``."""
+        organiser = dict(_pairs(data, _ORGANISER))
+        actions: dict[bytes, set[bytes]] = {}
+        for action, partner in _pairs(data, _PARTNER_OF):
+            actions.setdefault(partner, set()).add(action)
+            if action in organiser:
+                structure = self.names.setdefault(organiser[action], organiser[action])
+                self.structures.setdefault(partner, set()).add(structure)
+        self.actions.update({partner: len(found) for partner, found in actions.items()})
+
+    def merge(self, other: PartnerSummary) -> None:
+        self.actions.update(other.actions)
+        for partner, structures in other.structures.items():
+            self.structures.setdefault(partner, set()).update(structures)
+
+    def lines(self, base_iri: str) -> bytes:
+        observations = {}
+        for partner, count in sorted(self.actions.items()):
+            iri = partner[1:-1].decode()
+            observations[_organisation_slug(base_iri, iri)] = [
+                (f"<{CSKG}refPartner>", f"<{iri}>"),
+                (f"<{CSKG}joinedActionCount>", _number(count, XSD + "integer")),
+                (
+                    f"<{CSKG}structureCount>",
+                    _number(len(self.structures.get(partner, ())), XSD + "integer"),
+                ),
+            ]
+        return _cube(base_iri, PARTNERS, observations)
+
+
+class FunderRegionSummary:
+    """Per funder and région of the structures it funds, the number of funded actions."""
+
+    def __init__(self) -> None:
+        self.actions: Counter[tuple[bytes, bytes]] = Counter()  # (structure, funder) → actions
+        self.departement: dict[bytes, bytes] = {}  # structure → its département
+        self.under: dict[bytes, bytes] = {}  # territory → the one it lies directly under
+
+    def add(self, data: bytes) -> None:
+        """Read the funders of the actions in ``data``, and where the structures and the
+        territories lie (shared resources)."""
+        organiser = dict(_pairs(data, _ORGANISER))
+        agent = dict(_pairs(data, _AGENT))
+        role = dict(_pairs(data, _ROLE))
+        funded: dict[tuple[bytes, bytes], set[bytes]] = {}
+        for action, association in _pairs(data, _ASSOCIATION):
+            if role.get(association) == _FUNDER and association in agent and action in organiser:
+                key = (organiser[action], agent[association])
+                funded.setdefault(key, set()).add(action)
+        self.actions.update({key: len(found) for key, found in funded.items()})
+        self.departement.update(_pairs(data, _DEPARTEMENT))
+        self.under.update(_pairs(data, _UNDER))
+
+    def merge(self, other: FunderRegionSummary) -> None:
+        self.actions.update(other.actions)
+        self.departement.update(other.departement)
+        self.under.update(other.under)
+
+    def counts(self) -> Counter[tuple[bytes, bytes]]:
+        """(région, funder) → actions: an action has one organiser, so the sum over the
+        structures of a région counts each action once."""
+        found: Counter[tuple[bytes, bytes]] = Counter()
+        for (structure, funder), count in self.actions.items():
+            region = self.under.get(self.departement.get(structure, b""))
+            if region is not None:
+                found[(region, funder)] += count
+        return found
+
+    def lines(self, base_iri: str) -> bytes:
+        observations = {}
+        for (region, funder), count in sorted(self.counts().items()):
+            region_iri, funder_iri = region[1:-1].decode(), funder[1:-1].decode()
+            slug = f"{_slug(region_iri)}/{_organisation_slug(base_iri, funder_iri)}"
+            observations[slug] = [
+                (f"<{CSKG}refRegion>", f"<{region_iri}>"),
+                (f"<{CSKG}refFunder>", f"<{funder_iri}>"),
+                (f"<{CSKG}fundedActionCount>", _number(count, XSD + "integer")),
+            ]
+        return _cube(base_iri, FUNDERS, observations)
+
+
 class Statistics:
     """Every derived data set: what the conversion adds (``add``) each batch's lines and the
     shared resources' to, merges, and writes once at the end (``lines``)."""
@@ -339,23 +438,31 @@ class Statistics:
         self.budgets = BudgetSummary(base_iri)
         self.organisation_types = OrganisationTypeSummary()
         self.theme_pairs = ThemePairSummary()
+        self.partners = PartnerSummary()
+        self.funders = FunderRegionSummary()
 
     def add(self, ntriples: str | bytes) -> None:
         data = ntriples.encode("utf-8") if isinstance(ntriples, str) else ntriples
         self.budgets.add(data)
         self.organisation_types.add(data)
         self.theme_pairs.add(data)
+        self.partners.add(data)
+        self.funders.add(data)
 
     def merge(self, other: Statistics) -> None:
         self.budgets.merge(other.budgets)
         self.organisation_types.merge(other.organisation_types)
         self.theme_pairs.merge(other.theme_pairs)
+        self.partners.merge(other.partners)
+        self.funders.merge(other.funders)
 
     def lines(self) -> bytes:
         return (
             self.budgets.lines()
             + self.organisation_types.lines(self.base_iri)
             + self.theme_pairs.lines(self.base_iri)
+            + self.partners.lines(self.base_iri)
+            + self.funders.lines(self.base_iri)
         )
 
 
@@ -399,4 +506,30 @@ THEME_PAIRS = Cube(
     "actions that have both.",
     ("refFirstTheme", "refSecondTheme"),
     ("sharedActionCount",),
+)
+PARTNERS = Cube(
+    "statistique/partenaires-principaux",
+    "Actions par partenaire",
+    "Actions by partner",
+    _DERIVED_FR + "des partenaires des actions de ce graphe, pas lues dans une fiche : pour "
+    "chaque organisation partenaire (cskg:partner), le nombre d'actions où elle l'est et le "
+    "nombre de structures organisatrices de ces actions.",
+    _DERIVED_EN + "the partners of the actions of this graph, not read from a fiche: for each "
+    "partner organisation (cskg:partner), the number of actions it is a partner of and the "
+    "number of structures that organise them.",
+    ("refPartner",),
+    ("joinedActionCount", "structureCount"),
+)
+FUNDERS = Cube(
+    "statistique/financeurs-par-region",
+    "Actions financées par financeur et par région",
+    "Funded actions by funder and région",
+    _DERIVED_FR + "des financeurs des actions de ce graphe, pas lues dans une fiche : pour "
+    "chaque financeur (prov:hadRole cskg:funderRole) et chaque région des structures "
+    "organisatrices (par leur département, COG), le nombre d'actions qu'il y finance.",
+    _DERIVED_EN + "the funders of the actions of this graph, not read from a fiche: for each "
+    "funder (prov:hadRole cskg:funderRole) and each région of the organising structures (by "
+    "their département, COG), the number of actions it funds there.",
+    ("refRegion", "refFunder"),
+    ("fundedActionCount",),
 )

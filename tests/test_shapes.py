@@ -70,6 +70,12 @@ VALID = """
   <http://purl.org/linked-data/cube#dataSet> :stats ;
   cskg:refFirstTheme <https://w3id.org/cskg/vocab/thematique/culture> ;
   cskg:refSecondTheme <https://w3id.org/cskg/vocab/thematique/sante> ; cskg:sharedActionCount 1 .
+:partner a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refPartner :o ; cskg:joinedActionCount 1 ; cskg:structureCount 1 .
+:funder a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refRegion <http://id.insee.fr/geo/region/52> ; cskg:refFunder :o ; cskg:fundedActionCount 1 .
 """
 PREFIXES = """PREFIX cskg: <https://w3id.org/cskg/def#> PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX schema: <https://schema.org/>
@@ -665,6 +671,42 @@ CASES: list[tuple[str, str, str, str]] = [
         "Violation",
         "MinInclusive",
         "DELETE WHERE { :pair cskg:sharedActionCount ?n } ; INSERT DATA { :pair cskg:sharedActionCount 0 }",
+    ),
+    (
+        "PartnerObservation-refPartner",
+        "Violation",
+        "Class",
+        "DELETE WHERE { :partner cskg:refPartner ?o } ; INSERT DATA { :partner cskg:refPartner :a }",
+    ),
+    (
+        "PartnerObservation-joinedActionCount",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :partner cskg:joinedActionCount ?n }",
+    ),
+    (
+        "PartnerObservation-structureCount",
+        "Violation",
+        "Datatype",
+        'DELETE WHERE { :partner cskg:structureCount ?n } ; INSERT DATA { :partner cskg:structureCount "1"^^xsd:decimal }',
+    ),
+    (
+        "FunderRegionObservation-refRegion",
+        "Violation",
+        "Class",
+        "DELETE WHERE { :funder cskg:refRegion ?r } ; INSERT DATA { :funder cskg:refRegion dep:72 }",
+    ),
+    (
+        "FunderRegionObservation-refFunder",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :funder cskg:refFunder :s }",
+    ),
+    (
+        "FunderRegionObservation-fundedActionCount",
+        "Violation",
+        "MinInclusive",
+        "DELETE WHERE { :funder cskg:fundedActionCount ?n } ; INSERT DATA { :funder cskg:fundedActionCount 0 }",
     ),
 ]
 

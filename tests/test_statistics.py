@@ -97,6 +97,8 @@ def test_the_statistics_say_they_are_derived_by_the_conversion(seed_output: Path
         "refTheme", "actionCount", "budgetTotal", "budgetMedian", "budgetMinimum", "budgetMaximum",
         "refOrganisationType", "organisationCount", "partnerActionCount", "funderActionCount",
         "refFirstTheme", "refSecondTheme", "sharedActionCount",
+        "refPartner", "joinedActionCount", "structureCount",
+        "refRegion", "refFunder", "fundedActionCount",
     }  # fmt: skip
     assert all("calculées par la conversion" in d for d, _ in found)
 
@@ -259,18 +261,7 @@ AGREED_TYPES = (
 ).split()
 ORGANISATIONS = Path(__file__).parent / "data" / "expected" / "organisations.csv"
 TYPES = "https://w3id.org/cskg/vocab/types-organisations/"
-
-
-def _measures(path: Path, dimensions: tuple[str, ...]) -> dict[tuple[str, ...], dict[str, int]]:
-    """The observations of a graph with these dimensions: their values → measure → number."""
-    store = ox.Store()
-    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
-    keys = " ".join(f"<{CSKG}{d}> ?d{n} ;" for n, d in enumerate(dimensions))
-    found: dict[tuple[str, ...], dict[str, int]] = {}
-    for row in store.query(f"SELECT * WHERE {{ ?o {keys} ?p ?v . FILTER(isLiteral(?v)) }}"):  # type: ignore[union-attr]
-        key = tuple(row[f"d{n}"].value.rsplit("/", 1)[1] for n in range(len(dimensions)))
-        found.setdefault(key, {})[row["p"].value.removeprefix(CSKG)] = int(row["v"].value)
-    return found
+GEO = "<http://id.insee.fr/geo/"
 
 
 def test_pairs_of_themes_are_those_of_the_fiches_keywords(seed_output: Path) -> None:
@@ -282,7 +273,7 @@ def test_pairs_of_themes_are_those_of_the_fiches_keywords(seed_output: Path) -> 
                 key = (first.removeprefix(THEMES), second.removeprefix(THEMES))
                 counts = expected.setdefault(key, {"sharedActionCount": 0})
                 counts["sharedActionCount"] += 1
-    found = _measures(seed_output / "actions.nt", ("refFirstTheme", "refSecondTheme"))
+    found = _slugs(_measures(seed_output / "actions.nt", "refFirstTheme", "refSecondTheme"))
     assert found == expected
     # Démocratie & citoyenneté with Mixité sociale: lines 380, 561, 681
     assert found[("democratie-citoyennete", "mixite-sociale")] == {"sharedActionCount": 3}
@@ -301,14 +292,22 @@ def test_organisation_types_are_those_of_the_hand_made_table(seed_output: Path) 
             "partnerActionCount": len({r["fiche_line"] for r in mine if r["role"] == "partner"}),
             "funderActionCount": len({r["fiche_line"] for r in mine if r["role"] == "funder"}),
         }
-    found = _measures(seed_output / "actions.nt", ("refOrganisationType",))
+    found = _slugs(_measures(seed_output / "actions.nt", "refOrganisationType"))
     assert {key: found[key] for key in expected} == expected
     assert expected[("caf",)] == {
         "organisationCount": 5, "partnerActionCount": 6, "funderActionCount": 8,
     }  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["organisations-par-type", "thematiques-associees"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "organisations-par-type",
+        "thematiques-associees",
+        "partenaires-principaux",
+        "financeurs-par-region",
+    ],
+)
 def test_a_query_reading_observations_gives_the_rows_of_the_query_it_replaced(
     seed_output: Path, name: str
 ) -> None:
@@ -327,10 +326,17 @@ def test_statistics_merged_from_any_batches_give_the_same_lines() -> None:
     for number in range(4):
         shared.append(f"<https://example.org/o{number}> <http://purl.org/dc/terms/type> "
                       f"<{TYPES}{('caf', 'commune')[number % 2]}> .\n")  # fmt: skip
+        shared.append(f"<https://example.org/s{number}> <{CSKG}departement> {GEO}departement/{number}> .\n")  # fmt: skip
+        shared.append(f"{GEO}departement/{number}> <http://rdf.insee.fr/def/geo#subdivisionDirecteDe> {GEO}region/{number % 2}> .\n")  # fmt: skip
     for number in range(30):
         action = f"<https://example.org/a{number}>"
         lines = [f"{action} <{CSKG}theme> <{THEMES}{t}> .\n"
                  for t in chance.sample(["culture", "sante", "emploi-economie"], chance.randint(1, 3))]  # fmt: skip
+        lines.append(
+            f"{action} <{CSKG}organiser> <https://example.org/s{chance.randint(0, 3)}> .\n"
+        )
+        for k in range(chance.randint(0, 2)):
+            lines.append(f"{action} <{CSKG}partner> <https://example.org/o{k}> .\n")
         for k in range(chance.randint(0, 3)):
             node = f"<https://example.org/a{number}/association/{k}>"
             role = chance.choice(["partnerRole", "funderRole"])
@@ -355,3 +361,77 @@ def test_statistics_merged_from_any_batches_give_the_same_lines() -> None:
         assert merged.lines() == whole.lines()
     assert b"organisations-par-type/caf>" in whole.lines()
     assert b"thematiques-associees/culture--sante>" in whole.lines()
+    assert b"partenaires-principaux/" in whole.lines()
+    assert b"financeurs-par-region/1/" in whole.lines()
+
+
+def _table(name: str) -> list[dict[str, str]]:
+    import csv
+
+    with (ORGANISATIONS.parent / name).open(encoding="utf-8", newline="") as stream:
+        return [r for r in csv.DictReader(stream) if r.get("counted", "oui") == "oui"]
+
+
+def test_actions_and_structures_per_prefecture_are_those_of_the_hand_made_tables(
+    seed_output: Path,
+) -> None:
+    """Each préfecture (by its département) a partner of the fiches the table lists, each
+    fiche organised by the structure the communes table names."""
+    structure_of = {r["fiche_line"]: r["structure"] for r in _table("communes.csv")}
+    lines: dict[tuple[str, str], set[str]] = {}
+    structures: dict[tuple[str, str], set[str]] = {}
+    for row in _table("organisations.csv"):
+        if row["type"] == "prefecture" and row["role"] == "partner":
+            key = ("prefecture", row["territory"].removeprefix("departement:"))
+            lines.setdefault(key, set()).add(row["fiche_line"])
+            structures.setdefault(key, set()).add(structure_of[row["fiche_line"]])
+    wanted = {
+        key: {"joinedActionCount": len(lines[key]), "structureCount": len(structures[key])}
+        for key in lines
+    }
+    found = {
+        (key[0].split("/")[-2], key[0].split("/")[-1]): counts
+        for key, counts in _measures(seed_output / "actions.nt", "refPartner").items()
+        if "/prefecture/" in key[0]
+    }
+    assert found == wanted
+    assert found[("prefecture", "54")] == {"joinedActionCount": 2, "structureCount": 1}
+
+
+def test_actions_funded_per_caf_and_region_are_those_of_the_hand_made_tables(
+    seed_output: Path,
+) -> None:
+    from converter.territory import load_cog
+
+    cog = load_cog()
+    departement_of = {r["fiche_line"]: r["departement"] for r in _table("communes.csv")}
+    lines: dict[tuple[str, str], set[str]] = {}
+    for row in _table("organisations.csv"):
+        if row["type"] == "caf" and row["role"] == "funder":
+            region = cog.departements[departement_of[row["fiche_line"]]].region.code
+            caf = row["territory"].removeprefix("departement:")
+            lines.setdefault((region, caf), set()).add(row["fiche_line"])
+    found = {
+        (key[0].rsplit("/", 1)[1], key[1].rsplit("/", 1)[1]): counts["fundedActionCount"]
+        for key, counts in _measures(seed_output / "actions.nt", "refRegion", "refFunder").items()
+        if "/caf/" in key[1]
+    }
+    assert found == {key: len(v) for key, v in lines.items()}
+    assert found[("76", "46")] == 2
+
+
+def _slugs(found: dict[tuple[str, ...], dict[str, int]]) -> dict[tuple[str, ...], dict[str, int]]:
+    """The same observations, each dimension by the last segment of its IRI."""
+    return {tuple(iri.rsplit("/", 1)[1] for iri in key): v for key, v in found.items()}
+
+
+def _measures(path: Path, *dimensions: str) -> dict[tuple[str, ...], dict[str, int]]:
+    """The observations with these dimensions: the dimensions' IRIs → measure → number."""
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    keys = " ".join(f"<{CSKG}{d}> ?d{n} ;" for n, d in enumerate(dimensions))
+    found: dict[tuple[str, ...], dict[str, int]] = {}
+    for row in store.query(f"SELECT * WHERE {{ ?o {keys} ?p ?v . FILTER(isLiteral(?v)) }}"):  # type: ignore[union-attr]
+        key = tuple(row[f"d{n}"].value for n in range(len(dimensions)))
+        found.setdefault(key, {})[row["p"].value.removeprefix(CSKG)] = int(row["v"].value)
+    return found
