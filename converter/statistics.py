@@ -34,10 +34,13 @@ Decimal('1200.50')
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+
+import pyoxigraph as ox
 
 from converter.serialise import nt_literal, sorted_nt
 from converter.vocab import CSKG, DCT, IGEO, PROV, RDF, SCHEMA, XSD
@@ -56,7 +59,15 @@ _PARTNER_OF = f" <{CSKG}partner> ".encode()
 _ORGANISER = f" <{CSKG}organiser> ".encode()
 _DEPARTEMENT = f" <{CSKG}departement> ".encode()
 _UNDER = f" <{IGEO}subdivisionDirecteDe> ".encode()
+_DESCRIPTION = f" <{CSKG}generalDescription> ".encode()
 _DECIMAL = f'"^^<{XSD}decimal>'.encode()
+# A start year as the general description states it: the first year (19xx or 20xx) written at
+# most 30 characters after « débuté(e) », « démarré(e) », « démarrage » or « début de
+# l'action », case and accents as written (what actions-commencees-avant read with REGEX).
+START_YEAR = re.compile(
+    r"(d[ée]but[ée]|d[ée]marr[ée]|d[ée]marrage|d[ée]but de l'action)[^\n]{0,30}?(19|20)[0-9]{2}",
+    re.IGNORECASE,
+)
 _PARTNER = f"<{CSKG}partnerRole>".encode()
 _FUNDER = f"<{CSKG}funderRole>".encode()
 
@@ -72,6 +83,7 @@ class Cube:
     description_en: str
     dimensions: tuple[str, ...]  # cskg properties
     measures: tuple[str, ...]
+    attributes: tuple[str, ...] = ()
 
 
 def _cube(base_iri: str, cube: Cube, observations: dict[str, list[tuple[str, str]]]) -> bytes:
@@ -94,6 +106,7 @@ def _cube(base_iri: str, cube: Cube, observations: dict[str, list[tuple[str, str
     components = [
         *((d, "dimension") for d in cube.dimensions),
         *((m, "measure") for m in cube.measures),
+        *((a, "attribute") for a in cube.attributes),
     ]
     for order, (name, role) in enumerate(components, start=1):
         component = f"<{base_iri}{cube.slug}/structure/{name}>"
@@ -429,6 +442,45 @@ class FunderRegionSummary:
         return _cube(base_iri, FUNDERS, observations)
 
 
+class StartYearSummary:
+    """Per action whose general description states when it started, that year and the words
+    it is read from."""
+
+    def __init__(self) -> None:
+        self.found: dict[bytes, tuple[int, str]] = {}  # action → (year, evidence)
+
+    def add(self, data: bytes) -> None:
+        """Read the start year in the general description of each action in ``data``."""
+        at = data.find(_DESCRIPTION)
+        while at >= 0:
+            start = data.rfind(b"\n", 0, at) + 1
+            end = data.find(b"\n", at)
+            end = len(data) if end < 0 else end
+            at = data.find(_DESCRIPTION, end)
+            for triple in ox.parse(data[start:end], format=ox.RdfFormat.N_TRIPLES):
+                # a description's line, not a line whose literal quotes the predicate
+                if triple.predicate.value != CSKG + "generalDescription":
+                    continue
+                match = START_YEAR.search(triple.object.value)
+                if match and isinstance(triple.subject, ox.NamedNode):
+                    action = f"<{triple.subject.value}>".encode()
+                    self.found[action] = (int(match.group(0)[-4:]), match.group(0))
+
+    def merge(self, other: StartYearSummary) -> None:
+        self.found.update(other.found)
+
+    def lines(self, base_iri: str) -> bytes:
+        observations = {}
+        for action, (year, evidence) in sorted(self.found.items()):
+            iri = action[1:-1].decode()
+            observations[iri.removeprefix(f"{base_iri}action/")] = [
+                (f"<{CSKG}refAction>", f"<{iri}>"),
+                (f"<{CSKG}statedStartYear>", _number(year, XSD + "integer")),
+                (f"<{CSKG}startYearEvidence>", nt_literal(evidence)),
+            ]
+        return _cube(base_iri, START_YEARS, observations)
+
+
 class Statistics:
     """Every derived data set: what the conversion adds (``add``) each batch's lines and the
     shared resources' to, merges, and writes once at the end (``lines``)."""
@@ -440,6 +492,7 @@ class Statistics:
         self.theme_pairs = ThemePairSummary()
         self.partners = PartnerSummary()
         self.funders = FunderRegionSummary()
+        self.start_years = StartYearSummary()
 
     def add(self, ntriples: str | bytes) -> None:
         data = ntriples.encode("utf-8") if isinstance(ntriples, str) else ntriples
@@ -448,6 +501,7 @@ class Statistics:
         self.theme_pairs.add(data)
         self.partners.add(data)
         self.funders.add(data)
+        self.start_years.add(data)
 
     def merge(self, other: Statistics) -> None:
         self.budgets.merge(other.budgets)
@@ -455,6 +509,7 @@ class Statistics:
         self.theme_pairs.merge(other.theme_pairs)
         self.partners.merge(other.partners)
         self.funders.merge(other.funders)
+        self.start_years.merge(other.start_years)
 
     def lines(self) -> bytes:
         return (
@@ -463,6 +518,7 @@ class Statistics:
             + self.theme_pairs.lines(self.base_iri)
             + self.partners.lines(self.base_iri)
             + self.funders.lines(self.base_iri)
+            + self.start_years.lines(self.base_iri)
         )
 
 
@@ -532,4 +588,20 @@ FUNDERS = Cube(
     "their département, COG), the number of actions it funds there.",
     ("refRegion", "refFunder"),
     ("fundedActionCount",),
+)
+START_YEARS = Cube(
+    "statistique/annees-de-debut",
+    "Années de début des actions",
+    "Start years of the actions",
+    _DERIVED_FR + "des descriptions générales des actions de ce graphe, pas lues dans une "
+    "rubrique de la fiche : pour chaque action dont la description dit quand elle a commencé, "
+    "l'année (la première, 19xx ou 20xx, écrite au plus 30 caractères après « débuté(e) », "
+    "« démarré(e) », « démarrage » ou « début de l'action ») et le texte où elle est lue.",
+    _DERIVED_EN + "the general descriptions of the actions of this graph, not read from a "
+    "section of the fiche: for each action whose description says when it started, the year "
+    "(the first, 19xx or 20xx, written at most 30 characters after « débuté(e) », "
+    "« démarré(e) », « démarrage » or « début de l'action ») and the text it is read from.",
+    ("refAction",),
+    ("statedStartYear",),
+    ("startYearEvidence",),
 )

@@ -76,6 +76,9 @@ VALID = """
 :funder a <http://purl.org/linked-data/cube#Observation> ;
   <http://purl.org/linked-data/cube#dataSet> :stats ;
   cskg:refRegion <http://id.insee.fr/geo/region/52> ; cskg:refFunder :o ; cskg:fundedActionCount 1 .
+:start a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refAction :a ; cskg:statedStartYear 2015 ; cskg:startYearEvidence "débuté en 2015" .
 """
 PREFIXES = """PREFIX cskg: <https://w3id.org/cskg/def#> PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX schema: <https://schema.org/>
@@ -707,6 +710,24 @@ CASES: list[tuple[str, str, str, str]] = [
         "Violation",
         "MinInclusive",
         "DELETE WHERE { :funder cskg:fundedActionCount ?n } ; INSERT DATA { :funder cskg:fundedActionCount 0 }",
+    ),
+    (
+        "StartYearObservation-refAction",
+        "Violation",
+        "Class",
+        "DELETE WHERE { :start cskg:refAction ?a } ; INSERT DATA { :start cskg:refAction :s }",
+    ),
+    (
+        "StartYearObservation-statedStartYear",
+        "Violation",
+        "MinInclusive",
+        "DELETE WHERE { :start cskg:statedStartYear ?y } ; INSERT DATA { :start cskg:statedStartYear 1850 }",
+    ),
+    (
+        "StartYearObservation-startYearEvidence",
+        "Violation",
+        "Datatype",
+        'DELETE WHERE { :start cskg:startYearEvidence ?w } ; INSERT DATA { :start cskg:startYearEvidence "débuté en 2015"@fr }',
     ),
 ]
 

@@ -90,7 +90,7 @@ def test_the_statistics_say_they_are_derived_by_the_conversion(seed_output: Path
         "PREFIX qb: <http://purl.org/linked-data/cube#> SELECT ?description ?component WHERE { "
         f"?o qb:dataSet ?d . ?d a <{CSKG}DerivedStatistics> ; "
         "<http://purl.org/dc/terms/description> ?description ; qb:structure/qb:component/"
-        "(qb:dimension|qb:measure) ?component . FILTER(lang(?description) = 'fr') }"
+        "(qb:dimension|qb:measure|qb:attribute) ?component . FILTER(lang(?description) = 'fr') }"
     )
     found = {(r["description"].value, r["component"].value) for r in rows}  # type: ignore[union-attr]
     assert {c.removeprefix(CSKG) for _, c in found} == {
@@ -99,6 +99,7 @@ def test_the_statistics_say_they_are_derived_by_the_conversion(seed_output: Path
         "refFirstTheme", "refSecondTheme", "sharedActionCount",
         "refPartner", "joinedActionCount", "structureCount",
         "refRegion", "refFunder", "fundedActionCount",
+        "refAction", "statedStartYear", "startYearEvidence",
     }  # fmt: skip
     assert all("calculées par la conversion" in d for d, _ in found)
 
@@ -345,6 +346,8 @@ def test_statistics_merged_from_any_batches_give_the_same_lines() -> None:
                 f"{node} <http://www.w3.org/ns/prov#agent> <https://example.org/o{chance.randint(0, 3)}> .\n",
                 f"{node} <http://www.w3.org/ns/prov#hadRole> <{CSKG}{role}> .\n",
             ]
+        year = chance.choice(["", "Démarrage en 2015", "débuté en mars 2019, puis 2020"])
+        lines.append(f'{action} <{CSKG}generalDescription> "Texte.\\n{year}"@fr .\n')
         chance.shuffle(lines)
         actions.append("".join(lines))
     whole = Statistics("https://example.org/")
@@ -363,6 +366,7 @@ def test_statistics_merged_from_any_batches_give_the_same_lines() -> None:
     assert b"thematiques-associees/culture--sante>" in whole.lines()
     assert b"partenaires-principaux/" in whole.lines()
     assert b"financeurs-par-region/1/" in whole.lines()
+    assert '"débuté en mars 2019"'.encode() in whole.lines()
 
 
 def _table(name: str) -> list[dict[str, str]]:
@@ -435,3 +439,29 @@ def _measures(path: Path, *dimensions: str) -> dict[tuple[str, ...], dict[str, i
         key = tuple(row[f"d{n}"].value for n in range(len(dimensions)))
         found.setdefault(key, {})[row["p"].value.removeprefix(CSKG)] = int(row["v"].value)
     return found
+
+
+# Read by hand in data/actions_centres_sociaux.txt: the fiches whose « Description générale »
+# says when the action started (line of the fiche's « Actions » header: year, words).
+START_YEARS = {
+    252: (2021, "débuter en 2021"),  # line 297
+    315: (2015, "démarré au 1er octobre 2015"),  # line 346
+    514: (2017, "Démarrage en septembre 2017"),  # line 545
+    681: (2013, "débuté en mars 2013"),  # line 722
+    1045: (2017, "débuté effectivement le 05 avril 2017"),  # line 1084
+    1103: (2014, "Début de l'action : janvier 2014"),  # line 1141
+    1217: (2018, "débuté en juin 2018"),  # line 1250
+}
+
+
+def test_start_years_are_those_the_descriptions_state(seed_output: Path) -> None:
+    store = local_store([seed_output / "actions.nt"])
+    found = {
+        int(r["line"].value): (int(r["year"].value), r["words"].value)
+        for r in store.query(  # type: ignore[union-attr]
+            f"SELECT ?line ?year ?words WHERE {{ ?o <{CSKG}refAction> ?a ; "
+            f"<{CSKG}statedStartYear> ?year ; <{CSKG}startYearEvidence> ?words . "
+            f"?a <http://purl.org/dc/terms/source>/<{CSKG}firstLine> ?line }}"
+        )
+    }
+    assert found == START_YEARS
