@@ -60,6 +60,8 @@ _ORGANISER = f" <{CSKG}organiser> ".encode()
 _DEPARTEMENT = f" <{CSKG}departement> ".encode()
 _UNDER = f" <{IGEO}subdivisionDirecteDe> ".encode()
 _DESCRIPTION = f" <{CSKG}generalDescription> ".encode()
+_COMMUNE = f" <{CSKG}commune> ".encode()
+_EPCI = f" <{CSKG}epci> ".encode()
 _DECIMAL = f'"^^<{XSD}decimal>'.encode()
 # A start year as the general description states it: the first year (19xx or 20xx) written at
 # most 30 characters after « débuté(e) », « démarré(e) », « démarrage » or « début de
@@ -391,17 +393,44 @@ class PartnerSummary:
         return _cube(base_iri, PARTNERS, observations)
 
 
+class Places:
+    """Where the structures lie (département, commune) and the territories (the one each lies
+    directly under, a commune's EPCI): shared resources, read from any lines."""
+
+    def __init__(self) -> None:
+        self.links: dict[bytes, dict[bytes, set[bytes]]] = {
+            _DEPARTEMENT: {},
+            _COMMUNE: {},
+            _UNDER: {},
+            _EPCI: {},
+        }
+
+    def add(self, data: bytes) -> None:
+        for predicate, found in self.links.items():
+            for subject, obj in _pairs(data, predicate):
+                found.setdefault(subject, set()).add(obj)
+
+    def merge(self, other: Places) -> None:
+        for predicate, found in other.links.items():
+            for subject, objects in found.items():
+                self.links[predicate].setdefault(subject, set()).update(objects)
+
+    def follow(self, nodes: set[bytes], *path: bytes) -> set[bytes]:
+        """The nodes reached from ``nodes`` along ``path``, as a SPARQL property path."""
+        for predicate in path:
+            links = self.links[predicate]
+            nodes = {obj for node in nodes for obj in links.get(node, ())}
+        return nodes
+
+
 class FunderRegionSummary:
     """Per funder and région of the structures it funds, the number of funded actions."""
 
     def __init__(self) -> None:
         self.actions: Counter[tuple[bytes, bytes]] = Counter()  # (structure, funder) → actions
-        self.departement: dict[bytes, bytes] = {}  # structure → its département
-        self.under: dict[bytes, bytes] = {}  # territory → the one it lies directly under
 
     def add(self, data: bytes) -> None:
-        """Read the funders of the actions in ``data``, and where the structures and the
-        territories lie (shared resources)."""
+        """Read the funders of the actions in ``data``."""
         organiser = dict(_pairs(data, _ORGANISER))
         agent = dict(_pairs(data, _AGENT))
         role = dict(_pairs(data, _ROLE))
@@ -411,27 +440,22 @@ class FunderRegionSummary:
                 key = (organiser[action], agent[association])
                 funded.setdefault(key, set()).add(action)
         self.actions.update({key: len(found) for key, found in funded.items()})
-        self.departement.update(_pairs(data, _DEPARTEMENT))
-        self.under.update(_pairs(data, _UNDER))
 
     def merge(self, other: FunderRegionSummary) -> None:
         self.actions.update(other.actions)
-        self.departement.update(other.departement)
-        self.under.update(other.under)
 
-    def counts(self) -> Counter[tuple[bytes, bytes]]:
+    def counts(self, places: Places) -> Counter[tuple[bytes, bytes]]:
         """(région, funder) → actions: an action has one organiser, so the sum over the
         structures of a région counts each action once."""
         found: Counter[tuple[bytes, bytes]] = Counter()
         for (structure, funder), count in self.actions.items():
-            region = self.under.get(self.departement.get(structure, b""))
-            if region is not None:
+            for region in places.follow({structure}, _DEPARTEMENT, _UNDER):
                 found[(region, funder)] += count
         return found
 
-    def lines(self, base_iri: str) -> bytes:
+    def lines(self, base_iri: str, places: Places) -> bytes:
         observations = {}
-        for (region, funder), count in sorted(self.counts().items()):
+        for (region, funder), count in sorted(self.counts(places).items()):
             region_iri, funder_iri = region[1:-1].decode(), funder[1:-1].decode()
             slug = f"{_slug(region_iri)}/{_organisation_slug(base_iri, funder_iri)}"
             observations[slug] = [
@@ -440,6 +464,42 @@ class FunderRegionSummary:
                 (f"<{CSKG}fundedActionCount>", _number(count, XSD + "integer")),
             ]
         return _cube(base_iri, FUNDERS, observations)
+
+
+class TerritorySummary:
+    """Per département, région and EPCI of the organising structures, the number of actions."""
+
+    def __init__(self) -> None:
+        self.actions: Counter[bytes] = Counter()  # structure → its actions
+
+    def add(self, data: bytes) -> None:
+        """Count the actions of each structure in ``data`` (an action has one organiser)."""
+        self.actions.update(Counter(dict(_pairs(data, _ORGANISER)).values()))
+
+    def merge(self, other: TerritorySummary) -> None:
+        self.actions.update(other.actions)
+
+    def counts(self, places: Places, path: tuple[bytes, ...]) -> Counter[bytes]:
+        """Territory → actions of the structures found there along ``path``."""
+        found: Counter[bytes] = Counter()
+        for structure, count in self.actions.items():
+            for territory in places.follow({structure}, *path):
+                found[territory] += count
+        return found
+
+    def lines(self, base_iri: str, places: Places) -> bytes:
+        parts = []
+        for cube, path in _TERRITORIES:
+            (dimension,), (measure,) = cube.dimensions, cube.measures
+            observations = {
+                _slug(territory[1:-1].decode()): [
+                    (f"<{CSKG}{dimension}>", territory.decode()),
+                    (f"<{CSKG}{measure}>", _number(count, XSD + "integer")),
+                ]
+                for territory, count in sorted(self.counts(places, path).items())
+            }
+            parts.append(_cube(base_iri, cube, observations))
+        return b"".join(parts)
 
 
 class StartYearSummary:
@@ -492,6 +552,8 @@ class Statistics:
         self.theme_pairs = ThemePairSummary()
         self.partners = PartnerSummary()
         self.funders = FunderRegionSummary()
+        self.territories = TerritorySummary()
+        self.places = Places()
         self.start_years = StartYearSummary()
 
     def add(self, ntriples: str | bytes) -> None:
@@ -501,6 +563,8 @@ class Statistics:
         self.theme_pairs.add(data)
         self.partners.add(data)
         self.funders.add(data)
+        self.territories.add(data)
+        self.places.add(data)
         self.start_years.add(data)
 
     def merge(self, other: Statistics) -> None:
@@ -509,6 +573,8 @@ class Statistics:
         self.theme_pairs.merge(other.theme_pairs)
         self.partners.merge(other.partners)
         self.funders.merge(other.funders)
+        self.territories.merge(other.territories)
+        self.places.merge(other.places)
         self.start_years.merge(other.start_years)
 
     def lines(self) -> bytes:
@@ -517,7 +583,8 @@ class Statistics:
             + self.organisation_types.lines(self.base_iri)
             + self.theme_pairs.lines(self.base_iri)
             + self.partners.lines(self.base_iri)
-            + self.funders.lines(self.base_iri)
+            + self.funders.lines(self.base_iri, self.places)
+            + self.territories.lines(self.base_iri, self.places)
             + self.start_years.lines(self.base_iri)
         )
 
@@ -604,4 +671,33 @@ START_YEARS = Cube(
     ("refAction",),
     ("statedStartYear",),
     ("startYearEvidence",),
+)
+
+
+def _territory_cube(name: str, label_fr: str, label_en: str, dimension: str, measure: str) -> Cube:
+    return Cube(
+        f"statistique/actions-par-{name}",
+        f"Actions par {label_fr}",
+        f"Actions by {label_en}",
+        _DERIVED_FR + f"des actions de ce graphe, pas lues dans une fiche : pour chaque "
+        f"{label_fr} où se trouve au moins une structure organisatrice, le nombre d'actions de "
+        "ces structures.",
+        _DERIVED_EN + f"the actions of this graph, not read from a fiche: for each {label_en} "
+        "where at least one organising structure lies, the number of actions of these "
+        "structures.",
+        (dimension,),
+        (measure,),
+    )
+
+
+DEPARTEMENTS = _territory_cube(
+    "departement", "département", "département", "refDepartement", "departementActionCount"
+)
+REGIONS = _territory_cube("region", "région", "région", "refRegion", "regionActionCount")
+EPCIS = _territory_cube("epci", "EPCI", "EPCI", "refEpci", "epciActionCount")
+# Each data set and the path from a structure to its territories, as the queries follow it.
+_TERRITORIES = (
+    (DEPARTEMENTS, (_DEPARTEMENT,)),
+    (REGIONS, (_DEPARTEMENT, _UNDER)),
+    (EPCIS, (_COMMUNE, _EPCI)),
 )

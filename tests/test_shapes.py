@@ -79,6 +79,15 @@ VALID = """
 :start a <http://purl.org/linked-data/cube#Observation> ;
   <http://purl.org/linked-data/cube#dataSet> :stats ;
   cskg:refAction :a ; cskg:statedStartYear 2015 ; cskg:startYearEvidence "débuté en 2015" .
+:in72 a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refDepartement <http://id.insee.fr/geo/departement/72> ; cskg:departementActionCount 1 .
+:in52 a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refRegion <http://id.insee.fr/geo/region/52> ; cskg:regionActionCount 1 .
+:inLeMans a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refEpci <http://id.insee.fr/geo/intercommunalite/247200132> ; cskg:epciActionCount 1 .
 """
 PREFIXES = """PREFIX cskg: <https://w3id.org/cskg/def#> PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX schema: <https://schema.org/>
@@ -728,6 +737,42 @@ CASES: list[tuple[str, str, str, str]] = [
         "Violation",
         "Datatype",
         'DELETE WHERE { :start cskg:startYearEvidence ?w } ; INSERT DATA { :start cskg:startYearEvidence "débuté en 2015"@fr }',
+    ),
+    (
+        "DepartementObservation-refDepartement",
+        "Violation",
+        "Class",
+        "DELETE WHERE { :in72 cskg:refDepartement ?d } ; INSERT DATA { :in72 cskg:refDepartement <http://id.insee.fr/geo/region/52> }",
+    ),
+    (
+        "DepartementObservation-departementActionCount",
+        "Violation",
+        "MinInclusive",
+        "DELETE WHERE { :in72 cskg:departementActionCount ?n } ; INSERT DATA { :in72 cskg:departementActionCount 0 }",
+    ),
+    (
+        "RegionObservation-refRegion",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :in52 cskg:refRegion ?r }",
+    ),
+    (
+        "RegionObservation-regionActionCount",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :in52 cskg:regionActionCount 2 }",
+    ),
+    (
+        "EpciObservation-refEpci",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :inLeMans cskg:refEpci ?e }",
+    ),
+    (
+        "EpciObservation-epciActionCount",
+        "Violation",
+        "Datatype",
+        'DELETE WHERE { :inLeMans cskg:epciActionCount ?n } ; INSERT DATA { :inLeMans cskg:epciActionCount "1"^^xsd:decimal }',
     ),
 ]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import statistics
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -100,6 +101,8 @@ def test_the_statistics_say_they_are_derived_by_the_conversion(seed_output: Path
         "refPartner", "joinedActionCount", "structureCount",
         "refRegion", "refFunder", "fundedActionCount",
         "refAction", "statedStartYear", "startYearEvidence",
+        "refDepartement", "departementActionCount", "regionActionCount",
+        "refEpci", "epciActionCount",
     }  # fmt: skip
     assert all("calculées par la conversion" in d for d, _ in found)
 
@@ -329,6 +332,8 @@ def test_statistics_merged_from_any_batches_give_the_same_lines() -> None:
                       f"<{TYPES}{('caf', 'commune')[number % 2]}> .\n")  # fmt: skip
         shared.append(f"<https://example.org/s{number}> <{CSKG}departement> {GEO}departement/{number}> .\n")  # fmt: skip
         shared.append(f"{GEO}departement/{number}> <http://rdf.insee.fr/def/geo#subdivisionDirecteDe> {GEO}region/{number % 2}> .\n")  # fmt: skip
+        shared.append(f"<https://example.org/s{number}> <{CSKG}commune> {GEO}commune/{number}> .\n")  # fmt: skip
+        shared.append(f"{GEO}commune/{number}> <{CSKG}epci> {GEO}intercommunalite/{number // 3}> .\n")  # fmt: skip
     for number in range(30):
         action = f"<https://example.org/a{number}>"
         lines = [f"{action} <{CSKG}theme> <{THEMES}{t}> .\n"
@@ -366,6 +371,7 @@ def test_statistics_merged_from_any_batches_give_the_same_lines() -> None:
     assert b"thematiques-associees/culture--sante>" in whole.lines()
     assert b"partenaires-principaux/" in whole.lines()
     assert b"financeurs-par-region/1/" in whole.lines()
+    assert b"actions-par-epci/1>" in whole.lines() and b"actions-par-region/0>" in whole.lines()
     assert '"débuté en mars 2019"'.encode() in whole.lines()
 
 
@@ -465,3 +471,35 @@ def test_start_years_are_those_the_descriptions_state(seed_output: Path) -> None
         )
     }
     assert found == START_YEARS
+
+
+def test_actions_per_territory_are_those_of_the_hand_made_communes_table(
+    seed_output: Path,
+) -> None:
+    """Each fiche one action, of the structure whose département and commune the table
+    gives; the région and the EPCI from the COG."""
+    from converter.territory import load_cog
+
+    cog = load_cog()
+    rows = _table("communes.csv")
+    expected = {
+        "departementActionCount": Counter(r["departement"] for r in rows),
+        "regionActionCount": Counter(cog.departements[r["departement"]].region.code for r in rows),
+        "epciActionCount": Counter(
+            epci.code
+            for r in rows
+            if r["commune"] and (epci := cog.communes[r["commune"]].epci) is not None
+        ),
+    }
+    for dimension, measure in (
+        ("refDepartement", "departementActionCount"),
+        ("refRegion", "regionActionCount"),
+        ("refEpci", "epciActionCount"),
+    ):
+        found = {
+            key[0].rsplit("/", 1)[1]: counts[measure]
+            for key, counts in _measures(seed_output / "actions.nt", dimension).items()
+            if measure in counts
+        }
+        assert found == dict(expected[measure]), measure
+    assert expected["departementActionCount"]["54"] == 2
