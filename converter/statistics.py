@@ -153,6 +153,27 @@ def _pairs(data: bytes, predicate: bytes) -> Iterator[tuple[bytes, bytes]]:
         at = data.find(predicate, end)
 
 
+class Batch:
+    """A batch's N-Triples lines, each predicate's (subject, object) pairs found once for all
+    the summaries that read them."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.found: dict[bytes, list[tuple[bytes, bytes]]] = {}
+        self.maps: dict[bytes, dict[bytes, bytes]] = {}
+
+    def pairs(self, predicate: bytes) -> list[tuple[bytes, bytes]]:
+        if predicate not in self.found:
+            self.found[predicate] = list(_pairs(self.data, predicate))
+        return self.found[predicate]
+
+    def map(self, predicate: bytes) -> dict[bytes, bytes]:
+        """Subject → object, for a predicate with one object per subject (not to be changed)."""
+        if predicate not in self.maps:
+            self.maps[predicate] = dict(self.pairs(predicate))
+        return self.maps[predicate]
+
+
 _MEASURES = (
     ("actionCount", "actions", XSD + "integer"),
     ("budgetTotal", "total", XSD + "decimal"),
@@ -211,18 +232,20 @@ class BudgetSummary:
         self.counts: dict[str, Counter[Decimal]] = {}
 
     def add(self, ntriples: str | bytes) -> None:
+        self.read(Batch(ntriples.encode("utf-8") if isinstance(ntriples, str) else ntriples))
+
+    def read(self, batch: Batch) -> None:
         """Count the budgets of the actions whose triples are in ``ntriples`` (a batch's
         N-Triples lines, as the mapping writes them)."""
-        data = ntriples.encode("utf-8") if isinstance(ntriples, str) else ntriples
         themes: dict[bytes, set[bytes]] = {}
         budget_of: dict[bytes, set[bytes]] = {}
-        for subject, obj in _pairs(data, _THEME):
+        for subject, obj in batch.pairs(_THEME):
             themes.setdefault(subject, set()).add(obj)
-        for subject, obj in _pairs(data, _BUDGET):
+        for subject, obj in batch.pairs(_BUDGET):
             budget_of.setdefault(subject, set()).add(obj)
         amount_of = {
             subject: Decimal(obj[1 : -len(_DECIMAL)].decode())
-            for subject, obj in _pairs(data, _VALUE)
+            for subject, obj in batch.pairs(_VALUE)
             if obj[:1] == b'"' and obj.endswith(_DECIMAL)
         }
         for action, nodes in budget_of.items():
@@ -263,14 +286,17 @@ class OrganisationTypeSummary:
         self.actions = 0  # actions numbered in the order they come, each once
 
     def add(self, data: bytes) -> None:
+        self.read(Batch(data))
+
+    def read(self, batch: Batch) -> None:
         """Read the types of the organisations and the qualified associations of the actions
         in ``data``: an association's triples come with its action's."""
-        for subject, obj in _pairs(data, _TYPE):
+        for subject, obj in batch.pairs(_TYPE):
             self.types.setdefault(subject, set()).add(obj)
-        agent = dict(_pairs(data, _AGENT))
-        role = dict(_pairs(data, _ROLE))
+        agent = batch.map(_AGENT)
+        role = batch.map(_ROLE)
         number: dict[bytes, int] = {}
-        for action, association in _pairs(data, _ASSOCIATION):
+        for action, association in batch.pairs(_ASSOCIATION):
             if association in agent and association in role:
                 if action not in number:
                     number[action] = self.actions
@@ -323,10 +349,13 @@ class ThemePairSummary:
         self.pairs: Counter[tuple[bytes, bytes]] = Counter()
 
     def add(self, data: bytes) -> None:
+        self.read(Batch(data))
+
+    def read(self, batch: Batch) -> None:
         """Count the pairs of themes of each action in ``data`` (an action's themes come in
         its batch), the first before the second in the order of their IRIs."""
         themes: dict[bytes, set[bytes]] = {}
-        for action, theme in _pairs(data, _THEME):
+        for action, theme in batch.pairs(_THEME):
             themes.setdefault(action, set()).add(theme[1:-1])  # the IRI, without <>
         for found in themes.values():
             ordered = sorted(found)  # UTF-8 bytes sort as their code points, as SPARQL's STR()
@@ -363,10 +392,13 @@ class PartnerSummary:
         self.names: dict[bytes, bytes] = {}  # one bytes object per structure, shared by the sets
 
     def add(self, data: bytes) -> None:
+        self.read(Batch(data))
+
+    def read(self, batch: Batch) -> None:
         """Read the partners and the organiser of the actions in ``data``."""
-        organiser = dict(_pairs(data, _ORGANISER))
+        organiser = batch.map(_ORGANISER)
         actions: dict[bytes, set[bytes]] = {}
-        for action, partner in _pairs(data, _PARTNER_OF):
+        for action, partner in batch.pairs(_PARTNER_OF):
             actions.setdefault(partner, set()).add(action)
             if action in organiser:
                 structure = self.names.setdefault(organiser[action], organiser[action])
@@ -406,8 +438,11 @@ class Places:
         }
 
     def add(self, data: bytes) -> None:
+        self.read(Batch(data))
+
+    def read(self, batch: Batch) -> None:
         for predicate, found in self.links.items():
-            for subject, obj in _pairs(data, predicate):
+            for subject, obj in batch.pairs(predicate):
                 found.setdefault(subject, set()).add(obj)
 
     def merge(self, other: Places) -> None:
@@ -430,12 +465,15 @@ class FunderRegionSummary:
         self.actions: Counter[tuple[bytes, bytes]] = Counter()  # (structure, funder) → actions
 
     def add(self, data: bytes) -> None:
+        self.read(Batch(data))
+
+    def read(self, batch: Batch) -> None:
         """Read the funders of the actions in ``data``."""
-        organiser = dict(_pairs(data, _ORGANISER))
-        agent = dict(_pairs(data, _AGENT))
-        role = dict(_pairs(data, _ROLE))
+        organiser = batch.map(_ORGANISER)
+        agent = batch.map(_AGENT)
+        role = batch.map(_ROLE)
         funded: dict[tuple[bytes, bytes], set[bytes]] = {}
-        for action, association in _pairs(data, _ASSOCIATION):
+        for action, association in batch.pairs(_ASSOCIATION):
             if role.get(association) == _FUNDER and association in agent and action in organiser:
                 key = (organiser[action], agent[association])
                 funded.setdefault(key, set()).add(action)
@@ -473,8 +511,11 @@ class TerritorySummary:
         self.actions: Counter[bytes] = Counter()  # structure → its actions
 
     def add(self, data: bytes) -> None:
+        self.read(Batch(data))
+
+    def read(self, batch: Batch) -> None:
         """Count the actions of each structure in ``data`` (an action has one organiser)."""
-        self.actions.update(Counter(dict(_pairs(data, _ORGANISER)).values()))
+        self.actions.update(Counter(batch.map(_ORGANISER).values()))
 
     def merge(self, other: TerritorySummary) -> None:
         self.actions.update(other.actions)
@@ -510,14 +551,17 @@ class StartYearSummary:
         self.found: dict[bytes, tuple[int, str]] = {}  # action → (year, evidence)
 
     def add(self, data: bytes) -> None:
+        self.read(Batch(data))
+
+    def read(self, batch: Batch) -> None:
         """Read the start year in the general description of each action in ``data``."""
-        at = data.find(_DESCRIPTION)
+        at = batch.data.find(_DESCRIPTION)
         while at >= 0:
-            start = data.rfind(b"\n", 0, at) + 1
-            end = data.find(b"\n", at)
-            end = len(data) if end < 0 else end
-            at = data.find(_DESCRIPTION, end)
-            for triple in ox.parse(data[start:end], format=ox.RdfFormat.N_TRIPLES):
+            start = batch.data.rfind(b"\n", 0, at) + 1
+            end = batch.data.find(b"\n", at)
+            end = len(batch.data) if end < 0 else end
+            at = batch.data.find(_DESCRIPTION, end)
+            for triple in ox.parse(batch.data[start:end], format=ox.RdfFormat.N_TRIPLES):
                 # a description's line, not a line whose literal quotes the predicate
                 if triple.predicate.value != CSKG + "generalDescription":
                     continue
@@ -557,15 +601,15 @@ class Statistics:
         self.start_years = StartYearSummary()
 
     def add(self, ntriples: str | bytes) -> None:
-        data = ntriples.encode("utf-8") if isinstance(ntriples, str) else ntriples
-        self.budgets.add(data)
-        self.organisation_types.add(data)
-        self.theme_pairs.add(data)
-        self.partners.add(data)
-        self.funders.add(data)
-        self.territories.add(data)
-        self.places.add(data)
-        self.start_years.add(data)
+        batch = Batch(ntriples.encode("utf-8") if isinstance(ntriples, str) else ntriples)
+        self.budgets.read(batch)
+        self.organisation_types.read(batch)
+        self.theme_pairs.read(batch)
+        self.partners.read(batch)
+        self.funders.read(batch)
+        self.territories.read(batch)
+        self.places.read(batch)
+        self.start_years.read(batch)
 
     def merge(self, other: Statistics) -> None:
         self.budgets.merge(other.budgets)
