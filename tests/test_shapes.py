@@ -78,7 +78,8 @@ VALID = """
   cskg:refRegion <http://id.insee.fr/geo/region/52> ; cskg:refFunder :o ; cskg:fundedActionCount 1 .
 :start a <http://purl.org/linked-data/cube#Observation> ;
   <http://purl.org/linked-data/cube#dataSet> :stats ;
-  cskg:refAction :a ; cskg:statedStartYear 2015 ; cskg:startYearEvidence "débuté en 2015" .
+  cskg:refAction <https://example.org/action/a> ; cskg:statedStartYear 2015 ;
+  cskg:startYearEvidence "débuté en 2015" .
 :in72 a <http://purl.org/linked-data/cube#Observation> ;
   <http://purl.org/linked-data/cube#dataSet> :stats ;
   cskg:refDepartement <http://id.insee.fr/geo/departement/72> ; cskg:departementActionCount 1 .
@@ -723,7 +724,7 @@ CASES: list[tuple[str, str, str, str]] = [
     (
         "StartYearObservation-refAction",
         "Violation",
-        "Class",
+        "Pattern",
         "DELETE WHERE { :start cskg:refAction ?a } ; INSERT DATA { :start cskg:refAction :s }",
     ),
     (

@@ -503,3 +503,13 @@ def test_actions_per_territory_are_those_of_the_hand_made_communes_table(
         }
         assert found == dict(expected[measure]), measure
     assert expected["departementActionCount"]["54"] == 2
+
+
+def test_the_derived_data_conform_to_the_shapes_validated_apart_from_the_actions(
+    seed_output: Path,
+) -> None:
+    """They are validated with the shared resources, in a batch without the actions."""
+    import json
+
+    shacl = json.loads((seed_output / "report.json").read_text("utf-8"))["shacl"]
+    assert (shacl["conforms"], shacl["violations"]) == (True, 0)
