@@ -15,8 +15,9 @@ set ``…/statistique/{name}``, documented in the graph by its ``dct:description
   where one of them is a partner, or a funder;
 - ``thematiques-associees``: per pair of themes, the actions that have both.
 
-The library queries of the same names read them. Each summary reads the N-Triples lines of a
-batch (``add``), merges with the summary of other batches (``merge``) and writes its triples
+The library queries read them. ``Statistics`` reads the N-Triples lines of a batch (``add``:
+each predicate's pairs found once, ``Batch``, for every summary's ``read``), merges with the
+statistics of other batches (``merge``) and writes the triples of every data set
 (``lines``). An action's own triples (themes, budget, qualified associations) come in the
 batch of its fiche, as the pipeline writes them; the organisations' types come with the shared
 resources, which are added too. A summary counts each action once, whatever the batch size or
@@ -285,9 +286,6 @@ class OrganisationTypeSummary:
         self.roles: dict[tuple[bytes, bytes], list[int]] = {}  # (agent, role) → actions
         self.actions = 0  # actions numbered in the order they come, each once
 
-    def add(self, data: bytes) -> None:
-        self.read(Batch(data))
-
     def read(self, batch: Batch) -> None:
         """Read the types of the organisations and the qualified associations of the actions
         in ``data``: an association's triples come with its action's."""
@@ -348,9 +346,6 @@ class ThemePairSummary:
     def __init__(self) -> None:
         self.pairs: Counter[tuple[bytes, bytes]] = Counter()
 
-    def add(self, data: bytes) -> None:
-        self.read(Batch(data))
-
     def read(self, batch: Batch) -> None:
         """Count the pairs of themes of each action in ``data`` (an action's themes come in
         its batch), the first before the second in the order of their IRIs."""
@@ -390,9 +385,6 @@ class PartnerSummary:
         self.actions: Counter[bytes] = Counter()
         self.structures: dict[bytes, set[bytes]] = {}
         self.names: dict[bytes, bytes] = {}  # one bytes object per structure, shared by the sets
-
-    def add(self, data: bytes) -> None:
-        self.read(Batch(data))
 
     def read(self, batch: Batch) -> None:
         """Read the partners and the organiser of the actions in ``data``."""
@@ -437,9 +429,6 @@ class Places:
             _EPCI: {},
         }
 
-    def add(self, data: bytes) -> None:
-        self.read(Batch(data))
-
     def read(self, batch: Batch) -> None:
         for predicate, found in self.links.items():
             for subject, obj in batch.pairs(predicate):
@@ -463,9 +452,6 @@ class FunderRegionSummary:
 
     def __init__(self) -> None:
         self.actions: Counter[tuple[bytes, bytes]] = Counter()  # (structure, funder) → actions
-
-    def add(self, data: bytes) -> None:
-        self.read(Batch(data))
 
     def read(self, batch: Batch) -> None:
         """Read the funders of the actions in ``data``."""
@@ -510,9 +496,6 @@ class TerritorySummary:
     def __init__(self) -> None:
         self.actions: Counter[bytes] = Counter()  # structure → its actions
 
-    def add(self, data: bytes) -> None:
-        self.read(Batch(data))
-
     def read(self, batch: Batch) -> None:
         """Count the actions of each structure in ``data`` (an action has one organiser)."""
         self.actions.update(Counter(batch.map(_ORGANISER).values()))
@@ -549,9 +532,6 @@ class StartYearSummary:
 
     def __init__(self) -> None:
         self.found: dict[bytes, tuple[int, str]] = {}  # action → (year, evidence)
-
-    def add(self, data: bytes) -> None:
-        self.read(Batch(data))
 
     def read(self, batch: Batch) -> None:
         """Read the start year in the general description of each action in ``data``."""
