@@ -31,7 +31,7 @@ from converter.outputs import (
 from converter.paths import COG_DIR
 from converter.reader import BATCH, iter_inputs
 from converter.serialise import GraphWriter, NtTriple, get_format, ntriples_lines
-from converter.statistics import BudgetSummary
+from converter.statistics import Statistics
 from converter.tabular import csv_bytes, jsonl_bytes
 from converter.territory import load_cog
 from converter.validation import ShaclResult, ValidationReport
@@ -233,10 +233,9 @@ def convert(
                 clock.add(f"{step} (workers)", spent)
             clock.run("write", writer.write, lines, bodies)
 
-    budgets = BudgetSummary(mapper.base)  # derived statistics, written after the shared resources
+    derive = Statistics(mapper.base)  # derived statistics, written after the shared resources
 
     def send(lines: bytes, context: bytes, focus: frozenset[str] | None) -> None:
-        clock.run("map", budgets.add, lines)
         arguments = (lines, context, focus, validator, names, writer.prefixes)
         settle(clock.run("wait", work.submit, lines, check_and_encode, *arguments))
 
@@ -246,12 +245,14 @@ def convert(
             triples = clock.run("map", _map, mapper, part.records)
             own = frozenset(subject[1:-1] for subject, _, _ in triples)
             lines = clock.run("map", ntriples_lines, triples)
+            clock.run("map", derive.add, lines)
             send(lines, clock.run("map", ntriples_lines, mapper.referenced(triples)), own)
             if progress is not None:
                 progress(parsed.fiches_found)
             part = clock.run("parse", next, parts, None)
         shared = clock.run("map", ntriples_lines, mapper.take_shared())
-        derived = clock.run("map", budgets.lines)
+        clock.run("map", derive.add, shared)  # the organisations' types
+        derived = clock.run("map", derive.lines)
         mapper.graph.triple_count += derived.count(b"\n")
         send(shared + derived, b"", None)
         settle(clock.run("wait", work.drain))

@@ -62,6 +62,33 @@ VALID = """
   cskg:refTheme <https://w3id.org/cskg/vocab/thematique/culture> ; cskg:actionCount 1 ;
   cskg:budgetTotal 10.5 ; cskg:budgetMedian 10.5 ; cskg:budgetMinimum 10.5 ;
   cskg:budgetMaximum 10.5 .
+:caf a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refOrganisationType <https://w3id.org/cskg/vocab/types-organisations/caf> ;
+  cskg:organisationCount 1 ; cskg:partnerActionCount 1 ; cskg:funderActionCount 0 .
+:pair a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refFirstTheme <https://w3id.org/cskg/vocab/thematique/culture> ;
+  cskg:refSecondTheme <https://w3id.org/cskg/vocab/thematique/sante> ; cskg:sharedActionCount 1 .
+:partner a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refPartner :o ; cskg:joinedActionCount 1 ; cskg:structureCount 1 .
+:funder a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refRegion <http://id.insee.fr/geo/region/52> ; cskg:refFunder :o ; cskg:fundedActionCount 1 .
+:start a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refAction <https://example.org/action/a> ; cskg:statedStartYear 2015 ;
+  cskg:startYearEvidence "débuté en 2015" .
+:in72 a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refDepartement <http://id.insee.fr/geo/departement/72> ; cskg:departementActionCount 1 .
+:in52 a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refRegion <http://id.insee.fr/geo/region/52> ; cskg:regionActionCount 1 .
+:inLeMans a <http://purl.org/linked-data/cube#Observation> ;
+  <http://purl.org/linked-data/cube#dataSet> :stats ;
+  cskg:refEpci <http://id.insee.fr/geo/intercommunalite/247200132> ; cskg:epciActionCount 1 .
 """
 PREFIXES = """PREFIX cskg: <https://w3id.org/cskg/def#> PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX schema: <https://schema.org/>
@@ -603,6 +630,150 @@ CASES: list[tuple[str, str, str, str]] = [
         "Violation",
         "MaxCount",
         "INSERT DATA { :culture cskg:budgetMaximum 11.5 }",
+    ),
+    (
+        "OrganisationTypeObservation-refOrganisationType",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :caf cskg:refOrganisationType ?t }",
+    ),
+    (
+        "OrganisationTypeObservation-refOrganisationType",
+        "Violation",
+        "Node",
+        "DELETE WHERE { :caf cskg:refOrganisationType ?t } ; INSERT DATA { :caf cskg:refOrganisationType thematique:culture }",
+    ),
+    (
+        "OrganisationTypeObservation-organisationCount",
+        "Violation",
+        "MinInclusive",
+        "DELETE WHERE { :caf cskg:organisationCount ?n } ; INSERT DATA { :caf cskg:organisationCount 0 }",
+    ),
+    (
+        "OrganisationTypeObservation-partnerActionCount",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :caf cskg:partnerActionCount 2 }",
+    ),
+    (
+        "OrganisationTypeObservation-funderActionCount",
+        "Violation",
+        "Datatype",
+        'DELETE WHERE { :caf cskg:funderActionCount ?n } ; INSERT DATA { :caf cskg:funderActionCount "0"^^xsd:decimal }',
+    ),
+    (
+        "OrganisationTypeObservation-funderActionCount",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :caf cskg:funderActionCount ?n }",
+    ),
+    (
+        "ThemePairObservation-refFirstTheme",
+        "Violation",
+        "Node",
+        "DELETE WHERE { :pair cskg:refFirstTheme ?t } ; INSERT DATA { :pair cskg:refFirstTheme <https://w3id.org/cskg/vocab/public/familles> }",
+    ),
+    (
+        "ThemePairObservation-refSecondTheme",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :pair cskg:refSecondTheme ?t }",
+    ),
+    (
+        "ThemePairObservation-sharedActionCount",
+        "Violation",
+        "MinInclusive",
+        "DELETE WHERE { :pair cskg:sharedActionCount ?n } ; INSERT DATA { :pair cskg:sharedActionCount 0 }",
+    ),
+    (
+        "PartnerObservation-refPartner",
+        "Violation",
+        "Class",
+        "DELETE WHERE { :partner cskg:refPartner ?o } ; INSERT DATA { :partner cskg:refPartner :a }",
+    ),
+    (
+        "PartnerObservation-joinedActionCount",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :partner cskg:joinedActionCount ?n }",
+    ),
+    (
+        "PartnerObservation-structureCount",
+        "Violation",
+        "Datatype",
+        'DELETE WHERE { :partner cskg:structureCount ?n } ; INSERT DATA { :partner cskg:structureCount "1"^^xsd:decimal }',
+    ),
+    (
+        "FunderRegionObservation-refRegion",
+        "Violation",
+        "Class",
+        "DELETE WHERE { :funder cskg:refRegion ?r } ; INSERT DATA { :funder cskg:refRegion dep:72 }",
+    ),
+    (
+        "FunderRegionObservation-refFunder",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :funder cskg:refFunder :s }",
+    ),
+    (
+        "FunderRegionObservation-fundedActionCount",
+        "Violation",
+        "MinInclusive",
+        "DELETE WHERE { :funder cskg:fundedActionCount ?n } ; INSERT DATA { :funder cskg:fundedActionCount 0 }",
+    ),
+    (
+        "StartYearObservation-refAction",
+        "Violation",
+        "Pattern",
+        "DELETE WHERE { :start cskg:refAction ?a } ; INSERT DATA { :start cskg:refAction :s }",
+    ),
+    (
+        "StartYearObservation-statedStartYear",
+        "Violation",
+        "MinInclusive",
+        "DELETE WHERE { :start cskg:statedStartYear ?y } ; INSERT DATA { :start cskg:statedStartYear 1850 }",
+    ),
+    (
+        "StartYearObservation-startYearEvidence",
+        "Violation",
+        "Datatype",
+        'DELETE WHERE { :start cskg:startYearEvidence ?w } ; INSERT DATA { :start cskg:startYearEvidence "débuté en 2015"@fr }',
+    ),
+    (
+        "DepartementObservation-refDepartement",
+        "Violation",
+        "Class",
+        "DELETE WHERE { :in72 cskg:refDepartement ?d } ; INSERT DATA { :in72 cskg:refDepartement <http://id.insee.fr/geo/region/52> }",
+    ),
+    (
+        "DepartementObservation-departementActionCount",
+        "Violation",
+        "MinInclusive",
+        "DELETE WHERE { :in72 cskg:departementActionCount ?n } ; INSERT DATA { :in72 cskg:departementActionCount 0 }",
+    ),
+    (
+        "RegionObservation-refRegion",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :in52 cskg:refRegion ?r }",
+    ),
+    (
+        "RegionObservation-regionActionCount",
+        "Violation",
+        "MaxCount",
+        "INSERT DATA { :in52 cskg:regionActionCount 2 }",
+    ),
+    (
+        "EpciObservation-refEpci",
+        "Violation",
+        "MinCount",
+        "DELETE WHERE { :inLeMans cskg:refEpci ?e }",
+    ),
+    (
+        "EpciObservation-epciActionCount",
+        "Violation",
+        "Datatype",
+        'DELETE WHERE { :inLeMans cskg:epciActionCount ?n } ; INSERT DATA { :inLeMans cskg:epciActionCount "1"^^xsd:decimal }',
     ),
 ]
 
