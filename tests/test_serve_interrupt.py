@@ -12,8 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+from converter.convert import convert
 from converter.endpoint import free_port
+from converter.reader import render
 from tests.serving import converted
+from tests.test_scale import generate
 
 
 def _ctrl_c_enabled() -> None:
@@ -23,7 +26,12 @@ def _ctrl_c_enabled() -> None:
 def test_ctrl_c_during_the_first_site_build_stops_at_once_and_keeps_nothing(
     tmp_path: Path,
 ) -> None:
-    data = converted(tmp_path / "sortie")
+    # 600 generated fiches: a site that takes seconds to write on any machine (the example's
+    # became fast enough to be written whole before the signal came)
+    fiches = tmp_path / "fiches.txt"
+    fiches.write_text(render(list(generate.fiches(600, seed=5))), encoding="utf-8")
+    data = tmp_path / "sortie"
+    convert([fiches], data, jobs=2)
     cache = data / ".cskg-serve"
     command = [str(Path(sys.executable).with_name("cskg")), "serve", "--data", str(data)]
     command += ["--port", str(free_port())]
@@ -35,7 +43,7 @@ def test_ctrl_c_during_the_first_site_build_stops_at_once_and_keeps_nothing(
             assert time.monotonic() < deadline, "le site n'a jamais commencé"
             time.sleep(0.01)
         assert process.poll() is None, process.communicate()
-        time.sleep(0.3)  # well inside the build (the example's takes seconds)
+        time.sleep(0.3)  # well inside the build (600 actions take seconds)
         process.send_signal(signal.SIGINT)
         sent = time.monotonic()
         out, err = process.communicate(timeout=30)
