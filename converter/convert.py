@@ -171,6 +171,24 @@ class _Stopwatch:
             self.add(stage, time.perf_counter() - start)
 
 
+# a batch's validation results, bodies and seconds, and its derived statistics when counted
+Counted = tuple[Checked, Statistics | None]
+
+
+def check_and_count(base_iri: str | None, own: bytes, *arguments: Any) -> Counted:
+    """``check_and_encode`` of a batch and, when ``base_iri`` is given, its derived
+    statistics (merged in the main process, in input order): a worker's job, which the main
+    process, that maps, no longer does."""
+    checked = check_and_encode(own, *arguments)
+    if base_iri is None:
+        return checked, None
+    start = time.perf_counter()
+    counted = Statistics(base_iri)
+    counted.add(own)
+    checked[2]["count"] = time.perf_counter() - start
+    return checked, counted
+
+
 def _map(mapper: Mapper, records: Iterable[Record]) -> list[NtTriple]:
     for record in records:
         mapper.map(record)
@@ -198,8 +216,8 @@ def convert(
     Turtle and JSON-LD in one of ``jobs`` worker processes (in this one when ``jobs`` is 1).
     ``timings``, when given, receives the seconds spent in each stage: "parse", "map" (mapping
     and N-Triples encoding), "wait" (for the workers; validating and encoding itself when there
-    are none) and "write" in this process; "validate" and "encode" (Turtle, JSON-LD) in the
-    workers, suffixed " (workers)".
+    are none) and "write" in this process; "validate", "encode" (Turtle, JSON-LD) and "count"
+    (the derived statistics) in the workers, suffixed " (workers)".
     The output is written action after action in input order, then the shared resources.
 
     :raises InputError: an input or the COG tables cannot be read at all.
@@ -222,22 +240,24 @@ def convert(
     outputs = OutputSet(output, [f"actions{f.suffix}" for f in chosen] + [REPORT_NAME])
     writer = GraphWriter(outputs.staging, formats=chosen)
     pool = ProcessPoolExecutor(jobs, initializer=collect_less) if jobs > 1 else None
-    # each batch is validated and encoded in a worker, then written here in input order
-    work: OrderedWork[bytes, Checked] = OrderedWork(pool, 2 * jobs)
+    # each batch is validated, encoded and counted in a worker, then written here in input order
+    work: OrderedWork[bytes, Counted] = OrderedWork(pool, 2 * jobs)
     results: list[list[ShaclResult]] = []
+    derive = Statistics(mapper.base)  # derived statistics, written after the shared resources
 
-    def settle(done: list[tuple[bytes, Checked]]) -> None:
-        for lines, (found, bodies, seconds) in done:
+    def settle(done: list[tuple[bytes, Counted]]) -> None:
+        for lines, ((found, bodies, seconds), counted) in done:
             results.append(found)
+            if counted is not None:
+                derive.merge(counted)
             for step, spent in seconds.items():
                 clock.add(f"{step} (workers)", spent)
             clock.run("write", writer.write, lines, bodies)
 
-    derive = Statistics(mapper.base)  # derived statistics, written after the shared resources
-
-    def send(lines: bytes, context: bytes, focus: frozenset[str] | None) -> None:
+    def send(lines: bytes, context: bytes, focus: frozenset[str] | None, count: bool) -> None:
         arguments = (lines, context, focus, validator, names, writer.prefixes)
-        settle(clock.run("wait", work.submit, lines, check_and_encode, *arguments))
+        base = mapper.base if count else None
+        settle(clock.run("wait", work.submit, lines, check_and_count, base, *arguments))
 
     try:
         while part is not None:
@@ -245,16 +265,16 @@ def convert(
             triples = clock.run("map", _map, mapper, part.records)
             own = frozenset(subject[1:-1] for subject, _, _ in triples)
             lines = clock.run("map", ntriples_lines, triples)
-            clock.run("map", derive.add, lines)
-            send(lines, clock.run("map", ntriples_lines, mapper.referenced(triples)), own)
+            send(lines, clock.run("map", ntriples_lines, mapper.referenced(triples)), own, True)
             if progress is not None:
                 progress(parsed.fiches_found)
             part = clock.run("parse", next, parts, None)
         shared = clock.run("map", ntriples_lines, mapper.take_shared())
+        settle(clock.run("wait", work.drain))  # every batch counted
         clock.run("map", derive.add, shared)  # the organisations' types
         derived = clock.run("map", derive.lines)
         mapper.graph.triple_count += derived.count(b"\n")
-        send(shared + derived, b"", None)
+        send(shared + derived, b"", None, False)
         settle(clock.run("wait", work.drain))
         validation = merge_results(results)
         conversion = Conversion(parsed, mapper.graph, validation, [], cog.year)
