@@ -30,8 +30,15 @@ from converter.outputs import (
 )
 from converter.paths import COG_DIR
 from converter.reader import BATCH, iter_inputs
-from converter.serialise import GraphWriter, NtTriple, get_format, ntriples_lines
-from converter.statistics import Statistics
+from converter.serialise import (
+    GraphWriter,
+    NtTriple,
+    get_format,
+    ntriples_lines,
+    ntriples_parts,
+    split_ntriples,
+)
+from converter.statistics import Statistics, data_set_lines
 from converter.tabular import csv_bytes, jsonl_bytes
 from converter.territory import load_cog
 from converter.validation import ShaclResult, ValidationReport
@@ -171,6 +178,10 @@ class _Stopwatch:
             self.add(stage, time.perf_counter() - start)
 
 
+# The shared resources and the derived statistics are validated and encoded in parts of this
+# many triples per fiche of a batch: about the size of a batch of actions (82 triples a fiche)
+SHARED_PART = 80
+
 # a batch's validation results, bodies and seconds, and its derived statistics when counted
 Counted = tuple[Checked, Statistics | None]
 
@@ -269,12 +280,30 @@ def convert(
             if progress is not None:
                 progress(parsed.fiches_found)
             part = clock.run("parse", next, parts, None)
-        shared = clock.run("map", ntriples_lines, mapper.take_shared())
         settle(clock.run("wait", work.drain))  # every batch counted
-        clock.run("map", derive.add, shared)  # the organisations' types
+        # then the shared resources and the derived statistics, in parts of about a batch's
+        # size, each with the resources it refers to
+        size, first = SHARED_PART * batch, True
+
+        def send_part(lines: bytes, triples: list[NtTriple], known: bytes = b"") -> None:
+            nonlocal first
+            context = known + clock.run("map", ntriples_lines, mapper.referenced(triples))
+            # the first part keeps every result: those about the ontology's and vocabularies'
+            # own nodes too
+            own = None if first else frozenset(subject[1:-1] for subject, _, _ in triples)
+            send(lines, context, own, False)
+            first = False
+
+        resources = mapper.shared_parts(size)
+        while (shared := clock.run("map", next, resources, None)) is not None:
+            lines = clock.run("map", ntriples_lines, shared)
+            clock.run("map", derive.add, lines)  # the organisations' types
+            send_part(lines, shared)
         derived = clock.run("map", derive.lines)
         mapper.graph.triple_count += derived.count(b"\n")
-        send(shared + derived, b"", None, False)
+        known = data_set_lines(derived)  # what observations refer to: their data sets…
+        for lines in ntriples_parts(derived, size):
+            send_part(lines, list(split_ntriples(lines)), known)
         settle(clock.run("wait", work.drain))
         validation = merge_results(results)
         conversion = Conversion(parsed, mapper.graph, validation, [], cog.year)

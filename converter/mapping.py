@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Hashable, Iterable
+import sys
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,13 @@ from converter.errors import UsageError
 from converter.linking.communes import CommuneEvidence, decide_commune
 from converter.linking.organisations import LEVEL, UNSTATED, Mention, find_mentions, unsaid_kind
 from converter.model import FIELDS, FIELDS_BY_NAME, Diagnostic, FicheField, Kind, Record
-from converter.serialise import NtTriple, nt_literal, ntriples_lines, read_ntriples, sorted_nt
+from converter.serialise import (
+    NtTriple,
+    nt_literal,
+    ntriples_lines,
+    read_ntriples,
+    sorted_by_subject,
+)
 from converter.territory import Cog, Commune, CommuneMatch, Departement, Epci, Region, load_cog
 from converter.text import fold, slug
 from converter.vocab import (
@@ -256,10 +263,23 @@ class Mapper:
         return found
 
     def take_shared(self) -> list[NtTriple]:
+        return [triple for part in self.shared_parts(sys.maxsize) for triple in part]
+
+    def shared_parts(self, size: int) -> Iterator[list[NtTriple]]:
+        """The triples of the shared resources in the order of ``sorted_nt``, in parts of
+        ``size`` triples or more (the last may have fewer), cut between resources: one part
+        in memory at a time (sorting those of 100,000 actions at once took hundreds of MB)."""
         self.settle_communes()
-        shared = sorted_nt(t for triples in self.shared.values() for t in triples)
-        self.graph.triple_count += len(shared)
-        return shared
+        part: list[NtTriple] = []
+        for triples in sorted_by_subject(self.shared):
+            part += triples
+            if len(part) >= size:
+                self.graph.triple_count += len(part)
+                yield part
+                part = []
+        if part:
+            self.graph.triple_count += len(part)
+            yield part
 
     def warn(self, record: Record, name: str, message: str, header: str = "") -> None:
         line = record.source.line_of(name)

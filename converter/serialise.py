@@ -137,6 +137,26 @@ def split_ntriples(ntriples: bytes) -> Iterator[NtTriple]:
             yield subject, predicate, rest[:-2]
 
 
+def ntriples_parts(ntriples: bytes, size: int) -> Iterator[bytes]:
+    """The lines of ``ntriples`` (grouped by subject) in parts of ``size`` lines or more (the
+    last may have fewer), cut between subjects.
+
+    >>> list(ntriples_parts(b"<a> <p> 1 .\\n<a> <q> 2 .\\n<b> <p> 3 .\\n", 1))
+    [b'<a> <p> 1 .\\n<a> <q> 2 .\\n', b'<b> <p> 3 .\\n']
+    """
+    start = position = count = 0
+    subject = b""
+    while position < len(ntriples):
+        here = ntriples[position : ntriples.index(b" ", position)]
+        if count >= size and here != subject:
+            yield ntriples[start:position]
+            start, count = position, 0
+        subject, count = here, count + 1
+        position = ntriples.index(b"\n", position) + 1
+    if start < len(ntriples):
+        yield ntriples[start:]
+
+
 def ntriples_lines(triples: Iterable[NtTriple]) -> bytes:
     """N-Triples lines of ``triples`` in the order given."""
     return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
@@ -153,6 +173,13 @@ def read_ntriples(ntriples: bytes) -> list[ox.Triple]:
 def sorted_nt(triples: Iterable[NtTriple]) -> list[NtTriple]:
     """``triples`` in the order of ``sorted_triples``."""
     return sorted(triples, key=lambda t: (t[0][1:-1], t[1] != _NT_TYPE, t[1][1:-1], t[2]))
+
+
+def sorted_by_subject(resources: dict[str, set[NtTriple]]) -> Iterator[list[NtTriple]]:
+    """The triples of ``resources`` (subject → its triples) in the order of ``sorted_nt``,
+    one subject's list at a time: sorting them all at once held a key per triple."""
+    for subject in sorted(resources, key=lambda subject: subject[1:-1]):
+        yield sorted_nt(resources[subject])
 
 
 def sort_key(triple: ox.Triple) -> tuple[str, bool, str, str]:

@@ -43,7 +43,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from converter.serialise import nt_literal, sorted_nt
+from converter.serialise import NtTriple, nt_literal, ntriples_lines, sorted_nt
 from converter.vocab import CSKG, DCT, IGEO, PROV, RDF, SCHEMA, XSD
 
 QB = "http://purl.org/linked-data/cube#"
@@ -119,14 +119,46 @@ def _cube(base_iri: str, cube: Cube, observations: dict[str, list[tuple[str, str
             (component, f"<{QB}{role}>", f"<{CSKG}{name}>"),
             (component, f"<{QB}order>", nt_literal(str(order), datatype=f"<{XSD}integer>")),
         ]
-    for slug, values in observations.items():
-        observation = f"<{base_iri}{cube.slug}/{slug}>"
-        triples += [
-            (observation, f"<{RDF}type>", f"<{QB}Observation>"),
-            (observation, f"<{QB}dataSet>", data_set),
-        ]
-        triples += [(observation, predicate, obj) for predicate, obj in values]
-    return "".join(f"{s} {p} {o} .\n" for s, p, o in sorted_nt(set(triples))).encode("utf-8")
+    # sorted as ``sorted_nt`` sorts, one subject at a time: the triples of 100,000
+    # observations sorted at once held a key per triple
+    heads: dict[str, set[NtTriple]] = {}
+    for triple in triples:
+        heads.setdefault(triple[0], set()).add(triple)
+    named = {f"<{base_iri}{cube.slug}/{slug}>": slug for slug in observations}
+    pieces = []
+    for subject in sorted(named.keys() | heads.keys(), key=lambda subject: subject[1:-1]):
+        found = heads.get(subject, set())
+        if subject in named:
+            found.add((subject, f"<{RDF}type>", f"<{QB}Observation>"))
+            found.add((subject, f"<{QB}dataSet>", data_set))
+            found.update((subject, p, o) for p, o in observations[named[subject]])
+        pieces.append(ntriples_lines(sorted_nt(found)))
+    return b"".join(pieces)
+
+
+# The classes of what observations refer to: their data sets, and the structures of those.
+_HEADS = tuple(
+    f"> <{RDF}type> <{QB}{name}> .\n".encode()
+    for name in ("DataSet", "DataStructureDefinition", "ComponentSpecification")
+)
+
+
+def data_set_lines(ntriples: bytes) -> bytes:
+    """The lines about the data sets of derived ``ntriples`` (as ``Statistics.lines`` writes
+    them) and about their structures: what an observation's validation reads beside it (its
+    data set's class), a few lines, found without reading the observations."""
+    found: list[bytes] = []
+    for typed in _HEADS:
+        at = ntriples.find(typed)
+        while at >= 0:
+            start = ntriples.rfind(b"\n", 0, at) + 1
+            subject = ntriples[start : at + 1] + b" "
+            end = start
+            while ntriples.startswith(subject, end):  # its lines: contiguous, sorted
+                end = ntriples.index(b"\n", end) + 1
+            found.append(ntriples[start:end])
+            at = ntriples.find(typed, end)
+    return b"".join(found)
 
 
 def _slug(iri: str) -> str:
@@ -602,14 +634,16 @@ class Statistics:
         self.start_years.merge(other.start_years)
 
     def lines(self) -> bytes:
-        return (
-            self.budgets.lines()
-            + self.organisation_types.lines(self.base_iri)
-            + self.theme_pairs.lines(self.base_iri)
-            + self.partners.lines(self.base_iri)
-            + self.funders.lines(self.base_iri, self.places)
-            + self.territories.lines(self.base_iri, self.places)
-            + self.start_years.lines(self.base_iri)
+        return b"".join(
+            [
+                self.budgets.lines(),
+                self.organisation_types.lines(self.base_iri),
+                self.theme_pairs.lines(self.base_iri),
+                self.partners.lines(self.base_iri),
+                self.funders.lines(self.base_iri, self.places),
+                self.territories.lines(self.base_iri, self.places),
+                self.start_years.lines(self.base_iri),
+            ]
         )
 
 

@@ -1,4 +1,5 @@
-"""A conversion changes the collector's thresholds for its own run only."""
+"""A conversion changes the collector's thresholds for its own run only, and pins glibc's
+mapping threshold."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from converter.collector import THRESHOLDS, collecting_less
+from converter.collector import THRESHOLDS, collecting_less, pin_mmap_threshold
 from converter.convert import convert
 from converter.errors import NothingConverted
 
@@ -21,3 +22,9 @@ def test_thresholds_hold_during_the_call_and_are_restored_even_on_error(tmp_path
     with pytest.raises(NothingConverted):
         convert([empty], tmp_path / "sortie")
     assert gc.get_threshold() == before
+
+
+def test_glibc_s_mapping_threshold_is_pinned() -> None:
+    """The machines cskg runs on are glibc's (Debian): pinning must work there, else the
+    peak memory figures of benchmarks/RESULTS.md do not hold."""
+    assert pin_mmap_threshold() is True

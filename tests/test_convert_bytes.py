@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from converter.convert import convert
+from converter.convert import SHARED_PART, convert
 from converter.reader import render
 from tests.conftest import SEED
 from tests.test_scale import generate
@@ -61,12 +61,15 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize(("jobs", "shared_part"), [(1, SHARED_PART), (2, SHARED_PART), (2, 1)])
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_convert_writes_main_s_bytes(
-    inputs: Path, name: str, jobs: int, monkeypatch: pytest.MonkeyPatch
+    inputs: Path, name: str, jobs: int, shared_part: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """``shared_part`` 1: the shared resources and derived data written in parts of 64
+    triples, as many as the batch of 64 fiches allows."""
     monkeypatch.chdir(inputs)
+    monkeypatch.setattr("converter.convert.SHARED_PART", shared_part)
     expected = EXPECTED[name]
     assert _sha256(Path(name)) == expected["input"], "the input changed: digests do not apply"
     output = Path(f"sortie-{name}-{jobs}")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from converter.convert import convert
+from converter.convert import SHARED_PART, convert
 from converter.mapping import map_records
 from converter.reader import read_text, render
 from converter.validation import validate_triples
@@ -36,9 +36,13 @@ def test_generated_dump_has_the_broken_fiches_asked_for(dump: Path) -> None:
     assert len(result.rejected) == 13
 
 
+@pytest.mark.parametrize("shared_part", [SHARED_PART, 1])
 def test_batch_validation_reports_exactly_what_whole_graph_validation_reports(
-    dump: Path, tmp_path: Path
+    dump: Path, tmp_path: Path, shared_part: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Also when the shared resources and the derived data are validated in parts of 150
+    triples (``shared_part`` 1): hundreds of parts, each with what it refers to."""
+    monkeypatch.setattr("converter.convert.SHARED_PART", shared_part)
     whole = validate_triples(map_records(read_text(dump).records).triples)
     batched = convert([dump], tmp_path, batch=150, jobs=2)
     assert batched.validation.results == whole.results

@@ -3,6 +3,8 @@ must be exactly what pyoxigraph writes, so that the output stays byte-identical 
 
 from __future__ import annotations
 
+import itertools
+
 import pyoxigraph as ox
 import pytest
 from hypothesis import given
@@ -13,9 +15,11 @@ from converter.serialise import (
     XSD_STRING,
     nt_literal,
     ntriples_lines,
+    ntriples_parts,
     parse_nt_literal,
     read_ntriples,
     sort_key,
+    sorted_by_subject,
     sorted_nt,
     split_ntriples,
 )
@@ -88,3 +92,35 @@ def test_sorted_nt_orders_as_sorted_triples() -> None:
     assert [" ".join(t) for t in sorted_nt(triples)] == [
         f"{t.subject} {t.predicate} {t.object}" for t in library
     ]
+
+
+_TERMS = st.sampled_from(["<http://x/a>", "<http://x/a-2>", "<http://x/a/b>", "<http://x/b>"])
+_PREDICATES = st.sampled_from(
+    ["<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", "<http://x/p>", "<http://x/q>"]
+)
+_TRIPLES = st.lists(
+    st.tuples(_TERMS, _PREDICATES, st.sampled_from(['"1"', '"a"@fr', "<http://x/C>"]))
+)
+
+
+@given(_TRIPLES)
+def test_sorted_by_subject_orders_as_sorted_nt(triples: list[tuple[str, str, str]]) -> None:
+    resources: dict[str, set[tuple[str, str, str]]] = {}
+    for triple in triples:
+        resources.setdefault(triple[0], set()).add(triple)
+    flat = [t for part in sorted_by_subject(resources) for t in part]
+    assert flat == sorted_nt(set(triples))
+
+
+@given(_TRIPLES, st.integers(min_value=1, max_value=6))
+def test_ntriples_parts_cut_between_subjects_only(
+    triples: list[tuple[str, str, str]], size: int
+) -> None:
+    lines = ntriples_lines(sorted_nt(set(triples)))
+    parts = list(ntriples_parts(lines, size))
+    assert b"".join(parts) == lines
+    subjects = [{line.split(b" ")[0] for line in part.splitlines()} for part in parts]
+    for before, after in itertools.pairwise(subjects):
+        assert not before & after  # no subject split between two parts
+    for part in parts[:-1]:
+        assert len(part.splitlines()) >= size

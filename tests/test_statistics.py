@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from converter.convert import convert
 from converter.paths import QUERIES_DIR
 from converter.query import local_store
-from converter.statistics import BudgetSummary, Statistics
+from converter.statistics import BudgetSummary, Statistics, data_set_lines
 from tests.conftest import SEED
 
 THEMES = "https://w3id.org/cskg/vocab/thematique/"
@@ -513,3 +513,35 @@ def test_the_derived_data_conform_to_the_shapes_validated_apart_from_the_actions
 
     shacl = json.loads((seed_output / "report.json").read_text("utf-8"))["shacl"]
     assert (shacl["conforms"], shacl["violations"]) == (True, 0)
+
+
+def test_the_data_set_lines_are_those_about_the_data_sets_and_their_structures(
+    seed_output: Path,
+) -> None:
+    """What a part of observations is validated with: found by a graph query here."""
+    derived = b"".join(
+        line + b"\n"
+        for line in (seed_output / "actions.nt").read_bytes().split(b"\n")
+        if line.startswith(b"<https://w3id.org/cskg/id/statistique/")
+    )
+    store = ox.Store()
+    store.load(derived, format=ox.RdfFormat.N_TRIPLES)
+    heads = {
+        row["s"]
+        for row in store.query(  # type: ignore[union-attr]
+            "PREFIX qb: <http://purl.org/linked-data/cube#> SELECT ?s WHERE { ?s a ?c . "
+            "VALUES ?c { qb:DataSet qb:DataStructureDefinition qb:ComponentSpecification } }"
+        )
+    }
+    expected = {
+        (t.subject, t.predicate, t.object)
+        for t in ox.parse(derived, format=ox.RdfFormat.N_TRIPLES)
+        if t.subject in heads
+    }
+    found = data_set_lines(derived)
+    assert {
+        (t.subject, t.predicate, t.object) for t in ox.parse(found, format=ox.RdfFormat.N_TRIPLES)
+    } == expected
+    assert len(found.splitlines()) == len(expected)  # each line once
+    # every data set, with its structure and its components (8 data sets × 2 at least)
+    assert len(heads) > 16 and b"Observation>" not in found
