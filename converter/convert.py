@@ -299,11 +299,12 @@ def convert(
             lines = clock.run("map", ntriples_lines, shared)
             clock.run("map", derive.add, lines)  # the organisations' types
             send_part(lines, shared)
-        derived = clock.run("map", derive.lines)
-        mapper.graph.triple_count += derived.count(b"\n")
-        known = data_set_lines(derived)  # what observations refer to: their data sets…
-        for lines in ntriples_parts(derived, size):
-            send_part(lines, list(split_ntriples(lines)), known)
+        data_sets = derive.data_sets()
+        while (derived := clock.run("map", next, data_sets, None)) is not None:
+            mapper.graph.triple_count += derived.count(b"\n")
+            known = data_set_lines(derived)  # what observations refer to: their data set…
+            for lines in ntriples_parts(derived, size):
+                send_part(lines, list(split_ntriples(lines)), known)
         settle(clock.run("wait", work.drain))
         validation = merge_results(results)
         conversion = Conversion(parsed, mapper.graph, validation, [], cog.year)

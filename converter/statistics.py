@@ -36,6 +36,7 @@ Decimal('1200.50')
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -315,7 +316,8 @@ class OrganisationTypeSummary:
 
     def __init__(self) -> None:
         self.types: dict[bytes, set[bytes]] = {}  # organisation → its types
-        self.roles: dict[tuple[bytes, bytes], list[int]] = {}  # (agent, role) → actions
+        # (agent, role) → actions, as machine integers: a million numbers at 100,000 actions
+        self.roles: dict[tuple[bytes, bytes], array[int]] = {}
         self.actions = 0  # actions numbered in the order they come, each once
 
     def read(self, batch: Batch) -> None:
@@ -332,14 +334,14 @@ class OrganisationTypeSummary:
                     number[action] = self.actions
                     self.actions += 1
                 key = (agent[association], role[association])
-                self.roles.setdefault(key, []).append(number[action])
+                self.roles.setdefault(key, array("q")).append(number[action])
 
     def merge(self, other: OrganisationTypeSummary) -> None:
         """Add what ``other`` read (other batches), its actions numbered after these."""
         for organisation, types in other.types.items():
             self.types.setdefault(organisation, set()).update(types)
         for key, actions in other.roles.items():
-            self.roles.setdefault(key, []).extend(n + self.actions for n in actions)
+            self.roles.setdefault(key, array("q")).extend(n + self.actions for n in actions)
         self.actions += other.actions
 
     def counts(self) -> dict[str, tuple[int, int, int]]:
@@ -634,17 +636,18 @@ class Statistics:
         self.start_years.merge(other.start_years)
 
     def lines(self) -> bytes:
-        return b"".join(
-            [
-                self.budgets.lines(),
-                self.organisation_types.lines(self.base_iri),
-                self.theme_pairs.lines(self.base_iri),
-                self.partners.lines(self.base_iri),
-                self.funders.lines(self.base_iri, self.places),
-                self.territories.lines(self.base_iri, self.places),
-                self.start_years.lines(self.base_iri),
-            ]
-        )
+        return b"".join(self.data_sets())
+
+    def data_sets(self) -> Iterator[bytes]:
+        """The lines of each data set in turn (``lines`` is their sequence): one in memory
+        at a time."""
+        yield self.budgets.lines()
+        yield self.organisation_types.lines(self.base_iri)
+        yield self.theme_pairs.lines(self.base_iri)
+        yield self.partners.lines(self.base_iri)
+        yield self.funders.lines(self.base_iri, self.places)
+        yield self.territories.lines(self.base_iri, self.places)
+        yield self.start_years.lines(self.base_iri)
 
 
 _DERIVED_FR = "Données dérivées, calculées par la conversion (cskg convert) à partir "
