@@ -141,13 +141,18 @@ class _Iris:
 
     def mint(self, key: Hashable, path: str) -> str:
         """The IRI of ``key`` in N-Triples form; ``path`` is made of slugs and codes."""
+        self.by_key[key] = node = self.claim(path)
+        return node
+
+    def claim(self, path: str) -> str:
+        """An IRI for ``path`` no other resource has, in N-Triples form, remembered without
+        a key (an action's: its key is kept once, with its digest)."""
         iri, number = self.base + path, 1
         while iri in self.taken:
             number += 1
             iri = f"{self.base}{path}-{number}"
         self.taken.add(iri)
-        self.by_key[key] = node = f"<{iri}>"
-        return node
+        return f"<{iri}>"
 
 
 @dataclass
@@ -195,7 +200,7 @@ class Mapper:
     graph: MappedGraph = field(default_factory=MappedGraph)
     iris: _Iris = field(init=False)
     # per action key: (digest of the record, where it was read) of each action minted for it
-    actions_by_key: dict[Hashable, list[tuple[str, str]]] = field(default_factory=dict)
+    actions_by_key: dict[Hashable, list[tuple[bytes, str]]] = field(default_factory=dict)
     # resources many actions share (structures, organisations, territories, new concepts):
     # their triples are kept until the end and written once
     shared: dict[str, set[NtTriple]] = field(default_factory=dict)
@@ -293,16 +298,14 @@ class Mapper:
         earlier = self.actions_by_key.setdefault(key, [])
         digest = hashlib.sha256(
             json.dumps(record.values()).encode("utf-8", "surrogatepass")
-        ).hexdigest()
+        ).digest()
         here = f"{record.source.file}:{record.source.first_line}"
         for other, where in earlier:
             if other == digest:
                 self.graph.duplicates += 1
                 self.warn(record, "title", f"fiche en double (déjà lue en {where}) : ignorée")
                 return
-        action = self.iris.mint(
-            (key, len(earlier)), f"action/{structure_path}/{slug(record.title)}"
-        )
+        action = self.iris.claim(f"action/{structure_path}/{slug(record.title)}")
         if earlier:
             where = ", ".join(w for _, w in earlier)
             self.warn(
