@@ -18,6 +18,7 @@ import pytest
 
 from converter.convert import convert
 from converter.reader import render
+from converter.site import build
 from converter.site.build import build_site
 from tests.conftest import SEED
 from tests.test_scale import generate
@@ -37,12 +38,18 @@ def tree_digest(folder: Path) -> str:
 
 
 @pytest.mark.parametrize(
-    ("name", "expected"), [("example", EXAMPLE_DIGEST), ("generated", GENERATED_DIGEST)]
+    ("name", "expected", "range_size"),
+    [
+        ("example", EXAMPLE_DIGEST, build.RANGE_SIZE),
+        ("generated", GENERATED_DIGEST, build.RANGE_SIZE),
+        ("generated", GENERATED_DIGEST, 7),  # many small tasks, the documents listed beside
+    ],
 )
 def test_site_bytes_equal_mains(
-    name: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str, expected: str, range_size: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # the graph names its source file as given: the same name
+    monkeypatch.setattr(build, "RANGE_SIZE", range_size)
     source = Path("fiches.txt")
     if name == "generated":
         source.write_text(render(list(generate.fiches(300, seed=1))), encoding="utf-8")

@@ -15,8 +15,9 @@ import os
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 MARKER = ".cskg-site"  # a folder cskg site may replace holds this file
 DOWNLOADS = "telechargements"
 RANGES_PER_JOB = 4
+RANGE_SIZE = 2_000  # resources per task, about: at the end a core idles one task at most
 SITE_FORMATS = (("ttl", "turtle"), ("jsonld", "jsonld"), ("nt", "ntriples"))
 
 
@@ -148,6 +150,30 @@ class _Shared:
 
 
 _SHARED: _Shared | None = None
+_STORE: ox.Store | None = None  # the store a forked helper lists the documents of
+
+
+def _documents_in_helper(base: str) -> list[str]:
+    assert _STORE is not None
+    return _documents(_STORE, base)
+
+
+@contextmanager
+def _documents_beside(store: ox.Store, base: str, jobs: int) -> Iterator[Callable[[], list[str]]]:
+    """The documents of ``store``, listed by a forked helper while this process reads the
+    rows when there are several jobs (each takes a tenth of the build at 100,000 actions):
+    call what the block gets for the list."""
+    global _STORE
+    if jobs < 2:
+        yield lambda: _documents(store, base)
+        return
+    _STORE = store
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as helper:
+        try:
+            listing = helper.submit(_documents_in_helper, base)
+        finally:
+            _STORE = None  # the helper holds its copy from the fork
+        yield listing.result
 
 
 def _write_overview() -> int:
@@ -214,10 +240,15 @@ def write_site(
     """Every file of the site into ``folder`` (empty); the resource pages in ``jobs`` forked
     processes (the same bytes whatever their number)."""
     global _SHARED
-    store = load_store(data)
+    (folder / DOWNLOADS).mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(1) as copier:  # the copies wait on the disk, the load on the CPU
+        copying = copier.submit(_downloads, data, folder)
+        store = load_store(data)
+        copied = copying.result()  # before any fork: no thread runs in a forked process
     labels = Labels(store)
-    rows: list[ActionRow] = read_actions(store)
-    documents = _documents(store, base)
+    with _documents_beside(store, base, jobs) as listed:
+        rows: list[ActionRow] = read_actions(store)
+        documents = listed()
     build = SiteBuild(folder, base, store, documents)
     actions_of: dict[str, list[ActionRow]] = defaultdict(list)
     for row in rows:
@@ -226,14 +257,13 @@ def write_site(
     context = Context(store, labels, base, set(documents), dict(actions_of))
     chosen = _resource_paths(documents, base)
     here = Here("", base)
-    (folder / DOWNLOADS).mkdir(parents=True, exist_ok=True)
-    downloads = [(name, here.to("", path)) for name, path in _downloads(data, folder)]
+    downloads = [(name, here.to("", path)) for name, path in copied]
     _SHARED = _Shared(context, folder, _concept_counts(store), rows, downloads)
     try:
         if jobs > 1 and len(chosen) > jobs:
             # contiguous ranges (an action's neighbours share its structure, labels, pages),
-            # a few per process so that one slow range does not leave a core idle
-            count = jobs * RANGES_PER_JOB
+            # small enough that the last one does not leave a core idle long
+            count = max(jobs * RANGES_PER_JOB, len(chosen) // RANGE_SIZE)
             ranges = [chosen[len(chosen) * i // count : len(chosen) * (i + 1) // count]
                       for i in range(count)]  # fmt: skip
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
