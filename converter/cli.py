@@ -655,6 +655,14 @@ def serve(
         ),
     ] = None,
     base_iri: SiteBaseOption = DEFAULT_SITE_BASE,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            metavar="N",
+            help="Processus qui écrivent le site quand il doit l'être (même résultat).",
+        ),
+    ] = 2,
 ) -> None:
     """Sert le site des données (une page par IRI, en HTML, Turtle, JSON-LD et N-Triples par
     négociation de contenu), l'éditeur SPARQL et le point d'accès SPARQL /query (lecture seule).
@@ -677,6 +685,8 @@ def serve(
                 raise UsageError(f"--port : un port va de 1 à 65535, pas {port}")
             if not port_is_free("127.0.0.1", port):
                 raise UsageError(f"le port {port} de 127.0.0.1 est déjà pris : choisissez --port")
+            if jobs < 1:
+                raise UsageError(f"--jobs : au moins 1, pas {jobs}")
             if site is not None and not site.is_dir():
                 raise InputError("dossier du site introuvable", path=str(site))
             choice = choose_data(data)
@@ -687,7 +697,7 @@ def serve(
                 site, site_reused = cached_site(
                     folder / ".cskg-serve",
                     files,
-                    lambda into: build_aside(choice.folder, into, base=base_iri),
+                    lambda into: build_aside(choice.folder, into, base=base_iri, jobs=jobs),
                     key=base_iri,
                 )
                 out.print(f"site {'réutilisé' if site_reused else 'écrit'} : {site}", markup=False)

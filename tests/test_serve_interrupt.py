@@ -1,7 +1,8 @@
 """Ctrl-C while ``cskg serve`` writes its first site (issue 15): the real command in a
 subprocess, SIGINT sent once the site's folder is being written. It stops at once, says so in
-French without a traceback, exits 130, and leaves no folder a next run would take for a whole
-site: the next run writes the site anew."""
+French without a traceback, exits 130, leaves no process of the build running (it writes with
+two workers) and no folder a next run would take for a whole site: the next run writes the
+site anew."""
 
 from __future__ import annotations
 
@@ -35,15 +36,18 @@ def test_ctrl_c_during_the_first_site_build_stops_at_once_and_keeps_nothing(
     cache = data / ".cskg-serve"
     command = [str(Path(sys.executable).with_name("cskg")), "serve", "--data", str(data)]
     command += ["--port", str(free_port())]
+    building = f"cskg-test-{os.getpid()}-{time.monotonic_ns()}"  # the build's two workers too
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, preexec_fn=_ctrl_c_enabled)  # fmt: skip
+                               text=True, preexec_fn=_ctrl_c_enabled,
+                               env={**os.environ, "CSKG_TEST": building})  # fmt: skip
     try:
         deadline = time.monotonic() + 120
-        while not any(cache.glob(".*")) and process.poll() is None:
+        # the workers are writing the resources' folders (the copies and the store came first)
+        while not _writing_resources(cache) and process.poll() is None:
             assert time.monotonic() < deadline, "le site n'a jamais commencé"
             time.sleep(0.01)
         assert process.poll() is None, process.communicate()
-        time.sleep(0.3)  # well inside the build (600 actions take seconds)
+        groups = _groups(building)
         process.send_signal(signal.SIGINT)
         sent = time.monotonic()
         out, err = process.communicate(timeout=30)
@@ -57,6 +61,10 @@ def test_ctrl_c_during_the_first_site_build_stops_at_once_and_keeps_nothing(
     assert stopped < 5, stopped
     assert "site écrit" not in out
     assert not cache.exists() or list(cache.iterdir()) == [], list(cache.iterdir())
+    # the build and its workers in one group of their own, stopped together by the serve
+    assert len(groups) >= 3 and groups.pop(process.pid) != process.pid, groups
+    assert len(set(groups.values())) == 1 and next(iter(groups.values())) in groups, groups
+    assert _marked(building) == [], "un processus de la construction du site a survécu à Ctrl-C"
     mark = f"cskg-test-{os.getpid()}-{time.monotonic_ns()}"  # in the environment of its children
     again = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              preexec_fn=_ctrl_c_enabled, env={**os.environ, "CSKG_TEST": mark})  # fmt: skip
@@ -67,6 +75,21 @@ def test_ctrl_c_during_the_first_site_build_stops_at_once_and_keeps_nothing(
         again.communicate(timeout=60)
     assert first.startswith("site écrit : "), first  # written anew, not « réutilisé »
     assert _marked(mark) == [], "un serveur oxigraph a survécu à Ctrl-C"
+
+
+def _writing_resources(cache: Path) -> bool:
+    return any(cache.glob("*.tmp/id")) or any(cache.glob("*.tmp/geo"))  # build_site's folder
+
+
+def _groups(mark: str) -> dict[int, int]:
+    """The process group of each process whose environment holds ``mark``."""
+    found = {}
+    for pid in map(int, _marked(mark)):
+        try:
+            found[pid] = os.getpgid(pid)
+        except ProcessLookupError:
+            continue
+    return found
 
 
 def _marked(mark: str) -> list[str]:

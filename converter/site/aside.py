@@ -4,12 +4,16 @@ returns), and what the build had written is removed.
 
 The build writes into a temporary sibling of its folder (``build.build_site``:
 ``.<name>.*.tmp``), which a process stopped by force cannot remove itself: this module does.
+The build runs in a process group of its own with the workers that write its pages, so that
+stopping it stops them all before its files are removed (none is left writing into them).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
+import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -19,9 +23,10 @@ from converter.site.build import build_site
 STOP_WAIT = 2.0  # seconds the build has to stop on SIGTERM before it is killed
 
 
-def _build(data: Path, into: Path, base: str, sender: Connection) -> None:
+def _build(data: Path, into: Path, base: str, jobs: int, sender: Connection) -> None:
+    _own_group(0)
     try:
-        build_site(data, into, base=base)
+        build_site(data, into, base=base, jobs=jobs)
     except KeyboardInterrupt:  # stopped by the parent: build_site removed its files
         return
     except Exception as error:  # noqa: BLE001 - handed to the parent, which raises it
@@ -30,16 +35,36 @@ def _build(data: Path, into: Path, base: str, sender: Connection) -> None:
         sender.send(None)
 
 
-def build_aside(data: Path, into: Path, *, base: str) -> None:
-    """``build_site(data, into, base=base)`` in a child process.
+def _own_group(pid: int) -> None:
+    """Make ``pid`` (0: this process) the leader of a new process group: done by the parent
+    and the child both, so that the group exists whichever runs first."""
+    try:
+        os.setpgid(pid, pid)
+    except OSError:  # done already by the other one, or the child has exited
+        pass
+
+
+def _signal_group(group: int, number: signal.Signals) -> None:
+    try:
+        os.killpg(group, number)
+    except OSError:  # no process left in the group
+        pass
+
+
+def build_aside(data: Path, into: Path, *, base: str, jobs: int = 1) -> None:
+    """``build_site(data, into, base=base, jobs=jobs)`` in a child process.
 
     :raises KeyboardInterrupt: Ctrl-C (or SIGTERM): the child is stopped and its files removed.
     :raises CskgError: what ``build_site`` raised in the child.
     """
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_build, args=(data, into, base, sender), daemon=True)
+    # not a daemon: a daemon may not start the workers; it is stopped below in every case
+    child = context.Process(target=_build, args=(data, into, base, jobs, sender))
     child.start()
+    group = child.pid
+    assert group is not None  # set by start(); 0 would name this process's own group
+    _own_group(group)
     sender.close()
     try:
         try:
@@ -48,11 +73,10 @@ def build_aside(data: Path, into: Path, *, base: str) -> None:
             outcome = OutputError("l'écriture du site s'est arrêtée", path=str(into))
         child.join()
     except BaseException:
-        child.terminate()
+        _signal_group(group, signal.SIGTERM)
         child.join(STOP_WAIT)
-        if child.is_alive():
-            child.kill()
-            child.join()
+        _signal_group(group, signal.SIGKILL)  # the build and its workers, if left
+        child.join()
         for left in into.parent.glob(f".{into.name}.*.tmp"):
             shutil.rmtree(left, ignore_errors=True)
         raise
