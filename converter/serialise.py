@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -254,47 +255,59 @@ def compact_iri(iri: str, prefixes: dict[str, str] = OUTPUT_PREFIXES) -> str:
     return compactor.compact(iri)
 
 
-def _json_object(
-    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, compact: Callable[[str], str]
-) -> Any:
-    if isinstance(term, ox.NamedNode):
-        return {"@id": compact(term.value)}
-    if isinstance(term, ox.BlankNode):
-        return {"@id": f"_:{term.value}"}
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return {"@value": term.value, "@language": term.language}
-        datatype = term.datatype.value
-        if datatype == XSD_STRING:
-            return term.value
-        return {"@value": term.value, "@type": compact(datatype)}
-    raise TypeError(f"terme inattendu dans le graphe : {term}")
-
-
 def _jsonld_head(prefixes: dict[str, str]) -> bytes:
     context = json.dumps(dict(sorted(prefixes.items())), ensure_ascii=False, indent=2)
     return ('{\n  "@context": ' + context.replace("\n", "\n  ") + ',\n  "@graph": [\n').encode()
 
 
+_ENCODE_NODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+_SUBJECT = attrgetter("subject")
+_TYPE = RDF_TYPE.value
+
+
 def _jsonld_body(triples: Statements, prefixes: dict[str, str]) -> bytes:
-    """One node object per subject and per line, in the "@graph" array."""
+    """One node object per subject and per line, in the "@graph" array: each term read once
+    from the library and its kind told by ``type`` (this loop runs for every triple written)."""
     # predicates, classes and datatypes repeat on every node: each compacted once per batch
     compact = functools.lru_cache(maxsize=None)(functools.partial(compact_iri, prefixes=prefixes))
     nodes: list[str] = []
     statements: Iterable[ox.Triple | ox.Quad] = triples
-    for subject, group in groupby(statements, key=lambda t: t.subject):
-        assert isinstance(subject, ox.NamedNode | ox.BlankNode), "no quoted triples"
-        name = compact_iri(subject.value, prefixes) if isinstance(subject, ox.NamedNode) else None
-        node: dict[str, Any] = {"@id": name or f"_:{subject.value}"}
+    for subject, group in groupby(statements, key=_SUBJECT):
+        if type(subject) is ox.NamedNode:
+            node: dict[str, Any] = {"@id": compact_iri(subject.value, prefixes)}
+        elif type(subject) is ox.BlankNode:
+            node = {"@id": f"_:{subject.value}"}
+        else:
+            raise TypeError(f"sujet inattendu dans le graphe : {subject}")
         values: dict[str, list[Any]] = {}
         for triple in group:
-            if triple.predicate == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
-                values.setdefault("@type", []).append(compact(triple.object.value))
+            predicate, value = triple.predicate.value, triple.object
+            item: Any
+            if type(value) is ox.NamedNode:
+                if predicate == _TYPE:
+                    key, item = "@type", compact(value.value)
+                else:
+                    key, item = compact(predicate), {"@id": compact(value.value)}
+            elif type(value) is ox.Literal:
+                key, language = compact(predicate), value.language
+                if language:
+                    item = {"@value": value.value, "@language": language}
+                elif (datatype := value.datatype.value) == XSD_STRING:
+                    item = value.value
+                else:
+                    item = {"@value": value.value, "@type": compact(datatype)}
+            elif type(value) is ox.BlankNode:
+                key, item = compact(predicate), {"@id": f"_:{value.value}"}
             else:
-                key = compact(triple.predicate.value)
-                values.setdefault(key, []).append(_json_object(triple.object, compact))
-        node |= {key: found[0] if len(found) == 1 else found for key, found in values.items()}
-        nodes.append("    " + json.dumps(node, ensure_ascii=False, separators=(", ", ": ")))
+                raise TypeError(f"terme inattendu dans le graphe : {value}")
+            found = values.get(key)
+            if found is None:
+                values[key] = [item]
+            else:
+                found.append(item)
+        for key, found in values.items():
+            node[key] = found[0] if len(found) == 1 else found
+        nodes.append("    " + _ENCODE_NODE(node))
     return ",\n".join(nodes).encode("utf-8")
 
 

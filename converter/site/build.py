@@ -43,6 +43,7 @@ MARKER = ".cskg-site"  # a folder cskg site may replace holds this file
 DOWNLOADS = "telechargements"
 RANGES_PER_JOB = 4
 RANGE_SIZE = 2_000  # resources per task, about: at the end a core idles one task at most
+LINKS_PER_RESOURCE = 25  # listed links costing about one page (from the 100,000-action build)
 SITE_FORMATS = (("ttl", "turtle"), ("jsonld", "jsonld"), ("nt", "ntriples"))
 
 
@@ -234,6 +235,33 @@ def _resource_paths(documents: list[str], base: str) -> list[tuple[str, str]]:
     return sorted(((iri, path) for path, iri in taken.items()), key=lambda ip: ip[0])
 
 
+def _ranges(
+    chosen: list[tuple[str, str]], links: Callable[[str], int], count: int
+) -> list[list[tuple[str, str]]]:
+    """``chosen`` cut into about ``count`` contiguous ranges of about equal cost, in order (an
+    action's neighbours share its structure, labels, links: a worker's caches serve the next
+    range), so that no core is left alone with a long one at the end (the concepts come last
+    and cost most). A resource costs one, plus one per
+    ``LINKS_PER_RESOURCE`` of the ``links`` its page lists (a concept's, a territory's actions:
+    tens of thousands at 100,000 actions).
+
+    >>> _ranges([("a", "a"), ("b", "b"), ("c", "c"), ("d", "d")], {"d": 100}.get, 2)
+    [[('a', 'a'), ('b', 'b'), ('c', 'c')], [('d', 'd')]]
+    """
+    costs = [1 + (links(iri) or 0) / LINKS_PER_RESOURCE for iri, _ in chosen]
+    share = sum(costs) / count
+    ranges: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    load = 0.0
+    for item, cost in zip(chosen, costs, strict=True):
+        if current and load + cost > share:
+            ranges.append(current)
+            current, load = [], 0.0
+        current.append(item)
+        load += cost
+    return [*ranges, current] if current else ranges
+
+
 def write_site(
     data: Path, folder: Path, base: str, *, jobs: int = 1, writers: Sequence[ExtraWriter] = ()
 ) -> SiteBuild:
@@ -261,11 +289,11 @@ def write_site(
     _SHARED = _Shared(context, folder, _concept_counts(store), rows, downloads)
     try:
         if jobs > 1 and len(chosen) > jobs:
-            # contiguous ranges (an action's neighbours share its structure, labels, pages),
-            # small enough that the last one does not leave a core idle long
             count = max(jobs * RANGES_PER_JOB, len(chosen) // RANGE_SIZE)
-            ranges = [chosen[len(chosen) * i // count : len(chosen) * (i + 1) // count]
-                      for i in range(count)]  # fmt: skip
+            users = _SHARED.concept_counts
+            ranges = _ranges(
+                chosen, lambda iri: users.get(iri, 0) + len(actions_of.get(iri, ())), count
+            )
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
                 overview = pool.submit(_write_overview)  # first: the longest task
                 build.files += sum(pool.map(_write_resources, ranges))
