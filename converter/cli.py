@@ -678,6 +678,7 @@ def serve(
     usage ; 130 interrompu (Ctrl-C) avant de servir.
     """
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop, as Ctrl-C
+    signal.signal(signal.SIGHUP, _interrupt)  # its terminal closed: the site's build stops too
     start = time.perf_counter()
     try:
         with _reported():

@@ -13,9 +13,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from converter.convert import convert
 from converter.endpoint import free_port
+from converter.errors import OutputError
 from converter.reader import render
+from converter.site import aside
 from tests.serving import converted
 from tests.test_scale import generate
 
@@ -61,8 +65,10 @@ def test_ctrl_c_during_the_first_site_build_stops_at_once_and_keeps_nothing(
     assert stopped < 5, stopped
     assert "site écrit" not in out
     assert not cache.exists() or list(cache.iterdir()) == [], list(cache.iterdir())
-    # the build and its workers in one group of their own, stopped together by the serve
-    assert len(groups) >= 3 and groups.pop(process.pid) != process.pid, groups
+    # the build and its workers in one group of their own, stopped together by the serve,
+    # silently (a worker waiting for a task printed its KeyboardInterrupt's traceback)
+    # serve, the build and its two workers
+    assert len(groups) >= 4 and groups.pop(process.pid) != process.pid, groups
     assert len(set(groups.values())) == 1 and next(iter(groups.values())) in groups, groups
     assert _marked(building) == [], "un processus de la construction du site a survécu à Ctrl-C"
     mark = f"cskg-test-{os.getpid()}-{time.monotonic_ns()}"  # in the environment of its children
@@ -115,3 +121,28 @@ def test_an_error_of_the_build_in_its_process_reaches_the_user(tmp_path: Path) -
         "erreur : --base-iri : une IRI http(s) terminée par « / », pas « ftp://x/ »" in done.stderr
     )
     assert "Traceback" not in done.stderr
+
+
+def test_a_build_killed_without_a_word_leaves_no_process_and_no_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build's process killed by the system (out of memory, say) while a worker of it
+    runs: the parent reports it in French, kills the rest of its group and removes its files."""
+    worker_pid = tmp_path / "worker.pid"
+
+    def killed(data: Path, into: Path, base: str, jobs: int, sender: object) -> None:
+        aside._own_group(0)
+        worker = os.fork()
+        if worker == 0:  # a worker of the build, still writing when its parent dies
+            time.sleep(60)
+            os._exit(0)
+        worker_pid.write_text(str(worker))
+        (into.parent / f".{into.name}.abc.tmp").mkdir()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(aside, "_build", killed)
+    with pytest.raises(OutputError, match="l'écriture du site s'est arrêtée"):
+        aside.build_aside(tmp_path / "sortie", tmp_path / "site", base="https://w3id.org/cskg/")
+    assert list(tmp_path.glob(".site.*.tmp")) == []
+    status = Path(f"/proc/{worker_pid.read_text()}/status")
+    assert not status.exists() or "\nState:\tZ" in status.read_text(), "le travailleur survit"

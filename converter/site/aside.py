@@ -14,6 +14,8 @@ import multiprocessing
 import os
 import shutil
 import signal
+import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -21,6 +23,8 @@ from converter.errors import OutputError
 from converter.site.build import build_site
 
 STOP_WAIT = 2.0  # seconds the build has to stop on SIGTERM before it is killed
+POLL = 0.2  # seconds between two looks at the build's process
+HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # while it is stopped
 
 
 def _build(data: Path, into: Path, base: str, jobs: int, sender: Connection) -> None:
@@ -61,26 +65,61 @@ def build_aside(data: Path, into: Path, *, base: str, jobs: int = 1) -> None:
     receiver, sender = context.Pipe(duplex=False)
     # not a daemon: a daemon may not start the workers; it is stopped below in every case
     child = context.Process(target=_build, args=(data, into, base, jobs, sender))
-    child.start()
-    group = child.pid
-    assert group is not None  # set by start(); 0 would name this process's own group
-    _own_group(group)
-    sender.close()
     try:
-        try:
+        child.start()
+        _own_group(_group(child))
+        sender.close()
+        # the child's exit read from the system: its workers, forked from it, hold the pipe
+        # and its sentinel open after it died
+        while not receiver.poll(POLL) and child.is_alive():
+            pass
+        if receiver.poll():
             outcome = receiver.recv()
-        except EOFError:
+        else:  # the build died without a word (killed by the system, say)
+            _stop(child, into)
             outcome = OutputError("l'écriture du site s'est arrêtée", path=str(into))
         child.join()
     except BaseException:
-        _signal_group(group, signal.SIGTERM)
-        child.join(STOP_WAIT)
-        _signal_group(group, signal.SIGKILL)  # the build and its workers, if left
-        child.join()
-        for left in into.parent.glob(f".{into.name}.*.tmp"):
-            shutil.rmtree(left, ignore_errors=True)
+        _stop(child, into)
         raise
     finally:
         receiver.close()
     if isinstance(outcome, BaseException):
         raise outcome
+
+
+def _group(child: multiprocessing.process.BaseProcess) -> int:
+    assert child.pid is not None  # set by start(); 0 would name this process's own group
+    return child.pid
+
+
+def _stop(child: multiprocessing.process.BaseProcess, into: Path) -> None:
+    """Stop the build's process group (SIGTERM, then SIGKILL after ``STOP_WAIT``), wait until
+    none of its processes is left, and remove what they wrote; a second Ctrl-C or SIGTERM
+    meanwhile cannot cut this short."""
+    held = {}
+    if threading.current_thread() is threading.main_thread():
+        held = {number: signal.signal(number, signal.SIG_IGN) for number in HELD_SIGNALS}
+    try:
+        if child.pid is not None:
+            group = child.pid
+            _signal_group(group, signal.SIGTERM)
+            child.join(STOP_WAIT)
+            _signal_group(group, signal.SIGKILL)  # the build and its workers, if left
+            child.join()
+            deadline = time.monotonic() + STOP_WAIT
+            while _group_alive(group) and time.monotonic() < deadline:
+                time.sleep(0.01)  # the workers, reaped by init once their parent is gone
+        for left in into.parent.glob(f".{into.name}.*.tmp"):
+            shutil.rmtree(left, ignore_errors=True)
+    finally:
+        for number, handler in held.items():
+            signal.signal(number, handler)
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except OSError:
+        return False
+    return True

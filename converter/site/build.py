@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -42,7 +43,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 MARKER = ".cskg-site"  # a folder cskg site may replace holds this file
 DOWNLOADS = "telechargements"
 RANGES_PER_JOB = 4
-RANGE_SIZE = 2_000  # resources per task, about: at the end a core idles one task at most
+RANGE_SIZE = 2_000  # resources per task on average (``_ranges``): a core idles little at the end
 LINKS_PER_RESOURCE = 25  # listed links costing about one page (from the 100,000-action build)
 SITE_FORMATS = (("ttl", "turtle"), ("jsonld", "jsonld"), ("nt", "ntriples"))
 
@@ -154,6 +155,15 @@ _SHARED: _Shared | None = None
 _STORE: ox.Store | None = None  # the store a forked helper lists the documents of
 
 
+def _worker_signals() -> None:
+    """In a forked worker: Ctrl-C and SIGTERM end it at once and silently (it inherited the
+    handlers of ``cskg serve``, which turn them into KeyboardInterrupt, and a worker waiting
+    for its next task would print its traceback); the process that started it stops the
+    build and removes the files."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _documents_in_helper(base: str) -> list[str]:
     assert _STORE is not None
     return _documents(_STORE, base)
@@ -169,7 +179,8 @@ def _documents_beside(store: ox.Store, base: str, jobs: int) -> Iterator[Callabl
         yield lambda: _documents(store, base)
         return
     _STORE = store
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as helper:
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(1, mp_context=fork, initializer=_worker_signals) as helper:
         try:
             listing = helper.submit(_documents_in_helper, base)
         finally:
@@ -236,7 +247,7 @@ def _resource_paths(documents: list[str], base: str) -> list[tuple[str, str]]:
 
 
 def _ranges(
-    chosen: list[tuple[str, str]], links: Callable[[str], int], count: int
+    chosen: list[tuple[str, str]], links: Callable[[str], int | None], count: int
 ) -> list[list[tuple[str, str]]]:
     """``chosen`` cut into about ``count`` contiguous ranges of about equal cost, in order (an
     action's neighbours share its structure, labels, links: a worker's caches serve the next
@@ -294,10 +305,15 @@ def write_site(
             ranges = _ranges(
                 chosen, lambda iri: users.get(iri, 0) + len(actions_of.get(iri, ())), count
             )
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                overview = pool.submit(_write_overview)  # first: the longest task
-                build.files += sum(pool.map(_write_resources, ranges))
-                overview.result()
+            fork = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(jobs, mp_context=fork, initializer=_worker_signals) as pool:
+                try:
+                    overview = pool.submit(_write_overview)  # first: the longest task
+                    build.files += sum(pool.map(_write_resources, ranges))
+                    overview.result()
+                except BaseException:
+                    pool.shutdown(wait=False, cancel_futures=True)  # not the ranges queued
+                    raise
         else:
             build.files += _write_resources(chosen) + _write_overview()
     finally:
