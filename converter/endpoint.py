@@ -32,7 +32,7 @@ from converter.serialise import reading_rdf
 from converter.vocab import vocabulary_files
 
 FINGERPRINT = "cskg-fingerprint"
-STOPPING_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+STOPPING_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}  # as cskg serve stops
 
 
 def oxigraph_binary() -> str:
@@ -142,7 +142,7 @@ class Server:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[tuple[set[signal.Signals | int], list[int]]]:
+def signals_held() -> Iterator[tuple[set[signal.Signals | int], list[int]]]:
     """``STOPPING_SIGNALS`` held for the block: masked in this thread, and, in the main thread,
     their handlers replaced by one that only notes them (a signal sent to the process may
     reach another thread, which does not mask it; its Python handler then runs here). Yields
@@ -177,7 +177,7 @@ def start_server(
     log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server never blocks on it
     # Ctrl-C or SIGTERM inside Popen, after the fork, would leave a server no one can stop:
     # they are held until the server has a handle, then arrive within the ``try`` below.
-    with _signals_held() as (held, arrived):
+    with signals_held() as (held, arrived):
         process = subprocess.Popen(
             command,
             stdout=subprocess.DEVNULL,

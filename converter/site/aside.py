@@ -14,17 +14,16 @@ import multiprocessing
 import os
 import shutil
 import signal
-import threading
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from converter.endpoint import signals_held
 from converter.errors import OutputError
 from converter.site.build import build_site
 
 STOP_WAIT = 2.0  # seconds the build has to stop on SIGTERM before it is killed
 POLL = 0.2  # seconds between two looks at the build's process
-HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # while it is stopped
 
 
 def _build(data: Path, into: Path, base: str, jobs: int, sender: Connection) -> None:
@@ -67,7 +66,8 @@ def build_aside(data: Path, into: Path, *, base: str, jobs: int = 1) -> None:
     child = context.Process(target=_build, args=(data, into, base, jobs, sender))
     try:
         child.start()
-        _own_group(_group(child))
+        assert child.pid is not None  # set by start(); 0 would name this process's own group
+        _own_group(child.pid)
         sender.close()
         # the child's exit read from the system: its workers, forked from it, hold the pipe
         # and its sentinel open after it died
@@ -88,19 +88,11 @@ def build_aside(data: Path, into: Path, *, base: str, jobs: int = 1) -> None:
         raise outcome
 
 
-def _group(child: multiprocessing.process.BaseProcess) -> int:
-    assert child.pid is not None  # set by start(); 0 would name this process's own group
-    return child.pid
-
-
 def _stop(child: multiprocessing.process.BaseProcess, into: Path) -> None:
     """Stop the build's process group (SIGTERM, then SIGKILL after ``STOP_WAIT``), wait until
     none of its processes is left, and remove what they wrote; a second Ctrl-C or SIGTERM
     meanwhile cannot cut this short."""
-    held = {}
-    if threading.current_thread() is threading.main_thread():
-        held = {number: signal.signal(number, signal.SIG_IGN) for number in HELD_SIGNALS}
-    try:
+    with signals_held():  # dropped, not acted on: the build is being stopped already
         if child.pid is not None:
             group = child.pid
             _signal_group(group, signal.SIGTERM)
@@ -112,9 +104,6 @@ def _stop(child: multiprocessing.process.BaseProcess, into: Path) -> None:
                 time.sleep(0.01)  # the workers, reaped by init once their parent is gone
         for left in into.parent.glob(f".{into.name}.*.tmp"):
             shutil.rmtree(left, ignore_errors=True)
-    finally:
-        for number, handler in held.items():
-            signal.signal(number, handler)
 
 
 def _group_alive(group: int) -> bool:

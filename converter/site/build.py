@@ -164,6 +164,13 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def _forked_pool(workers: int) -> ProcessPoolExecutor:
+    """Workers forked from this process (they inherit the store and ``_SHARED``), which
+    Ctrl-C and SIGTERM end silently."""
+    fork = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(workers, mp_context=fork, initializer=_worker_signals)
+
+
 def _documents_in_helper(base: str) -> list[str]:
     assert _STORE is not None
     return _documents(_STORE, base)
@@ -179,8 +186,7 @@ def _documents_beside(store: ox.Store, base: str, jobs: int) -> Iterator[Callabl
         yield lambda: _documents(store, base)
         return
     _STORE = store
-    fork = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(1, mp_context=fork, initializer=_worker_signals) as helper:
+    with _forked_pool(1) as helper:
         try:
             listing = helper.submit(_documents_in_helper, base)
         finally:
@@ -305,8 +311,7 @@ def write_site(
             ranges = _ranges(
                 chosen, lambda iri: users.get(iri, 0) + len(actions_of.get(iri, ())), count
             )
-            fork = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(jobs, mp_context=fork, initializer=_worker_signals) as pool:
+            with _forked_pool(jobs) as pool:
                 try:
                     overview = pool.submit(_write_overview)  # first: the longest task
                     build.files += sum(pool.map(_write_resources, ranges))
