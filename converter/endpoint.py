@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from converter.errors import InputError, RemoteError, UsageError, missing_output
-from converter.files import write_atomically
+from converter.files import sha256_of, write_atomically
 from converter.outputs import graph_file
 from converter.paths import ONTOLOGY_FILE
 from converter.serialise import reading_rdf
@@ -63,10 +63,10 @@ def fingerprint(files: Iterable[Path]) -> str:
     digest = hashlib.sha256()
     for path in files:
         try:
-            data = path.read_bytes()
+            content = sha256_of(path)  # a piece at a time: the graph may be gigabytes
         except OSError:
             raise missing_output(path) from None
-        digest.update(path.name.encode() + b"\0" + hashlib.sha256(data).digest())
+        digest.update(path.name.encode() + b"\0" + bytes.fromhex(content))
     return digest.hexdigest()
 
 

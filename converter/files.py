@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -10,8 +11,11 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import BinaryIO
 
 from converter.errors import OutputError, reason
+
+COPY_PIECE = 1 << 20  # bytes read and written at a time by copy_atomically
 
 
 def json_bytes(value: object) -> bytes:
@@ -37,6 +41,26 @@ def write_atomically(path: str | Path, data: bytes) -> None:
     """
     with AtomicFile(path) as stream:
         stream.write(data)
+
+
+def copy_atomically(source: str | Path, target: str | Path) -> None:
+    """Copy ``source`` to ``target`` as ``write_atomically`` writes, a piece at a time: the
+    data files of 100,000 fiches (gigabytes) never sit in memory.
+
+    :raises OSError: ``source`` cannot be read (FileNotFoundError: it is absent).
+    :raises OutputError: ``target`` cannot be written.
+    """
+    with open(source, "rb") as reader, AtomicFile(target) as stream:
+        stream.copy_from(reader)
+
+
+def sha256_of(path: str | Path) -> str:
+    """The hex SHA-256 of the file ``path``, read a piece at a time.
+
+    :raises OSError: the file cannot be read.
+    """
+    with open(path, "rb") as reader:
+        return hashlib.file_digest(reader, "sha256").hexdigest()
 
 
 class AtomicFile:
@@ -75,6 +99,11 @@ class AtomicFile:
     def write(self, data: bytes) -> None:
         with self._errors():
             self.stream.write(data)
+
+    def copy_from(self, reader: BinaryIO) -> None:
+        """Write what ``reader`` holds, ``COPY_PIECE`` bytes at a time."""
+        with self._errors():
+            shutil.copyfileobj(reader, self.stream, COPY_PIECE)
 
     def commit(self) -> None:
         """Put the file in place, on disk first."""

@@ -23,7 +23,7 @@ import rdflib.compare
 from converter.site import negotiation
 from converter.site.describe import describe
 from converter.site.negotiation import REPRESENTATIONS, choose, parse_accept
-from converter.site.server import cached_site
+from converter.site.server import STREAMED_FROM, cached_site
 from converter.site.sparql import ASSETS, STATIC_DIR, sparql_page
 from tests.serving import ROOT, Sample, Served, converted, sample, serving, small_site, store_of
 
@@ -368,6 +368,29 @@ def test_text_is_gzipped_for_clients_that_take_it(
     assert status == 200 and headers["content-encoding"] == "gzip"
     assert gzip.decompress(body) == plain and "content-encoding" not in plain_headers
     assert "Accept-Encoding" in headers["vary"]
+
+
+def test_a_large_download_is_streamed_as_it_is_on_disk(
+    served: Served, site: tuple[Path, Path, ox.Store, Sample]
+) -> None:
+    """Above ``STREAMED_FROM`` (the downloads of 100,000 actions are gigabytes) a file is sent
+    as it is, not gzipped per request; GET and HEAD give the same headers."""
+    folder = site[1] / "telechargements"
+    folder.mkdir(exist_ok=True)
+    line = b'<https://w3id.org/cskg/id/a> <http://purl.org/dc/terms/title> "\xc3\xa9t\xc3\xa9" .\n'
+    content = line * (STREAMED_FROM // len(line) + 2)
+    (folder / "gros.nt").write_bytes(content)
+    status, headers, body = ask(served, "/telechargements/gros.nt", Accept_Encoding="gzip")
+    assert status == 200 and body == content and "content-encoding" not in headers
+    assert headers["content-length"] == str(len(content)) and len(content) > STREAMED_FROM
+    assert headers["content-type"].startswith("application/n-triples")
+    head = ask(served, "/telechargements/gros.nt", method="HEAD", Accept_Encoding="gzip")
+    assert head[0] == 200 and head[2] == b""
+    assert {k: v for k, v in head[1].items() if k != "date"} == {
+        k: v for k, v in headers.items() if k != "date"
+    }
+    status, _, body = ask(served, "/telechargements/gros.nt", If_None_Match=headers["etag"])
+    assert status == 304 and body == b""
 
 
 def test_the_sparql_endpoint_stays_at_query_for_get_and_post(served: Served) -> None:

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from converter.cli import app
 from converter.convert import convert
 from converter.release import CSV_COLUMNS, CatalogueError, load_config, release
+from converter.release.void import count_data
 from tests.conftest import ROOT, SEED
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
@@ -355,3 +356,33 @@ def test_each_dcat_ap_warning_names_its_fix(converted: Path, tmp_path: Path) -> 
     }
     assert "option --issued" in by_property["http://purl.org/dc/terms/issued"]
     assert "contact_name et contact_email" in by_property["http://www.w3.org/ns/dcat#contactPoint"]
+
+
+def test_void_counts_are_read_a_line_at_a_time(tmp_path: Path) -> None:
+    """``count_data`` on a hand-written file: a literal holding « . » and spaces, a blank node,
+    a comment, an object repeated across subjects, a subject of two classes."""
+    kind = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    path = tmp_path / "actions.nt"
+    path.write_text(
+        '<https://e.org/a> <https://e.org/p> "x y . z"@fr .\n'
+        f"<https://e.org/a> {kind} <https://e.org/C> .\n"
+        "<https://e.org/a> <https://e.org/q> <https://e.org/b> .\n"
+        "_:n1 <https://e.org/p> <https://e.org/b> .\n"
+        "# a comment\n"
+        "\n"
+        f"<https://e.org/b> {kind} <https://e.org/C> .\n"
+        f"<https://e.org/b> {kind} <https://e.org/D> .\n"
+        '<https://e.org/b> <https://e.org/p> "x y . z"@fr .\n',
+        encoding="utf-8",
+    )
+    counts = count_data(path)
+    assert (counts.triples, counts.subjects, counts.objects) == (7, 3, 4)
+    assert counts.properties == {
+        "https://e.org/p": 3,
+        kind[1:-1]: 3,
+        "https://e.org/q": 1,
+    }
+    assert {name: len(members) for name, members in counts.classes.items()} == {
+        "https://e.org/C": 2,
+        "https://e.org/D": 1,
+    }

@@ -10,11 +10,12 @@ from pathlib import Path
 import frictionless
 import openpyxl
 import sqlite_utils
+import xlsxwriter
 
 from converter.model import FIELDS, LIST_COLUMNS
 from converter.reader import read_text
 from converter.release import CSV_COLUMNS
-from converter.release.spreadsheet import workbook_bytes
+from converter.release.spreadsheet import write_workbook
 from tests.conftest import SEED
 from tests.test_release import converted, released
 
@@ -109,18 +110,18 @@ def test_xlsx_cells_never_run_as_formulas(tmp_path: Path) -> None:
         hostile[i % len(hostile)] if c.datatype == "string" else ""
         for i, c in enumerate(CSV_COLUMNS)
     ]
-    data, cut = workbook_bytes([row], "t")
-    (tmp_path / "t.xlsx").write_bytes(data)
+    cut = write_workbook(tmp_path / "t.xlsx", [row], "t")
     sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["actions"]
     written = [c for c in sheet[2] if c.value is not None]
     assert written and cut == []
     assert all(c.data_type == "s" and c.quotePrefix for c in written)
     assert {c.value for c in written} == set(hostile)
-    # and without the guard, openpyxl would have written formulas (the test is real)
-    book = openpyxl.Workbook()
-    assert book.active is not None
-    book.active["A1"] = "=1+1"
-    assert book.active["A1"].data_type == "f"
+    # and without the guard, XlsxWriter would have written a formula (the test is real)
+    book = xlsxwriter.Workbook(str(tmp_path / "bare.xlsx"))
+    book.add_worksheet().write("A1", "=1+1")
+    book.close()
+    bare = openpyxl.load_workbook(tmp_path / "bare.xlsx").active
+    assert bare is not None and bare["A1"].data_type == "f"
 
 
 def test_sqlite_database_holds_every_field_with_foreign_keys_and_full_text(

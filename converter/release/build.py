@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from converter.errors import missing_output
-from converter.files import json_bytes, write_atomically
+from converter.files import copy_atomically, json_bytes, write_atomically
 from converter.outputs import graph_file
 from converter.paths import ONTOLOGY_FILE, QUERIES_DIR, VOCABULARY_DIR
 from converter.query import bind, load_query, local_store
@@ -71,9 +71,9 @@ def release(
         unreadable.
     :raises CatalogueError: the catalogue does not conform to DCAT-AP (it is then not written).
     """
-    # openpyxl and sqlite-utils are imported here, not at every start of the cskg command
-    from converter.release.database import database_bytes
-    from converter.release.spreadsheet import workbook_bytes
+    # XlsxWriter and sqlite-utils are imported here, not at every start of the cskg command
+    from converter.release.database import write_database
+    from converter.release.spreadsheet import write_workbook
 
     before = read_previous(previous) if previous is not None else None
     config = replace(config, version=next_version(config.version, before, config.issued))
@@ -85,11 +85,15 @@ def release(
         write_atomically(folder / name, content)
         written.append(folder / name)
 
-    for name in (f"actions{f.suffix}" for f in FORMATS.values()):
+    def copy(source: Path, name: str) -> None:
         try:
-            write(name, (data / name).read_bytes())
+            copy_atomically(source, folder / name)
         except FileNotFoundError:
-            raise missing_output(data / name) from None
+            raise missing_output(source) from None
+        written.append(folder / name)
+
+    for name in (f"actions{f.suffix}" for f in FORMATS.values()):
+        copy(data / name, name)
     rows = csv_rows(store)
     write("actions.csv", csv_bytes(rows))
     history = None
@@ -112,26 +116,28 @@ def release(
         "participations.schema.json",
         json_bytes(table_schema(config, participations, PARTICIPATIONS)),
     )
-    workbook, cut = workbook_bytes(
-        rows, config.title_fr, config.modified or config.issued, participations
+    cut = write_workbook(
+        folder / "actions.xlsx",
+        rows,
+        config.title_fr,
+        config.modified or config.issued,
+        participations,
     )
-    write("actions.xlsx", workbook)
-    write("actions.db", database_bytes(store, rows, participations))
-    write("cskg.ttl", ONTOLOGY_FILE.read_bytes())
+    written.append(folder / "actions.xlsx")
+    write_database(folder / "actions.db", store, rows, participations)
+    written.append(folder / "actions.db")
+    copy(ONTOLOGY_FILE, "cskg.ttl")
     vocabularies = sorted(VOCABULARY_DIR.glob("*.ttl"))
     for path in vocabularies:
-        write(f"vocabulaires/{path.name}", path.read_bytes())
+        copy(path, f"vocabulaires/{path.name}")
     write("ontologie.html", ontology_html())
     write("dictionnaire.html", dictionary_html(store, rows, participations))
-    data_triples = [
-        ox.Triple(q.subject, q.predicate, q.object)
-        for q in ox.parse(path=str(graph), format=ox.RdfFormat.TURTLE)
-    ]
     dataset = config.base_url + "#jeu-de-donnees"
-    write(
-        "void.ttl",
-        turtle_bytes(void_graph(store, data_triples, dataset, config), prefixes=CATALOG_PREFIXES),
-    )
+    try:
+        described = void_graph(store, data / "actions.nt", dataset, config)
+    except OSError:
+        raise missing_output(data / "actions.nt") from None
+    write("void.ttl", turtle_bytes(described, prefixes=CATALOG_PREFIXES))
     files = (
         list(RELEASE_FILES)
         + extra
@@ -148,7 +154,7 @@ def release(
         ]
     )
     write("requetes.zip", queries_zip())
-    covered = coverage_of(store, data_triples)
+    covered = coverage_of(store)
     write("LISEZMOI.md", readme_markdown(config, rows, covered, [p.name for p in written]))
     files.append(README_FILE)
     triples = catalogue(config, folder, files, covered, history)
@@ -174,14 +180,15 @@ def queries_zip() -> bytes:
     return buffer.getvalue()
 
 
-def coverage_of(store: ox.Store, data: list[ox.Triple]) -> Coverage:
+def coverage_of(store: ox.Store) -> Coverage:
     """The départements of the organising structures (INSEE IRIs and outlines), the period of
-    the start years and the themes, as the catalogue describes them."""
+    the start years and the themes, as the catalogue describes them (their properties are
+    the data's alone: the ontology and the vocabularies never use them)."""
     places = sorted(
         {
-            t.object.value
-            for t in data
-            if t.predicate.value == CSKG + "departement" and isinstance(t.object, ox.NamedNode)
+            q.object.value
+            for q in store.quads_for_pattern(None, ox.NamedNode(CSKG + "departement"), None)
+            if isinstance(q.object, ox.NamedNode)
         }
     )
     codes = {}
@@ -190,9 +197,8 @@ def coverage_of(store: ox.Store, data: list[ox.Triple]) -> Coverage:
         code = next((q.object for q in found if isinstance(q.object, ox.Literal)), None)
         codes[place] = code.value if code else place.rsplit("/", 1)[-1]
     shapes, whole = coverage(sorted(codes.values()))
-    keywords = sorted(
-        {french_label(store, t.object) for t in data if t.predicate.value == CSKG + "theme"}
-    )
+    themes = store.quads_for_pattern(None, ox.NamedNode(CSKG + "theme"), None)
+    keywords = sorted({french_label(store, q.object) for q in themes})
     return Coverage(codes, shapes, whole, start_years(store), keywords)
 
 

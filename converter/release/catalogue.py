@@ -8,7 +8,6 @@ consumer reads which property.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ import pyoxigraph as ox
 import rdflib
 
 from converter.errors import UsageError
+from converter.files import sha256_of
 from converter.paths import RESOURCES
 from converter.release.changes import Changes
 from converter.release.config import ReleaseConfig
@@ -93,10 +93,6 @@ class Coverage:
     whole: Shape | None
     years: list[int]
     keywords: list[str]
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def catalogue(
@@ -246,7 +242,7 @@ def catalogue(
         add(node, SPDX + "checksum", iri(node + "-sha256"))
         add(node + "-sha256", RDF + "type", iri(SPDX + "Checksum"))
         add(node + "-sha256", SPDX + "algorithm", iri(SHA256))
-        add(node + "-sha256", SPDX + "checksumValue", typed(_sha256(path), XSD + "hexBinary"))
+        add(node + "-sha256", SPDX + "checksumValue", typed(sha256_of(path), XSD + "hexBinary"))
         add(node, DCT + "license", iri(licence))
         if config.issued:
             add(node, DCT + "issued", typed(config.issued, XSD + "date"))

@@ -40,6 +40,11 @@ from converter.site.negotiation import REPRESENTATIONS, Representation
 PROXIED = "/query"
 READ_ONLY = ("/update", "/store")
 SPARQL_PAGE = "/sparql/"
+# Files larger than this are streamed from the disk as they are, not gzipped (a site's pages
+# are far smaller; the downloads of 100,000 actions are gigabytes: compressing one would take
+# a core for a minute and hold it in memory).
+STREAMED_FROM = 8 << 20
+STREAM_PIECE = 1 << 20
 COMPRESSIBLE = (
     "text/",
     "application/ld+json",
@@ -357,6 +362,10 @@ def make_handler(
                     headers.pop("Content-Type", None)
                     self._write(304, headers, b"", head=True)
                     return
+                size = answer.file.stat().st_size
+                if size > STREAMED_FROM:
+                    self._write_file(answer.status, headers, answer.file, size, head=head)
+                    return
                 textual = headers["Content-Type"].split(";")[0]
                 if textual.startswith(COMPRESSIBLE):
                     headers["Vary"] = ", ".join(
@@ -380,6 +389,20 @@ def make_handler(
             self.end_headers()
             if not head:
                 self.wfile.write(body)
+
+        def _write_file(
+            self, status: int, headers: dict[str, str], path: Path, size: int, *, head: bool
+        ) -> None:
+            """A large file (the downloads: gigabytes at 100,000 actions) sent as it is on
+            disk, a piece at a time: never read whole, never compressed per request."""
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            if not head:
+                with open(path, "rb") as source:
+                    shutil.copyfileobj(source, self.wfile, STREAM_PIECE)
 
         def _proxy(self, url: urllib.parse.SplitResult, *, post: bool, head: bool) -> None:
             length = int(self.headers.get("Content-Length") or 0)
