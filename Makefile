@@ -32,6 +32,7 @@ run: $(STAMP)
 # Debian's Virtuoso (virtuoso-opensource, 7.2): the second SPARQL server publish and query are
 # tested against (tests/test_virtuoso.py starts it on free loopback ports, never as a service);
 # Debian's Java runs HermiT (shipped with owlready2) on the ontology and the output.
+# Debian's curl resumes a download from cskg serve (tests/test_negotiation.py).
 # Debian's chromium: the browser of tests/browser/ (driven by Playwright, never its own browser);
 # Debian's apache2 (mod_rewrite) and nginx run the site's redirect rules on loopback
 # (tests/test_redirect_rules.py, never as services).
@@ -42,6 +43,8 @@ $(TOOLS): $(STAMP) Makefile
 	    virtuoso-opensource >/dev/null; }
 	command -v java >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+	command -v curl >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
 	test -x /usr/bin/chromium && test -x /usr/sbin/apache2 && test -x /usr/sbin/nginx || { \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium apache2 nginx-light \

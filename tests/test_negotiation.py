@@ -11,6 +11,8 @@ import gzip
 import hashlib
 import http.client
 import json
+import shutil
+import subprocess
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -391,6 +393,108 @@ def test_a_large_download_is_streamed_as_it_is_on_disk(
     }
     status, _, body = ask(served, "/telechargements/gros.nt", If_None_Match=headers["etag"])
     assert status == 304 and body == b""
+
+
+@pytest.fixture(scope="module")
+def download(site: tuple[Path, Path, ox.Store, Sample]) -> tuple[str, bytes]:
+    """A download over ``STREAMED_FROM`` in the served site: (its path, its bytes)."""
+    folder = site[1] / "telechargements"
+    folder.mkdir(exist_ok=True)
+    line = '<https://w3id.org/cskg/id/a> <http://purl.org/dc/terms/title> "été n°{}" .\n'
+    content = "".join(line.format(n) for n in range(STREAMED_FROM // 60 + 10)).encode()
+    (folder / "reprise.nt").write_bytes(content)
+    return "/telechargements/reprise.nt", content
+
+
+def test_a_download_answers_one_byte_range(served: Served, download: tuple[str, bytes]) -> None:
+    """RFC 9110 §14: 206 with ``Content-Range`` for a range, from its start, open-ended, or the
+    last bytes; the whole file for several ranges, another unit or an invalid range; 416 past
+    the end; HEAD ignores Range (it is defined for GET only)."""
+    path, content = download
+    size = len(content)
+    status, headers, body = ask(served, path)
+    assert status == 200 and headers["accept-ranges"] == "bytes" and body == content
+    etag = headers["etag"]
+    for wanted, first, last in [
+        ("bytes=0-99", 0, 99),
+        ("bytes=100-199", 100, 199),
+        (f"bytes={size - 10}-", size - 10, size - 1),
+        ("bytes=-25", size - 25, size - 1),
+        (f"bytes=5-{size + 1000}", 5, size - 1),  # the end clipped to the file's
+        (f"bytes=0-{size - 1}", 0, size - 1),
+    ]:
+        status, headers, body = ask(served, path, Range=wanted, Accept_Encoding="gzip")
+        assert status == 206, wanted
+        assert body == content[first : last + 1], wanted
+        assert headers["content-range"] == f"bytes {first}-{last}/{size}"
+        assert headers["content-length"] == str(last - first + 1)
+        assert headers["etag"] == etag and "content-encoding" not in headers
+        assert headers["content-type"].startswith("application/n-triples")
+    for ignored in ("bytes=0-9,20-29", "lignes=1-2", "bytes=20-10", "bytes=-", "octets"):
+        status, headers, body = ask(served, path, Range=ignored)
+        assert (status, body) == (200, content), ignored
+        assert "content-range" not in headers
+    status, headers, body = ask(served, path, Range=f"bytes={size}-")
+    assert status == 416 and headers["content-range"] == f"bytes */{size}"
+    assert "commence après la fin du fichier" in body.decode("utf-8")
+    assert ask(served, path, Range="bytes=-0")[0] == 416
+    status, headers, body = ask(served, path, method="HEAD", Range="bytes=0-99")
+    assert status == 200 and body == b"" and headers["content-length"] == str(size)
+
+
+def test_if_range_resumes_only_the_same_version(
+    served: Served, download: tuple[str, bytes]
+) -> None:
+    """``If-Range`` with the file's ETag gives the range; with another (an older version, or
+    the validator of the gzip, whose bytes are not the file's) the whole file."""
+    path, content = download
+    etag = ask(served, path)[1]["etag"]
+    status, _, body = ask(served, path, Range="bytes=10-19", If_Range=etag)
+    assert (status, body) == (206, content[10:20])
+    for other in ('"autre"', etag[:-1] + '-gzip"', "Wed, 21 Oct 2026 07:28:00 GMT"):
+        status, headers, body = ask(served, path, Range="bytes=10-19", If_Range=other)
+        assert (status, body) == (200, content) and "content-range" not in headers
+
+
+def test_a_gzipped_answer_has_its_own_etag_and_ranges_are_of_the_file(
+    served: Served, site: tuple[Path, Path, ox.Store, Sample]
+) -> None:
+    """A strong validator names one sequence of bytes (RFC 9110 §8.8.3): the gzip of a page
+    has another ETag than the page, both answer 304, and a range is of the page's own
+    bytes, never of its gzip."""
+    path = path_of(site[3].action) + ".nt"
+    _, plain_headers, plain = ask(served, path)
+    _, gzip_headers, zipped = ask(served, path, Accept_Encoding="gzip")
+    assert gzip.decompress(zipped) == plain
+    etag, gzip_tag = plain_headers["etag"], gzip_headers["etag"]
+    assert gzip_tag != etag and gzip_tag == etag[:-1] + '-gzip"'
+    for tag, encoding in ((etag, "gzip"), (gzip_tag, "gzip"), (gzip_tag, "identity")):
+        assert ask(served, path, If_None_Match=tag, Accept_Encoding=encoding)[0] == 304
+    status, headers, body = ask(
+        served, path, Range="bytes=0-49", If_Range=etag, Accept_Encoding="gzip"
+    )
+    assert (status, body) == (206, plain[:50]) and "content-encoding" not in headers
+    status, headers, body = ask(
+        served, path, Range="bytes=0-49", If_Range=gzip_tag, Accept_Encoding="gzip"
+    )
+    assert status == 200 and headers["content-encoding"] == "gzip" and body == zipped
+
+
+def test_curl_resumes_a_download_cut_off_midway(
+    served: Served, download: tuple[str, bytes], tmp_path: Path
+) -> None:
+    """A real client: ``curl -C -`` finishes a file of which it holds the first bytes."""
+    curl = shutil.which("curl")
+    assert curl, "curl est introuvable : make test l'installe (paquet Debian curl)"
+    path, content = download
+    partial = tmp_path / "reprise.nt"
+    partial.write_bytes(content[: len(content) // 3])
+    subprocess.run(
+        [curl, "--silent", "--show-error", "--fail", "--noproxy", "*", "-C", "-",
+         "-o", str(partial), served.base.rstrip("/") + path],
+        check=True, timeout=60,
+    )  # fmt: skip
+    assert partial.read_bytes() == content
 
 
 def test_the_sparql_endpoint_stays_at_query_for_get_and_post(served: Served) -> None:

@@ -8,7 +8,8 @@ through the front would make pages and endpoint disagree; a store to change is l
 publish``).
 
 Threads (one per connection); files answer with an ``ETag`` (``If-None-Match`` → 304), gzip
-when the client takes it and the file is text; ``HEAD`` answers the headers of ``GET``. An
+when the client takes it and the file is text, one byte range when asked (``ranges``: 206,
+``If-Range``, 416); ``HEAD`` answers the headers of ``GET``. An
 error never shows a traceback: the client gets a French page, stderr one line.
 """
 
@@ -36,6 +37,7 @@ from converter.errors import OutputError, reason
 from converter.files import write_atomically
 from converter.site import negotiation, sparql
 from converter.site.negotiation import REPRESENTATIONS, Representation
+from converter.site.ranges import ByteRange, Unsatisfiable, byte_range
 
 PROXIED = "/query"
 READ_ONLY = ("/update", "/store")
@@ -239,6 +241,15 @@ class Site:
         return Answer(406, headers, body)
 
 
+def gzip_etag(etag: str) -> str:
+    """The validator of a file's gzip, distinct from the file's own.
+
+    >>> gzip_etag('"1f-2a"')
+    '"1f-2a-gzip"'
+    """
+    return etag[:-1] + '-gzip"'
+
+
 class _Compressed:
     """gzip of files, kept per (path, ETag): each file is compressed once."""
 
@@ -356,26 +367,37 @@ def make_handler(
             headers = dict(answer.headers)
             body = answer.body
             if answer.file is not None:
+                size = answer.file.stat().st_size
                 etag = headers["ETag"]
+                compressible = headers["Content-Type"].split(";")[0].startswith(COMPRESSIBLE)
+                gzipped = (
+                    compressible
+                    and size <= STREAMED_FROM
+                    and "gzip" in self.headers.get("Accept-Encoding", "")
+                )
+                if gzipped:  # its own validator: its bytes are not the file's (RFC 9110 §8.8.3)
+                    headers["ETag"] = gzip_etag(etag)
                 wanted = self.headers.get("If-None-Match", "")
-                if etag in (tag.strip() for tag in wanted.split(",")) or wanted.strip() == "*":
+                tags = {tag.strip() for tag in wanted.split(",")}
+                if tags & {etag, gzip_etag(etag)} or wanted.strip() == "*":
                     headers.pop("Content-Type", None)
                     self._write(304, headers, b"", head=True)
                     return
-                size = answer.file.stat().st_size
+                if answer.status == 200:
+                    headers["Accept-Ranges"] = "bytes"
+                    if not head and self._ranged(headers, etag, answer.file, size):
+                        return
                 if size > STREAMED_FROM:
-                    self._write_file(answer.status, headers, answer.file, size, head=head)
+                    whole = ByteRange(0, size - 1, size)
+                    self._write_file(answer.status, headers, answer.file, whole, head=head)
                     return
-                textual = headers["Content-Type"].split(";")[0]
-                if textual.startswith(COMPRESSIBLE):
+                if compressible:
                     headers["Vary"] = ", ".join(
                         filter(None, [headers.get("Vary"), "Accept-Encoding"])
                     )
-                    if "gzip" in self.headers.get("Accept-Encoding", ""):
-                        headers["Content-Encoding"] = "gzip"
-                        body = compressed.get(answer.file, etag)
-                    else:
-                        body = answer.file.read_bytes()
+                if gzipped:
+                    headers["Content-Encoding"] = "gzip"
+                    body = compressed.get(answer.file, etag)
                 else:
                     body = answer.file.read_bytes()
             self._write(answer.status, headers, body, head=head)
@@ -390,19 +412,60 @@ def make_handler(
             if not head:
                 self.wfile.write(body)
 
+        def _ranged(self, headers: dict[str, str], etag: str, path: Path, size: int) -> bool:
+            """Answer a ``Range`` request for one part of the file (206, as it is on disk) or
+            past its end (416); False when the whole file is to be sent: no range, several,
+            or an ``If-Range`` that names another version of the file or its gzip (ranges are
+            of the file's own bytes: ``etag``)."""
+            wanted = self.headers.get("Range")
+            if wanted is None or self.headers.get("If-Range", etag).strip() != etag:
+                return False
+            try:
+                part = byte_range(wanted, size)
+            except Unsatisfiable:
+                body = page(
+                    "Plage impossible",
+                    f"La plage demandée (en-tête Range : {wanted}) commence après la fin du "
+                    f"fichier, qui a {size} octets.",
+                )
+                self._write(
+                    416,
+                    {
+                        "Content-Type": "text/html; charset=utf-8",
+                        "Content-Range": f"bytes */{size}",
+                    },
+                    body,
+                    head=False,
+                )
+                return True
+            if part is None:
+                return False
+            headers["ETag"] = etag
+            headers["Content-Range"] = part.content_range
+            self._write_file(206, headers, path, part, head=False)
+            return True
+
         def _write_file(
-            self, status: int, headers: dict[str, str], path: Path, size: int, *, head: bool
+            self, status: int, headers: dict[str, str], path: Path, part: ByteRange, *, head: bool
         ) -> None:
-            """A large file (the downloads: gigabytes at 100,000 actions) sent as it is on
-            disk, a piece at a time: never read whole, never compressed per request."""
+            """``part`` of a file sent as it is on disk, a piece at a time: never read whole,
+            never compressed per request (the downloads: gigabytes at 100,000 actions)."""
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(size))
+            self.send_header("Content-Length", str(part.length))
             self.end_headers()
-            if not head:
-                with open(path, "rb") as source:
-                    shutil.copyfileobj(source, self.wfile, STREAM_PIECE)
+            if head:
+                return
+            with open(path, "rb") as source:
+                source.seek(part.first)
+                left = part.length
+                while left:
+                    piece = source.read(min(STREAM_PIECE, left))
+                    if not piece:
+                        raise OSError(f"{path} a raccourci pendant l'envoi")
+                    self.wfile.write(piece)
+                    left -= len(piece)
 
         def _proxy(self, url: urllib.parse.SplitResult, *, post: bool, head: bool) -> None:
             length = int(self.headers.get("Content-Length") or 0)

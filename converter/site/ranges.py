@@ -1,0 +1,71 @@
+"""Byte ranges of a file (RFC 9110 §14): what ``cskg serve`` answers to ``Range: bytes=…``, so
+that a download of gigabytes cut off midway resumes where it stopped (``curl -C -``, a
+browser's download manager) instead of starting again.
+
+One range per request: a list of several (``bytes=0-9,20-29``) is answered with the whole
+file, as the RFC allows a server to; so is a header that is not a byte range. A range that
+starts past the end is unsatisfiable: 416.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ONE_RANGE = re.compile(r"bytes[ \t]*=[ \t]*(\d*)[ \t]*-[ \t]*(\d*)[ \t]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ByteRange:
+    """Bytes ``first`` to ``last`` of a file of ``size`` bytes, both included."""
+
+    first: int
+    last: int
+    size: int
+
+    @property
+    def length(self) -> int:
+        return self.last - self.first + 1
+
+    @property
+    def content_range(self) -> str:
+        return f"bytes {self.first}-{self.last}/{self.size}"
+
+
+class Unsatisfiable(Exception):
+    """The range asked lies past the end of the file (416, ``Content-Range: bytes */size``)."""
+
+
+def byte_range(header: str | None, size: int) -> ByteRange | None:
+    """The one range of ``header`` (a ``Range`` value) within a file of ``size`` bytes, or None
+    when the whole file is to be sent (no header, another unit, several ranges, bad syntax).
+
+    >>> byte_range("bytes=0-99", 1000), byte_range("bytes=900-", 1000).length
+    (ByteRange(first=0, last=99, size=1000), 100)
+    >>> byte_range("bytes=-10", 1000).content_range, byte_range("bytes=990-5000", 1000).last
+    ('bytes 990-999/1000', 999)
+    >>> byte_range("bytes=0-9,20-29", 1000) is None, byte_range("lines=1-2", 1000) is None
+    (True, True)
+
+    :raises Unsatisfiable: the range starts at or past ``size``, or asks for the last 0 bytes.
+    """
+    if header is None:
+        return None
+    match = _ONE_RANGE.fullmatch(header.strip())
+    if match is None:
+        return None
+    start, end = match.groups()
+    if not start:
+        if not end:
+            return None  # "bytes=-": no range at all
+        suffix = int(end)
+        if suffix == 0 or size == 0:
+            raise Unsatisfiable(header)
+        return ByteRange(max(size - suffix, 0), size - 1, size)
+    first = int(start)
+    if end and int(end) < first:
+        return None  # an invalid range: ignored, the whole file sent
+    if first >= size:
+        raise Unsatisfiable(header)
+    last = min(int(end), size - 1) if end else size - 1
+    return ByteRange(first, last, size)
