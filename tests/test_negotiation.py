@@ -7,6 +7,7 @@ Location, Vary, Link, 404 in French, HEAD, ETag, gzip, the SPARQL endpoint, the 
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import http.client
@@ -23,6 +24,7 @@ import rdflib
 import rdflib.compare
 
 from converter.site import negotiation
+from converter.site.claims import remove_stale_builds
 from converter.site.describe import describe
 from converter.site.negotiation import REPRESENTATIONS, choose, parse_accept
 from converter.site.server import STREAMED_FROM, cached_site
@@ -589,6 +591,53 @@ def test_a_failed_build_leaves_no_site_behind(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         cached_site(tmp_path / "cache", [data], broken)
     assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_what_builds_stopped_by_force_left_is_removed_and_a_running_build_kept(
+    tmp_path: Path,
+) -> None:
+    """A build whose lock nobody holds (its serve killed) or that took none (an older cskg)
+    is removed at the next start, even one that reuses its site; one whose lock is held (a
+    serve still writing) is left alone until it ends."""
+    data = tmp_path / "actions.nt"
+    data.write_text("<a:x> <a:y> <a:z> .\n")
+    cache = tmp_path / "cache"
+    site, _ = cached_site(cache, [data], lambda folder: (folder / "index.html").write_text("x"))
+    for stem in ("build-mort", "build-vif"):
+        (cache / f".{stem}.lock").write_text("")
+        (cache / f".{stem}").mkdir()
+        (cache / f"..{stem}.k2j.tmp" / "id").mkdir(parents=True)
+        (cache / f"..{stem}.k2j.tmp" / "id" / "index.html").write_text("à moitié")
+    (cache / ".build-ancien" / "id").mkdir(parents=True)  # no lock: an older cskg's
+    with open(cache / ".build-vif.lock", "rb+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as the serve writing it holds it
+        again, reused = cached_site(cache, [data], lambda folder: None)
+        assert reused and again == site
+        assert sorted(p.name for p in cache.iterdir()) == sorted(
+            [site.name, ".build-vif.lock", ".build-vif", "..build-vif.k2j.tmp"]
+        )
+    cached_site(cache, [data], lambda folder: None)  # the lock released: its build ended
+    assert [p.name for p in cache.iterdir()] == [site.name]
+
+
+def test_a_build_holds_its_lock_while_it_writes(tmp_path: Path) -> None:
+    """While ``build`` runs, its folder is claimed: a sweep by another serve keeps it."""
+    data = tmp_path / "actions.nt"
+    data.write_text("<a:x> <a:y> <a:z> .\n")
+    cache = tmp_path / "cache"
+    seen: list[list[str]] = []
+
+    def build(folder: Path) -> None:
+        (folder / "index.html").write_text("x")
+        remove_stale_builds(cache)
+        seen.append(sorted(p.name for p in cache.iterdir()))
+        assert (folder / "index.html").read_text() == "x"
+
+    site, reused = cached_site(cache, [data], build)
+    assert not reused and len(seen) == 1
+    (stem,) = {name.removesuffix(".lock") for name in seen[0]}
+    assert stem.startswith(".build-") and seen[0] == [stem, stem + ".lock"]
+    assert [p.name for p in cache.iterdir()] == [site.name]
 
 
 def test_serve_refuses_a_site_folder_that_does_not_exist(

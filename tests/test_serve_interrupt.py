@@ -19,7 +19,7 @@ from converter.convert import convert
 from converter.endpoint import free_port
 from converter.errors import OutputError
 from converter.reader import render
-from converter.site import aside
+from converter.site import aside, build
 from tests.serving import converted
 from tests.test_scale import generate
 
@@ -28,29 +28,27 @@ def _ctrl_c_enabled() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # as in a terminal, even from a background job
 
 
-def test_ctrl_c_during_the_first_site_build_stops_at_once_and_keeps_nothing(
-    tmp_path: Path,
-) -> None:
-    # 600 generated fiches: a site that takes seconds to write on any machine (the example's
-    # became fast enough to be written whole before the signal came)
+def _serve_command(tmp_path: Path) -> tuple[list[str], Path]:
+    """``cskg serve`` on 600 generated fiches, converted (a site that takes seconds to write on
+    any machine: the example's is written whole before a signal comes), and its site cache."""
     fiches = tmp_path / "fiches.txt"
     fiches.write_text(render(list(generate.fiches(600, seed=5))), encoding="utf-8")
     data = tmp_path / "sortie"
     convert([fiches], data, jobs=2)
-    cache = data / ".cskg-serve"
     command = [str(Path(sys.executable).with_name("cskg")), "serve", "--data", str(data)]
-    command += ["--port", str(free_port())]
+    return [*command, "--port", str(free_port())], data / ".cskg-serve"
+
+
+def test_ctrl_c_during_the_first_site_build_stops_at_once_and_keeps_nothing(
+    tmp_path: Path,
+) -> None:
+    command, cache = _serve_command(tmp_path)
     building = f"cskg-test-{os.getpid()}-{time.monotonic_ns()}"  # the build's two workers too
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, preexec_fn=_ctrl_c_enabled,
                                env={**os.environ, "CSKG_TEST": building})  # fmt: skip
     try:
-        deadline = time.monotonic() + 120
-        # the workers are writing the resources' folders (the copies and the store came first)
-        while not _writing_resources(cache) and process.poll() is None:
-            assert time.monotonic() < deadline, "le site n'a jamais commencé"
-            time.sleep(0.01)
-        assert process.poll() is None, process.communicate()
+        _until_writing_resources(process, cache)
         groups = _groups(building)
         process.send_signal(signal.SIGINT)
         sent = time.monotonic()
@@ -83,8 +81,56 @@ def test_ctrl_c_during_the_first_site_build_stops_at_once_and_keeps_nothing(
     assert _marked(mark) == [], "un serveur oxigraph a survécu à Ctrl-C"
 
 
-def _writing_resources(cache: Path) -> bool:
-    return any(cache.glob("*.tmp/id")) or any(cache.glob("*.tmp/geo"))  # build_site's folder
+def test_serve_killed_during_the_first_build_leaves_no_process_and_its_files_go_next_time(
+    tmp_path: Path,
+) -> None:
+    """SIGKILL (the OOM killer, ``kill -9``) gives serve no chance to stop its build: the
+    system ends the build and its workers with it (they would write gigabytes nobody renames),
+    and the next start removes what they wrote before it writes the site anew."""
+    command, cache = _serve_command(tmp_path)
+    building = f"cskg-test-{os.getpid()}-{time.monotonic_ns()}"
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "CSKG_TEST": building})  # fmt: skip
+    try:
+        _until_writing_resources(process, cache)
+        assert len(_marked(building)) >= 4  # serve, its build and the build's two workers
+        process.kill()
+        process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    deadline = time.monotonic() + 30
+    while _marked(building) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _marked(building) == [], "la construction du site a survécu à serve tué"
+    left = sorted(p.name for p in cache.iterdir())
+    assert left and all(name.startswith(".") for name in left), left  # nothing whole
+    # stopped, not run to its end (a build that outlived serve would have finished its site)
+    assert not list(cache.glob(f"*/{build.MARKER}")), "la construction a continué sans serve"
+    mark = f"cskg-test-{os.getpid()}-{time.monotonic_ns()}"
+    again = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=_ctrl_c_enabled, env={**os.environ, "CSKG_TEST": mark})  # fmt: skip
+    try:
+        first = again.stdout.readline()  # type: ignore[union-attr]
+    finally:
+        again.send_signal(signal.SIGINT)
+        again.communicate(timeout=60)
+    assert first.startswith("site écrit : "), first
+    assert [p.name for p in cache.iterdir()] == [Path(first.split(" : ", 1)[1].strip()).name]
+
+
+def _until_writing_resources(
+    process: subprocess.Popen[str] | subprocess.Popen[bytes], cache: Path
+) -> None:
+    """Wait until the build's workers write the resources' folders (the copies and the store
+    came first), serve still running."""
+    deadline = time.monotonic() + 120
+    while not any(cache.glob("*.tmp/id")) and not any(cache.glob("*.tmp/geo")):
+        if process.poll() is not None:
+            break
+        assert time.monotonic() < deadline, "le site n'a jamais commencé"
+        time.sleep(0.01)
+    assert process.poll() is None, process.communicate()
 
 
 def _groups(mark: str) -> dict[int, int]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from converter.endpoint import signals_held
 from converter.errors import OutputError
-from converter.site.build import build_site
+from converter.site.build import build_site, die_with_parent
 
 STOP_WAIT = 2.0  # seconds the build has to stop on SIGTERM before it is killed
 POLL = 0.2  # seconds between two looks at the build's process
@@ -28,6 +28,7 @@ POLL = 0.2  # seconds between two looks at the build's process
 
 def _build(data: Path, into: Path, base: str, jobs: int, sender: Connection) -> None:
     _own_group(0)
+    die_with_parent()  # serve killed by force: its build stops too
     try:
         build_site(data, into, base=base, jobs=jobs)
     except KeyboardInterrupt:  # stopped by the parent: build_site removed its files

@@ -10,6 +10,7 @@ and search), ``DIR/vocab/index.html`` (the vocabularies), ``DIR/telechargements/
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import shutil
@@ -155,13 +156,33 @@ _SHARED: _Shared | None = None
 _STORE: ox.Store | None = None  # the store a forked helper lists the documents of
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent() -> None:
+    """Have the system kill this forked process when the one that forked it ends, even by
+    SIGKILL (Linux; elsewhere nothing): a build left running with nobody to rename its folder
+    would write gigabytes for nothing. What it wrote is removed by the next start
+    (``claims``, ``build_site``'s temporary folder)."""
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:  # the parent ended before the request took effect
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _worker_signals() -> None:
     """In a forked worker: Ctrl-C and SIGTERM end it at once and silently (it inherited the
     handlers of ``cskg serve``, which turn them into KeyboardInterrupt, and a worker waiting
     for its next task would print its traceback); the process that started it stops the
-    build and removes the files."""
+    build and removes the files. It dies with that process."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
 
 
 def _forked_pool(workers: int) -> ProcessPoolExecutor:

@@ -24,7 +24,6 @@ import mimetypes
 import os
 import shutil
 import sys
-import tempfile
 import threading
 import urllib.parse
 from collections.abc import Callable, Sequence
@@ -33,9 +32,9 @@ from pathlib import Path
 
 from converter.answer_cache import AnswerCache, KeptAnswer, answer_key
 from converter.endpoint import fingerprint
-from converter.errors import OutputError, reason
 from converter.files import write_atomically
 from converter.site import negotiation, sparql
+from converter.site.claims import claimed_folder, remove_stale_builds
 from converter.site.negotiation import REPRESENTATIONS, Representation
 from converter.site.ranges import ByteRange, Unsatisfiable, byte_range
 
@@ -547,8 +546,9 @@ def cached_site(
 ) -> tuple[Path, bool]:
     """The site of ``files`` in ``cache/<fingerprint>/``, built by ``build(folder)`` when missing,
     and whether it was reused. The fingerprint covers the files, ``key`` (the base IRI) and the
-    site's own code, so a new cskg rebuilds; the folder appears whole (built aside, then
-    renamed); the sites of older data are removed.
+    site's own code, so a new cskg rebuilds; the folder appears whole (built aside in a
+    claimed folder, ``claims``, then renamed); the sites of older data are removed, and what
+    builds stopped by force left.
 
     :raises InputError: a file is missing.
     """
@@ -557,22 +557,16 @@ def cached_site(
     )
     digest = hashlib.sha256(f"{fingerprint(files)}\0{key}\0{fingerprint(code)}".encode())
     folder = cache / digest.hexdigest()[:32]
+    remove_stale_builds(cache)  # what a build stopped by force left (serve killed, say)
     if folder.is_dir():
         return folder, True
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=".build-", dir=cache))
-    except OSError as error:
-        raise OutputError(f"écriture impossible ({reason(error)})", path=str(cache)) from None
-    try:
+    with claimed_folder(cache) as building:
         build(building)
-        os.chmod(building, 0o755)  # mkdtemp's folder is private; a site is for reading
+        os.chmod(building, 0o755)  # a site is for reading, whatever the umask
         os.replace(building, folder)
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
     for other in cache.iterdir():
-        if other != folder and other.is_dir():
-            shutil.rmtree(other, ignore_errors=True)
+        if other != folder and other.is_dir() and not other.name.startswith("."):
+            shutil.rmtree(other, ignore_errors=True)  # the site of older data
     return folder, False
 
 
