@@ -620,6 +620,28 @@ def test_what_builds_stopped_by_force_left_is_removed_and_a_running_build_kept(
     assert [p.name for p in cache.iterdir()] == [site.name]
 
 
+def test_a_lock_the_listing_missed_still_keeps_its_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A directory listing may miss a file made while it is read (POSIX readdir): the lock of
+    a build seen in the listing is looked up anew before its folder is judged stale."""
+    cache = tmp_path / "cache"
+    (cache / ".build-vif").mkdir(parents=True)
+    (cache / ".build-vif.lock").write_text("")
+    listing = Path.iterdir
+    calls: list[Path] = []
+
+    def missing_the_lock(folder: Path) -> Iterator[Path]:
+        calls.append(folder)
+        return (p for p in listing(folder) if len(calls) > 1 or not p.name.endswith(".lock"))
+
+    monkeypatch.setattr(Path, "iterdir", missing_the_lock)
+    with open(cache / ".build-vif.lock", "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        remove_stale_builds(cache)
+    assert calls and sorted(p.name for p in listing(cache)) == [".build-vif", ".build-vif.lock"]
+
+
 def test_a_build_holds_its_lock_while_it_writes(tmp_path: Path) -> None:
     """While ``build`` runs, its folder is claimed: a sweep by another serve keeps it."""
     data = tmp_path / "actions.nt"

@@ -89,19 +89,7 @@ def test_serve_killed_during_the_first_build_leaves_no_process_and_its_files_go_
     and the next start removes what they wrote before it writes the site anew."""
     command, cache = _serve_command(tmp_path)
     building = f"cskg-test-{os.getpid()}-{time.monotonic_ns()}"
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env={**os.environ, "CSKG_TEST": building})  # fmt: skip
-    try:
-        _until_writing_resources(process, cache)
-        assert len(_marked(building)) >= 4  # serve, its build and the build's two workers
-        process.kill()
-        process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    deadline = time.monotonic() + 30
-    while _marked(building) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    _killed_while_writing(command, cache, building, processes=4)  # serve, its build, 2 workers
     assert _marked(building) == [], "la construction du site a survécu à serve tué"
     left = sorted(p.name for p in cache.iterdir())
     assert left and all(name.startswith(".") for name in left), left  # nothing whole
@@ -117,6 +105,25 @@ def test_serve_killed_during_the_first_build_leaves_no_process_and_its_files_go_
         again.communicate(timeout=60)
     assert first.startswith("site écrit : "), first
     assert [p.name for p in cache.iterdir()] == [Path(first.split(" : ", 1)[1].strip()).name]
+
+
+def _killed_while_writing(command: list[str], beside: Path, mark: str, *, processes: int) -> None:
+    """Run ``command`` (``mark`` in its environment), SIGKILL it once at least ``processes`` of
+    its own write the resources' folders into a build folder of ``beside``, and wait (30 s at
+    most) until none of them is left."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "CSKG_TEST": mark})  # fmt: skip
+    try:
+        _until_writing_resources(process, beside)
+        assert len(_marked(mark)) >= processes
+        process.kill()
+        process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    deadline = time.monotonic() + 30
+    while _marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def _until_writing_resources(
@@ -192,3 +199,21 @@ def test_a_build_killed_without_a_word_leaves_no_process_and_no_files(
     assert list(tmp_path.glob(".site.*.tmp")) == []
     status = Path(f"/proc/{worker_pid.read_text()}/status")
     assert not status.exists() or "\nState:\tZ" in status.read_text(), "le travailleur survit"
+
+
+def test_cskg_site_killed_by_force_leaves_no_process_and_its_files_go_at_the_next_build(
+    tmp_path: Path,
+) -> None:
+    """``cskg site`` killed by force (``kill -9``) while its workers write: they die with it,
+    its temporary folder stays (nothing can remove it then) and the next build removes it."""
+    command, _ = _serve_command(tmp_path)
+    site = [command[0], "site", "--data", command[3], "-o", str(tmp_path / "site"), "--jobs", "2"]
+    mark = f"cskg-test-{os.getpid()}-{time.monotonic_ns()}"
+    _killed_while_writing(site, tmp_path, mark, processes=3)  # cskg site and its two workers
+    assert _marked(mark) == [], "les processus du site ont survécu à cskg site tué"
+    assert [p.name for p in tmp_path.glob(".site.*.tmp")], "rien d'écrit avant l'arrêt ?"
+    assert not (tmp_path / "site").exists()
+    finished = subprocess.run(site, capture_output=True, text=True, timeout=300, check=False)
+    assert finished.returncode == 0, finished.stderr
+    assert (tmp_path / "site" / build.MARKER).is_file()
+    assert list(tmp_path.glob(".site.*")) == []

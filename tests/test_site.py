@@ -4,7 +4,9 @@ html5lib. Expected values are read by hand in data/actions_centres_sociaux.txt."
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import re
 import subprocess
 import urllib.parse
@@ -22,7 +24,8 @@ from converter.cli import app
 from converter.convert import convert
 from converter.errors import InputError, UsageError
 from converter.model import FIELDS, TITLE_LABEL
-from converter.site import pages
+from converter.site import build as site_build
+from converter.site import claims, pages
 from converter.site.build import MARKER, build_site
 from converter.site.facets import fold
 from converter.site.graph import load_store
@@ -452,6 +455,55 @@ def test_same_input_same_bytes_and_a_failed_build_keeps_the_site(
     with pytest.raises(UsageError):
         build_site(converted, not_a_site)
     assert (not_a_site / "precious.txt").exists() and (again / MARKER).exists()
+
+
+def test_what_a_build_killed_by_force_left_goes_at_the_next_build_unless_still_held(
+    tmp_path: Path,
+) -> None:
+    """``cskg site`` writes into a locked ``.NAME.XXXXXXXX.tmp`` beside its folder; a folder
+    nobody holds was left by a build killed by force (``kill -9``, the OOM killer)."""
+    output = tmp_path / "site"
+    output.mkdir()
+    (output / MARKER).write_text("")
+    left = tmp_path / ".site.abcd1234.tmp"  # a build killed by force
+    held = tmp_path / ".site.efgh5678.tmp"  # a build still running
+    moved = tmp_path / ".site.ijkl9012.old"  # a previous site moved aside, the new one in place
+    others = [tmp_path / ".site.x.abcd1234.tmp", tmp_path / ".site2.abcd1234.tmp",
+              tmp_path / ".site.abcd1234.tmp.x"]  # another site's, or not a build's  # fmt: skip
+    for folder in [left, held, moved, *others]:
+        (folder / "id").mkdir(parents=True)
+    holder = os.open(held, os.O_RDONLY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        claims.remove_unclaimed_temporaries(output, marker=MARKER)
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+            p.name for p in [output, held, *others]
+        )
+    finally:
+        os.close(holder)
+    claims.remove_unclaimed_temporaries(output, marker=MARKER)
+    assert not held.exists() and all(other.exists() for other in others)
+    # stopped between its two renames: the previous site is put back, not removed
+    os.replace(output, moved)
+    claims.remove_unclaimed_temporaries(output, marker=MARKER)
+    assert (output / MARKER).exists() and not moved.exists()
+
+
+def test_a_build_claims_its_folder_while_it_writes(
+    converted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+
+    def writing(data: Path, folder: Path, base: str, **options: object) -> object:
+        claims.remove_unclaimed_temporaries(tmp_path / "site", marker=MARKER)  # a second build
+        seen.append(folder.is_dir() and folder.name.startswith(".site."))
+        return real(data, folder, base, **options)  # type: ignore[arg-type]
+
+    real = site_build.write_site
+    monkeypatch.setattr(site_build, "write_site", writing)
+    build_site(converted, tmp_path / "site")
+    assert seen == [True]
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
 def test_text_is_escaped(tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
 import signal
 import time
 from multiprocessing.connection import Connection
@@ -20,7 +19,8 @@ from pathlib import Path
 
 from converter.endpoint import signals_held
 from converter.errors import OutputError
-from converter.site.build import build_site, die_with_parent
+from converter.site.build import MARKER, build_site, die_with_parent
+from converter.site.claims import remove_unclaimed_temporaries
 
 STOP_WAIT = 2.0  # seconds the build has to stop on SIGTERM before it is killed
 POLL = 0.2  # seconds between two looks at the build's process
@@ -103,8 +103,7 @@ def _stop(child: multiprocessing.process.BaseProcess, into: Path) -> None:
             deadline = time.monotonic() + STOP_WAIT
             while _group_alive(group) and time.monotonic() < deadline:
                 time.sleep(0.01)  # the workers, reaped by init once their parent is gone
-        for left in into.parent.glob(f".{into.name}.*.tmp"):
-            shutil.rmtree(left, ignore_errors=True)
+        remove_unclaimed_temporaries(into, marker=MARKER)
 
 
 def _group_alive(group: int) -> bool:

@@ -15,7 +15,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -31,6 +30,7 @@ from converter.outputs import graph_file
 from converter.paths import ONTOLOGY_FILE
 from converter.serialise import FORMATS
 from converter.site.actions import ActionRow, read_actions
+from converter.site.claims import PREVIOUS, claimed_temporary, remove_unclaimed_temporaries
 from converter.site.describe import description, descriptions
 from converter.site.facets import LIST_FOLDER, write_list
 from converter.site.graph import Labels, load_store
@@ -397,24 +397,20 @@ def build_site(
         )
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        temporary = Path(
-            tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-        )
-    except OSError as error:
-        raise OutputError(f"écriture impossible ({reason(error)})", path=str(output)) from None
-    try:
-        build = write_site(data, temporary, base, jobs=jobs, writers=writers)
-        os.chmod(temporary, 0o755)
-        previous = temporary.with_suffix(".old")
-        if output.exists():
-            os.replace(output, previous)
-        os.replace(temporary, output)
+        remove_unclaimed_temporaries(output, marker=MARKER)  # left by a build killed by force
+        with claimed_temporary(output) as temporary:
+            try:
+                build = write_site(data, temporary, base, jobs=jobs, writers=writers)
+                os.chmod(temporary, 0o755)
+                previous = temporary.with_suffix(PREVIOUS)
+                if output.exists():
+                    os.replace(output, previous)
+                os.replace(temporary, output)
+            except BaseException:
+                shutil.rmtree(temporary, ignore_errors=True)
+                raise
         shutil.rmtree(previous, ignore_errors=True)
     except OSError as error:
-        shutil.rmtree(temporary, ignore_errors=True)
         raise OutputError(f"écriture impossible ({reason(error)})", path=str(output)) from None
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
     build.folder = output
     return build

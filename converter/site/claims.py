@@ -1,6 +1,14 @@
-"""The folders ``cskg serve`` builds its sites in, each claimed by a lock while it is being
-written, so that what a build stopped by force left behind (gigabytes at 100,000 actions) is
-removed at the next start, and the folder of a build still running never is.
+"""The folders sites are built in, each claimed by a lock while it is being written, so that
+what a build stopped by force left behind (gigabytes at 100,000 actions) is removed at the
+next start, and the folder of a build still running never is.
+
+``cskg site -o DIR`` writes into ``.DIR.XXXXXXXX.tmp`` beside ``DIR``, locked (``flock`` on
+the folder itself) until it has been renamed ``DIR`` (``claimed_temporary``); the next build
+of ``DIR`` removes those nobody holds, and the previous site a build had moved aside
+(``.DIR.XXXXXXXX.old``) once ``DIR`` is in place, or puts it back when ``DIR`` is missing
+(``remove_unclaimed_temporaries``).
+
+``cskg serve`` builds in its cache:
 
 A build's lock ``CACHE/.build-XXXX.lock`` is taken (``flock``) before its folder
 ``CACHE/.build-XXXX`` exists and released when the process and those it forked (which hold
@@ -13,16 +21,19 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from converter.errors import OutputError, reason
 
 PREFIX = ".build-"
 LOCK = ".lock"
+TEMPORARY = ".tmp"
+PREVIOUS = ".old"
 
 
 def _stem(name: str) -> str:
@@ -37,6 +48,42 @@ def _stem(name: str) -> str:
     return bare.removesuffix(LOCK).partition(".")[0]
 
 
+def _claimed(make: Callable[[], Path]) -> tuple[Path, int]:
+    """A path made by ``make`` and a descriptor of it holding its lock, made anew when a sweep
+    found it unlocked before the lock was taken and removed it."""
+    while True:
+        path = make()
+        handle = os.open(path, os.O_RDONLY)  # flock needs no more, on a file or a folder
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            if os.stat(path).st_ino == os.fstat(handle).st_ino:
+                return path, handle
+        except FileNotFoundError:
+            pass
+        os.close(handle)
+
+
+def _held(path: Path) -> int | None:
+    """A descriptor of ``path`` holding its lock, or None when another process holds it (or
+    ``path`` is gone, or cannot be read)."""
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(handle)
+        return None
+    return handle
+
+
+def _new_lock(cache: Path) -> Path:
+    handle, name = tempfile.mkstemp(prefix=PREFIX, suffix=LOCK, dir=cache)
+    os.close(handle)
+    return Path(name)
+
+
 @contextmanager
 def claimed_folder(cache: Path) -> Iterator[Path]:
     """A new empty folder in ``cache`` to build a site in, locked while the block runs; what is
@@ -46,18 +93,9 @@ def claimed_folder(cache: Path) -> Iterator[Path]:
     """
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        while True:
-            handle, name = tempfile.mkstemp(prefix=PREFIX, suffix=LOCK, dir=cache)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:  # a sweep may have found it unlocked before the flock and removed it
-                if os.stat(name).st_ino == os.fstat(handle).st_ino:
-                    break
-            except FileNotFoundError:
-                pass
-            os.close(handle)
+        lock, handle = _claimed(lambda: _new_lock(cache))
     except OSError as error:
         raise OutputError(f"écriture impossible ({reason(error)})", path=str(cache)) from None
-    lock = Path(name)
     stem = _stem(lock.name)
     try:
         folder = cache / ("." + stem)
@@ -74,39 +112,72 @@ def claimed_folder(cache: Path) -> Iterator[Path]:
 def remove_stale_builds(cache: Path) -> None:
     """Remove from ``cache`` what builds no process holds the lock of left behind."""
     try:
-        names = sorted(path.name for path in cache.iterdir())
-    except FileNotFoundError:
+        stems = sorted({_stem(path.name) for path in cache.iterdir()} - {""})
+    except OSError:
         return
-    locked: set[str] = set()
-    for name in names:
-        if name.endswith(LOCK) and _stem(name):
+    for stem in stems:
+        lock = cache / f".{stem}{LOCK}"  # looked up anew: a listing may miss a lock made during it
+        if not lock.exists():
+            _remove(cache, stem, None)  # left by a cskg that took no lock
+        elif (handle := _held(lock)) is not None:
             try:
-                handle = os.open(cache / name, os.O_RDWR)
-            except FileNotFoundError:
-                continue
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                locked.add(_stem(name))  # being built
-                os.close(handle)
-                continue
-            try:
-                _remove(cache, _stem(name), cache / name)
+                _remove(cache, stem, lock)
             finally:
                 os.close(handle)
-    for name in names:
-        stem = _stem(name)
-        if stem and stem not in locked and not name.endswith(LOCK):
-            _remove(cache, stem, None)  # a build folder of a cskg that took no lock
 
 
 def _remove(cache: Path, stem: str, lock: Path | None) -> None:
-    """Every file and folder of build ``stem`` in ``cache``, its lock last."""
+    """Every file and folder of build ``stem`` in ``cache``, then ``lock``; no other lock."""
     for path in cache.iterdir():
-        if _stem(path.name) == stem and path != lock:
+        if _stem(path.name) == stem and not path.name.endswith(LOCK):
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 path.unlink(missing_ok=True)
     if lock is not None:
         lock.unlink(missing_ok=True)
+
+
+@contextmanager
+def claimed_temporary(output: Path) -> Iterator[Path]:
+    """A new empty folder beside ``output`` to write its next version in, locked while the
+    block runs (and by the processes it forks, which share the lock until they end).
+
+    :raises OSError: the folder cannot be made.
+    """
+    temporary, handle = _claimed(
+        lambda: Path(
+            tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.", suffix=TEMPORARY)
+        )
+    )
+    try:
+        yield temporary
+    finally:
+        os.close(handle)
+
+
+def remove_unclaimed_temporaries(output: Path, *, marker: str) -> None:
+    """Remove beside ``output`` the temporary folders of its builds that no process holds; a
+    previous version moved aside (``.old``) is removed once ``output`` is in place, and put
+    back as ``output`` when a build stopped between its two renames (when it holds
+    ``marker``, the file every site holds)."""
+    pattern = re.compile(re.escape(f".{output.name}.") + r"[a-z0-9_]+(\.tmp|\.old)")
+    try:
+        names = sorted(p.name for p in output.parent.iterdir() if pattern.fullmatch(p.name))
+    except OSError:
+        return
+    for name in names:
+        path = output.parent / name
+        if name.endswith(PREVIOUS):
+            if not output.exists() and (path / marker).is_file():
+                with suppress(OSError):  # left where it is, then
+                    os.replace(path, output)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+            continue
+        handle = _held(path)
+        if handle is not None:
+            try:
+                shutil.rmtree(path, ignore_errors=True)
+            finally:
+                os.close(handle)
