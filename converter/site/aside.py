@@ -26,9 +26,9 @@ STOP_WAIT = 2.0  # seconds the build has to stop on SIGTERM before it is killed
 POLL = 0.2  # seconds between two looks at the build's process
 
 
-def _build(data: Path, into: Path, base: str, jobs: int, sender: Connection) -> None:
+def _build(data: Path, into: Path, base: str, jobs: int, sender: Connection, parent: int) -> None:
     _own_group(0)
-    die_with_parent()  # serve killed by force: its build stops too
+    die_with_parent(parent)  # serve killed by force: its build stops too
     try:
         build_site(data, into, base=base, jobs=jobs)
     except KeyboardInterrupt:  # stopped by the parent: build_site removed its files
@@ -64,7 +64,7 @@ def build_aside(data: Path, into: Path, *, base: str, jobs: int = 1) -> None:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     # not a daemon: a daemon may not start the workers; it is stopped below in every case
-    child = context.Process(target=_build, args=(data, into, base, jobs, sender))
+    child = context.Process(target=_build, args=(data, into, base, jobs, sender, os.getpid()))
     try:
         child.start()
         assert child.pid is not None  # set by start(); 0 would name this process's own group

@@ -159,37 +159,39 @@ _STORE: ox.Store | None = None  # the store a forked helper lists the documents 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def die_with_parent() -> None:
-    """Have the system kill this forked process when the one that forked it ends, even by
-    SIGKILL (Linux; elsewhere nothing): a build left running with nobody to rename its folder
-    would write gigabytes for nothing. What it wrote is removed by the next start
-    (``claims``, ``build_site``'s temporary folder)."""
-    parent = os.getppid()
+def die_with_parent(parent: int) -> None:
+    """Have the system kill this process, forked by process ``parent`` (its pid read before
+    the fork), when that process ends, even by SIGKILL (Linux; elsewhere nothing): a build
+    left running with nobody to rename its folder would write gigabytes for nothing. What it
+    wrote is removed by the next start (``claims``)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
             return
     except (OSError, AttributeError):  # not Linux
         return
-    if os.getppid() != parent:  # the parent ended before the request took effect
+    if os.getppid() != parent:  # the parent ended before the request took effect, maybe
+        # before this process even started
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _worker_signals() -> None:
+def _worker_signals(parent: int) -> None:
     """In a forked worker: Ctrl-C and SIGTERM end it at once and silently (it inherited the
     handlers of ``cskg serve``, which turn them into KeyboardInterrupt, and a worker waiting
     for its next task would print its traceback); the process that started it stops the
     build and removes the files. It dies with that process."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    die_with_parent()
+    die_with_parent(parent)
 
 
 def _forked_pool(workers: int) -> ProcessPoolExecutor:
     """Workers forked from this process (they inherit the store and ``_SHARED``), which
     Ctrl-C and SIGTERM end silently."""
     fork = multiprocessing.get_context("fork")
-    return ProcessPoolExecutor(workers, mp_context=fork, initializer=_worker_signals)
+    return ProcessPoolExecutor(
+        workers, mp_context=fork, initializer=_worker_signals, initargs=(os.getpid(),)
+    )
 
 
 def _documents_in_helper(base: str) -> list[str]:

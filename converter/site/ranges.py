@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+MAX_DIGITS = 18
 _ONE_RANGE = re.compile(r"bytes[ \t]*=[ \t]*(\d*)[ \t]*-[ \t]*(\d*)[ \t]*", re.IGNORECASE)
 
 
@@ -46,6 +47,8 @@ def byte_range(header: str | None, size: int) -> ByteRange | None:
     ('bytes 990-999/1000', 999)
     >>> byte_range("bytes=0-9,20-29", 1000) is None, byte_range("lines=1-2", 1000) is None
     (True, True)
+    >>> byte_range("bytes=10-" + "9" * 5000, 1000).last, byte_range("bytes=-" + "9" * 5000, 9)
+    (999, ByteRange(first=0, last=8, size=9))
 
     :raises Unsatisfiable: the range starts at or past ``size``, or asks for the last 0 bytes.
     """
@@ -58,14 +61,24 @@ def byte_range(header: str | None, size: int) -> ByteRange | None:
     if not start:
         if not end:
             return None  # "bytes=-": no range at all
-        suffix = int(end)
+        suffix = _number(end)
         if suffix == 0 or size == 0:
             raise Unsatisfiable(header)
         return ByteRange(max(size - suffix, 0), size - 1, size)
-    first = int(start)
-    if end and int(end) < first:
+    first = _number(start)
+    if end and _number(end) < first:
         return None  # an invalid range: ignored, the whole file sent
     if first >= size:
         raise Unsatisfiable(header)
-    last = min(int(end), size - 1) if end else size - 1
+    last = min(_number(end), size - 1) if end else size - 1
     return ByteRange(first, last, size)
+
+
+def _number(digits: str) -> int:
+    """A position of a range; above any file's size when longer than ``MAX_DIGITS`` (Python
+    refuses to convert numbers of more than 4,300 digits, and no file has 10**18 bytes).
+
+    >>> _number("0042"), _number("9" * 5000) > 10**17
+    (42, True)
+    """
+    return int(digits) if len(digits) <= MAX_DIGITS else 10**MAX_DIGITS

@@ -29,6 +29,7 @@ import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from converter.answer_cache import AnswerCache, KeptAnswer, answer_key
 from converter.endpoint import fingerprint
@@ -210,11 +211,7 @@ class Site:
         return answer
 
     def _file(self, path: Path) -> Answer:
-        stat = path.stat()
-        etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
-        return Answer(
-            200, {"Content-Type": with_charset(media_type(path)), "ETag": etag}, file=path
-        )
+        return Answer(200, {"Content-Type": with_charset(media_type(path))}, file=path)
 
     def _not_found(self, path: str) -> Answer:
         if self._is_file("404.html"):
@@ -240,6 +237,24 @@ class Site:
         return Answer(406, headers, body)
 
 
+def file_etag(stat: os.stat_result) -> str:
+    """The validator of a file's bytes: its size and modification time (a site is replaced
+    whole, its files never rewritten in place)."""
+    return f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
+
+
+def none_match(header: str, etags: set[str]) -> bool:
+    """Whether an ``If-None-Match`` value names one of ``etags`` (or is ``*``), compared as
+    RFC 9110 §13.1.2 asks: weakly, ``W/"x"`` matching ``"x"``.
+
+    >>> none_match('W/"1f-2a", "9"', {'"1f-2a"'}), none_match('"1f"', {'"1f-2a"'})
+    (True, False)
+    """
+    if header.strip() == "*":
+        return True
+    return any(tag.strip().removeprefix("W/") in etags for tag in header.split(","))
+
+
 def gzip_etag(etag: str) -> str:
     """The validator of a file's gzip, distinct from the file's own.
 
@@ -256,12 +271,13 @@ class _Compressed:
         self._kept: dict[tuple[Path, str], bytes] = {}
         self._lock = threading.Lock()
 
-    def get(self, path: Path, etag: str) -> bytes:
+    def get(self, path: Path, etag: str, read: Callable[[], bytes]) -> bytes:
+        """The gzip of ``path`` at version ``etag``, compressing ``read()`` the first time."""
         key = (path, etag)
         with self._lock:
             found = self._kept.get(key)
         if found is None:
-            found = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            found = gzip.compress(read(), compresslevel=6, mtime=0)
             with self._lock:
                 if len(self._kept) > 10_000:
                     self._kept.clear()
@@ -325,13 +341,16 @@ def make_handler(
             self._guarded(head=False, post=True)
 
         def _guarded(self, *, head: bool, post: bool = False) -> None:
+            self.answered = False  # the status line and headers sent: no other answer then
             try:
                 self._route(head=head, post=post)
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True
             except Exception as error:  # noqa: BLE001 - the one place that turns any error into a page
                 sys.stderr.write(f"cskg serve : erreur sur {self.path} : {error!r}\n")
-                self.close_connection = True
+                self.close_connection = True  # an answer cut short: its client sees it short
+                if self.answered:
+                    return
                 try:
                     body = page("Erreur du serveur", "La requête n'a pas abouti ; réessayez.")
                     self._send(
@@ -363,42 +382,45 @@ def make_handler(
             self._send(site.answer(url.path, self.headers.get("Accept")), head=head)
 
         def _send(self, answer: Answer, *, head: bool) -> None:
+            if answer.file is None:
+                self._write(answer.status, dict(answer.headers), answer.body, head=head)
+                return
+            with open(answer.file, "rb") as source:  # one version from here on, even if the
+                # site is replaced meanwhile: its size, validator and bytes
+                self._send_file(answer, source, head=head)
+
+        def _send_file(self, answer: Answer, source: BinaryIO, *, head: bool) -> None:
+            """A file: 304 when the client holds its version (either validator, same
+            content), else one range of it (``_ranged``), else all of it, gzipped when small
+            enough and the client accepts gzip."""
+            assert answer.file is not None
             headers = dict(answer.headers)
-            body = answer.body
-            if answer.file is not None:
-                size = answer.file.stat().st_size
-                etag = headers["ETag"]
-                compressible = headers["Content-Type"].split(";")[0].startswith(COMPRESSIBLE)
-                gzipped = (
-                    compressible
-                    and size <= STREAMED_FROM
-                    and "gzip" in self.headers.get("Accept-Encoding", "")
-                )
-                if gzipped:  # its own validator: its bytes are not the file's (RFC 9110 §8.8.3)
-                    headers["ETag"] = gzip_etag(etag)
-                wanted = self.headers.get("If-None-Match", "")
-                tags = {tag.strip() for tag in wanted.split(",")}
-                if tags & {etag, gzip_etag(etag)} or wanted.strip() == "*":
-                    headers.pop("Content-Type", None)
-                    self._write(304, headers, b"", head=True)
+            stat = os.fstat(source.fileno())
+            size, etag = stat.st_size, file_etag(stat)
+            compressible = headers["Content-Type"].split(";")[0].startswith(COMPRESSIBLE)
+            compressible = compressible and size <= STREAMED_FROM
+            gzipped = compressible and "gzip" in self.headers.get("Accept-Encoding", "")
+            # its own validator: its bytes are not the file's (RFC 9110 §8.8.3)
+            headers["ETag"] = gzip_etag(etag) if gzipped else etag
+            if compressible:  # on every answer a 200 of it would carry, 304 and 206 too
+                headers["Vary"] = ", ".join(filter(None, [headers.get("Vary"), "Accept-Encoding"]))
+            if none_match(self.headers.get("If-None-Match", ""), {etag, gzip_etag(etag)}):
+                headers.pop("Content-Type", None)
+                self._write(304, headers, b"", head=True)
+                return
+            if answer.status == 200:
+                headers["Accept-Ranges"] = "bytes"
+                if not head and self._ranged(headers, etag, source, size):
                     return
-                if answer.status == 200:
-                    headers["Accept-Ranges"] = "bytes"
-                    if not head and self._ranged(headers, etag, answer.file, size):
-                        return
-                if size > STREAMED_FROM:
-                    whole = ByteRange(0, size - 1, size)
-                    self._write_file(answer.status, headers, answer.file, whole, head=head)
-                    return
-                if compressible:
-                    headers["Vary"] = ", ".join(
-                        filter(None, [headers.get("Vary"), "Accept-Encoding"])
-                    )
-                if gzipped:
-                    headers["Content-Encoding"] = "gzip"
-                    body = compressed.get(answer.file, etag)
-                else:
-                    body = answer.file.read_bytes()
+            if not compressible:
+                whole = ByteRange(0, size - 1, size)
+                self._write_file(answer.status, headers, source, whole, head=head)
+                return
+            if gzipped:
+                headers["Content-Encoding"] = "gzip"
+                body = compressed.get(answer.file, etag, source.read)
+            else:
+                body = source.read()
             self._write(answer.status, headers, body, head=head)
 
         def _write(self, status: int, headers: dict[str, str], body: bytes, *, head: bool) -> None:
@@ -408,14 +430,15 @@ def make_handler(
             if status != 304:
                 self.send_header("Content-Length", str(len(body)))
             self.end_headers()
+            self.answered = True
             if not head:
                 self.wfile.write(body)
 
-        def _ranged(self, headers: dict[str, str], etag: str, path: Path, size: int) -> bool:
+        def _ranged(self, headers: dict[str, str], etag: str, source: BinaryIO, size: int) -> bool:
             """Answer a ``Range`` request for one part of the file (206, as it is on disk) or
             past its end (416); False when the whole file is to be sent: no range, several,
             or an ``If-Range`` that names another version of the file or its gzip (ranges are
-            of the file's own bytes: ``etag``)."""
+            of the file's own bytes: ``etag``, even when the client accepts gzip)."""
             wanted = self.headers.get("Range")
             if wanted is None or self.headers.get("If-Range", etag).strip() != etag:
                 return False
@@ -441,30 +464,38 @@ def make_handler(
                 return False
             headers["ETag"] = etag
             headers["Content-Range"] = part.content_range
-            self._write_file(206, headers, path, part, head=False)
+            self._write_file(206, headers, source, part, head=False)
             return True
 
         def _write_file(
-            self, status: int, headers: dict[str, str], path: Path, part: ByteRange, *, head: bool
+            self,
+            status: int,
+            headers: dict[str, str],
+            source: BinaryIO,
+            part: ByteRange,
+            *,
+            head: bool,
         ) -> None:
             """``part`` of a file sent as it is on disk, a piece at a time: never read whole,
-            never compressed per request (the downloads: gigabytes at 100,000 actions)."""
+            never compressed per request (the downloads: gigabytes at 100,000 actions). A file
+            shortened meanwhile cuts the answer short (the connection closes; its client sees
+            fewer bytes than announced), never padded nor followed by an error page."""
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(part.length))
             self.end_headers()
+            self.answered = True
             if head:
                 return
-            with open(path, "rb") as source:
-                source.seek(part.first)
-                left = part.length
-                while left:
-                    piece = source.read(min(STREAM_PIECE, left))
-                    if not piece:
-                        raise OSError(f"{path} a raccourci pendant l'envoi")
-                    self.wfile.write(piece)
-                    left -= len(piece)
+            source.seek(part.first)
+            left = part.length
+            while left:
+                piece = source.read(min(STREAM_PIECE, left))
+                if not piece:
+                    raise OSError(f"{source.name} a raccourci pendant l'envoi")
+                self.wfile.write(piece)
+                left -= len(piece)
 
         def _proxy(self, url: urllib.parse.SplitResult, *, post: bool, head: bool) -> None:
             length = int(self.headers.get("Content-Length") or 0)
