@@ -60,7 +60,9 @@ class Sample:
 
 def sample(store: ox.Store) -> Sample:
     def first(text: str) -> str:
-        rows = list(store.query(text))  # type: ignore[union-attr]
+        solutions = store.query(text)
+        assert isinstance(solutions, ox.QuerySolutions), text
+        rows = list(solutions)
         assert rows, text
         return str(rows[0][0].value)
 

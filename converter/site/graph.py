@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from converter.endpoint import served_files
-from converter.serialise import compact_iri, reading_rdf
+from converter.outputs import graph_file
+from converter.query import local_store
+from converter.serialise import compact_iri
 from converter.site.describe import SITE_PREFIXES
 from converter.vocab import DCT, IGEO, ORG, PROV, RDF, SCHEMA, SKOS
 
@@ -101,11 +102,7 @@ def load_store(data: Path) -> ox.Store:
 
     :raises InputError: a file is missing or is not valid RDF.
     """
-    store = ox.Store()
-    for path in served_files(data):
-        with reading_rdf(path) as fmt:
-            store.bulk_load(path=path, format=fmt)
-    return store
+    return local_store([graph_file(data)])
 
 
 def _french_labels(store: ox.Store) -> dict[Subject, str]:
