@@ -78,6 +78,7 @@ test: $(STAMP) $(TOOLS) $(NODE_STAMP) $(UDATA_STAMP) $(CKAN_STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check converter tests
+	$(BIN)/ruff format --check converter tests benchmarks
 	$(BIN)/mypy
 
 # Mutation testing of the pure modules with mutmut (issue 12): a tool of its own venv, apart from

@@ -178,7 +178,9 @@ def main() -> None:
             )
             + " |"
         )
-    print("\nEach stage on its own (seconds of the process that runs it; workers: summed over them):")
+    print(
+        "\nEach stage on its own (seconds of the process that runs it; workers: summed over them):"
+    )
     print("\n| fiches | stage | runs in | s | fiches/s | triples/s | peak RSS MiB |")
     print("|---:|---|---|---:|---:|---:|---:|")
     for count, figures in runs.items():

@@ -69,8 +69,13 @@ def main() -> None:
     out = folder / f"out-{options.actions}"
     if not (out / "actions.ttl").exists():
         source = folder / f"fiches-{options.actions}.txt"
-        generate = [sys.executable, str(ROOT / "benchmarks" / "generate.py"),
-                    str(options.actions), "-o", str(source)]
+        generate = [
+            sys.executable,
+            str(ROOT / "benchmarks" / "generate.py"),
+            str(options.actions),
+            "-o",
+            str(source),
+        ]
         subprocess.run(generate, check=True)
         cskg = str(Path(sys.executable).with_name("cskg"))
         subprocess.run([cskg, "convert", str(source), "-o", str(out)], check=False)
@@ -79,7 +84,8 @@ def main() -> None:
     log = open(folder / "serve.log", "w+b")  # noqa: SIM115 - read back while the server runs
     server = subprocess.Popen(
         [sys.executable, "-m", "converter", "serve", "--data", str(out), "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         while b"Ctrl-C" not in (folder / "serve.log").read_bytes():
@@ -140,16 +146,20 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     every = [value for values in latencies.values() for value in values]
-    print(f"\n{len(every)} requêtes en {elapsed:.1f} s ({len(every) / elapsed:.0f}/s), "
-          f"{len(errors)} erreurs ; charge moyenne (1 min) {load_before[0]:.2f} avant, "
-          f"{load_after[0]:.2f} après")
+    print(
+        f"\n{len(every)} requêtes en {elapsed:.1f} s ({len(every) / elapsed:.0f}/s), "
+        f"{len(errors)} erreurs ; charge moyenne (1 min) {load_before[0]:.2f} avant, "
+        f"{load_after[0]:.2f} après"
+    )
     for error in errors[:10]:
         print("  erreur :", error)
     print("\n| requête | n | p50 (ms) | p99 (ms) | max (ms) |\n| --- | --- | --- | --- | --- |")
     for name, values in [*latencies.items(), ("toutes", every)]:
         if values:
-            print(f"| {name} | {len(values)} | {statistics.median(values) * 1000:.1f} | "
-                  f"{percentile(values, 0.99) * 1000:.1f} | {max(values) * 1000:.1f} |")
+            print(
+                f"| {name} | {len(values)} | {statistics.median(values) * 1000:.1f} | "
+                f"{percentile(values, 0.99) * 1000:.1f} | {max(values) * 1000:.1f} |"
+            )
 
 
 if __name__ == "__main__":

@@ -779,7 +779,7 @@ def publish(
         typer.Option(
             "--graph-store",
             metavar="URL",
-            help="URL du Graph Store HTTP, si elle n'est pas devinée ; \"\" : le serveur "
+            help='URL du Graph Store HTTP, si elle n\'est pas devinée ; "" : le serveur '
             "n'en a pas (chargement par lots SPARQL Update).",
         ),
     ] = None,

@@ -201,9 +201,7 @@ def solutions(results: ox.QuerySolutions | ox.QueryBoolean) -> list[dict[str, st
     if isinstance(results, ox.QueryBoolean):
         return []
     names = [v.value for v in results.variables]
-    return [
-        {n: term.value for n in names if (term := row[n]) is not None} for row in results
-    ]
+    return [{n: term.value for n in names if (term := row[n]) is not None} for row in results]
 
 
 @dataclass

@@ -140,7 +140,7 @@ def load_vocabularies(folder: Path = VOCABULARY_DIR) -> Vocabularies:
     english = {
         str(s["concept"].value): str(s["label"].value)
         for s in store.query(
-            'SELECT ?concept ?label WHERE { ?concept skos:prefLabel ?label '
+            "SELECT ?concept ?label WHERE { ?concept skos:prefLabel ?label "
             'FILTER(langMatches(lang(?label), "en")) }',
             prefixes={"skos": SKOS},
         )  # type: ignore[union-attr]

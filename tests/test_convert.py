@@ -177,8 +177,7 @@ def test_cli_validate_groups_results_by_action(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert (
         "violation (nombre minimal) : http://purl.org/dc/terms/title : "
-        "Une action a exactement un titre"
-        in result.stdout
+        "Une action a exactement un titre" in result.stdout
     )
     assert f"{SEED}:636)" in result.stdout
 

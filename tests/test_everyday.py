@@ -102,17 +102,32 @@ def test_the_last_output_is_remembered_per_working_folder(tmp_path: Path) -> Non
     [
         (["conver"], "commande inconnue « conver » ; vouliez-vous dire convert ?"),
         (["convert"], "argument manquant : FICHIER"),
-        (["query", "x", "--format", "xml"], "--format : valeur « xml » inconnue ; valeurs possibles"),
+        (
+            ["query", "x", "--format", "xml"],
+            "--format : valeur « xml » inconnue ; valeurs possibles",
+        ),
         (["serve", "--port", "abc"], "--port : nombre entier attendu"),
         (["serve", "--port", "80000"], "--port : un port va de 1 à 65535, pas 80000"),
         (["convert", str(SEED), "--jobs", "0"], "--jobs : au moins 1 processus"),
-        (["convert", str(SEED), "--outpt", "x"], "option inconnue : --outpt ; vouliez-vous dire --output ?"),
+        (
+            ["convert", str(SEED), "--outpt", "x"],
+            "option inconnue : --outpt ; vouliez-vous dire --output ?",
+        ),
         (["query", "--data"], "l'option --data attend une valeur"),
         (["query", "a", "b"], "argument(s) en trop : b"),
         (["publish"], "option obligatoire manquante : --endpoint"),
-        (["query", "actions-par-statut", "--endpoint", "notaurl"], "--endpoint : URL http(s) attendue"),
-        (["publish", "--endpoint", "http://127.0.0.1:1/query", "--update", "ftp://x"], "--update : URL http(s) attendue"),
-        (["publish", "--endpoint", "http://127.0.0.1:1/query", "--timeout", "0"], "--timeout : un délai positif"),
+        (
+            ["query", "actions-par-statut", "--endpoint", "notaurl"],
+            "--endpoint : URL http(s) attendue",
+        ),
+        (
+            ["publish", "--endpoint", "http://127.0.0.1:1/query", "--update", "ftp://x"],
+            "--update : URL http(s) attendue",
+        ),
+        (
+            ["publish", "--endpoint", "http://127.0.0.1:1/query", "--timeout", "0"],
+            "--timeout : un délai positif",
+        ),
     ],
 )
 def test_bad_usage_exits_2_with_a_french_message(args: list[str], message: str) -> None:
@@ -127,7 +142,9 @@ def test_bad_usage_exits_2_with_a_french_message(args: list[str], message: str) 
 COMMANDS = ["parse", "convert", "validate", "territory", "query", "serve", "publish", "release"]
 
 
-@pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]], ids=lambda c: c[0] if c else "cskg")
+@pytest.mark.parametrize(
+    "command", [[], *[[c] for c in COMMANDS]], ids=lambda c: c[0] if c else "cskg"
+)
 def test_help_is_french_plain_and_wraps_cleanly(command: list[str]) -> None:
     result = runner.invoke(
         app, [*command, "--help"], env={"COLUMNS": "80"}, terminal_width=80, prog_name="cskg"
@@ -135,7 +152,14 @@ def test_help_is_french_plain_and_wraps_cleanly(command: list[str]) -> None:
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert "Utilisation : cskg" in text and "Affiche cette aide et s'arrête." in text
-    for english in ("Show this message", "Usage:", "[default", "[required", "Commands", "Arguments:"):
+    for english in (
+        "Show this message",
+        "Usage:",
+        "[default",
+        "[required",
+        "Commands",
+        "Arguments:",
+    ):
         assert english not in text, english
     for python_type in re.findall(r"<[a-z]+[^>]*>", text):  # <bool>, <list[Path]>, <int range>
         raise AssertionError(f"type Python affiché : {python_type}")
@@ -157,7 +181,9 @@ def test_a_folder_given_as_a_file_is_said_in_french(tmp_path: Path) -> None:
 
 def test_broken_turtle_names_the_file_and_the_line(tmp_path: Path) -> None:
     broken = tmp_path / "broken.ttl"
-    broken.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b .\n", encoding="utf-8")
+    broken.write_text(
+        "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b .\n", encoding="utf-8"
+    )
     result = runner.invoke(app, ["validate", str(broken)])
     assert result.exit_code == 2
     assert f"{broken}:3: Turtle invalide" in result.stderr, result.stderr
@@ -173,7 +199,9 @@ def test_an_ill_typed_amount_is_one_result_naming_its_constraint_and_no_tracebac
     amount = re.search(r'schema:value "?([0-9.]+)"?(\^\^xsd:decimal)?', text)
     assert amount is not None
     bad = tmp_path / "bad.ttl"
-    bad.write_text(text.replace(amount.group(0), 'schema:value "30 500 €"^^xsd:decimal', 1), encoding="utf-8")
+    bad.write_text(
+        text.replace(amount.group(0), 'schema:value "30 500 €"^^xsd:decimal', 1), encoding="utf-8"
+    )
     # a real process: rdflib's log goes to the real stderr
     result = subprocess.run(
         [sys.executable, "-m", "converter", "validate", str(bad)], capture_output=True, text=True
@@ -193,14 +221,20 @@ def test_an_ill_typed_amount_is_one_result_naming_its_constraint_and_no_tracebac
         (["query", "nothere.rq"], "nothere.rq: fichier de requête introuvable"),
         (["query", "actions-par-theme"], "vouliez-vous dire actions-par-thematique"),
         (["serve", "--data", "/nope"], "/nope: fichier ou dossier introuvable"),
-        (["query", "actions-par-statut", "--data", "/nope"], "/nope: fichier ou dossier introuvable"),
+        (
+            ["query", "actions-par-statut", "--data", "/nope"],
+            "/nope: fichier ou dossier introuvable",
+        ),
     ],
 )
 def test_the_diagnosis_is_the_right_one(args: list[str], message: str) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert message in result.stderr, result.stderr
-    assert "format RDF inconnu" not in result.stderr and "requête inconnue « nothere" not in result.stderr
+    assert (
+        "format RDF inconnu" not in result.stderr
+        and "requête inconnue « nothere" not in result.stderr
+    )
 
 
 def test_query_reads_an_output_folder_as_serve_does(tmp_path: Path) -> None:
@@ -238,7 +272,7 @@ def test_list_shows_each_parameter_with_its_type_and_meaning() -> None:
     assert result.exit_code == 0
     assert (
         "--param departement=…  département, par son nom ou son code INSEE ; département, nom "
-        "ou code INSEE (défaut : \"46\")" in result.stdout
+        'ou code INSEE (défaut : "46")' in result.stdout
     )
     assert "--param annee=…  nombre entier" in result.stdout
 
@@ -262,9 +296,18 @@ def test_the_readme_exit_status_table_lists_every_status_the_program_uses() -> N
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["convert", str(SEED), "-o", "{file}/sortie"], "écriture impossible (un élément du chemin n'est pas un dossier)"),
-        (["release", "--config", "{folder}"], "configuration illisible (c'est un dossier, pas un fichier)"),
-        (["release", "--config", "{folder}/absent.toml"], "configuration illisible (fichier ou dossier introuvable)"),
+        (
+            ["convert", str(SEED), "-o", "{file}/sortie"],
+            "écriture impossible (un élément du chemin n'est pas un dossier)",
+        ),
+        (
+            ["release", "--config", "{folder}"],
+            "configuration illisible (c'est un dossier, pas un fichier)",
+        ),
+        (
+            ["release", "--config", "{folder}/absent.toml"],
+            "configuration illisible (fichier ou dossier introuvable)",
+        ),
     ],
 )
 def test_system_errors_are_said_in_french(tmp_path: Path, args: list[str], message: str) -> None:

@@ -56,9 +56,10 @@ def test_each_field_has_the_shapes_its_declaration_says(f: FicheField) -> None:
     if f.value is Value.TEXT:
         languages = [graph.value(s, SH.languageIn) for s in violations]
         assert any(
-            lang is not None and list(rdflib.collection.Collection(graph, lang)) == [rdflib.Literal("fr")]
+            lang is not None
+            and list(rdflib.collection.Collection(graph, lang)) == [rdflib.Literal("fr")]
             for lang in languages
-        ), f"{f.name}: French text → sh:languageIn (\"fr\")"
+        ), f'{f.name}: French text → sh:languageIn ("fr")'
     elif f.value is Value.CONCEPT:
         nodes = [o for p, o in said if p == SH.node]
         schemes = {

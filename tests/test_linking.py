@@ -294,8 +294,11 @@ def test_an_epci_first_named_in_a_text_is_written_once(tmp_path: Path) -> None:
     """An EPCI first met in a fiche's text, then as the EPCI of another structure's commune,
     was written in the first action's block and again with the shared resources: each line
     once."""
-    text = fiche("Action 1", "CENTRE SOCIAL DES TILLEULS - Sarthe",
-                 DESCRIPTION + "Avec la Communauté de communes du Pays Fléchois.\n")
+    text = fiche(
+        "Action 1",
+        "CENTRE SOCIAL DES TILLEULS - Sarthe",
+        DESCRIPTION + "Avec la Communauté de communes du Pays Fléchois.\n",
+    )
     text += fiche("Action 2", "CENTRE SOCIAL DE LA FLÈCHE - Sarthe", DESCRIPTION)  # fmt: skip
     (tmp_path / "f.txt").write_text(text, encoding="utf-8")
     assert convert([tmp_path / "f.txt"], tmp_path / "out", jobs=1).ok

@@ -506,7 +506,9 @@ def test_actions_a_caf_takes_part_in_by_its_departement(store: ox.Store) -> None
 
 def test_funders_per_region(store: ox.Store) -> None:
     rows = _rows(store, "financeurs-par-region")
-    occitanie = {iri.split("/organisation/")[1]: int(n) for region, _, iri, _, n in rows if region == "76"}
+    occitanie = {
+        iri.split("/organisation/")[1]: int(n) for region, _, iri, _, n in rows if region == "76"
+    }
     assert occitanie["caf/46"] == 2
     assert occitanie["conseil-regional/76"] == 1  # « Conseil Régional ( Adulte Relais): 2 800 € »
     assert "prefecture/11" in occitanie  # the Aude

@@ -612,10 +612,16 @@ def test_two_problems_of_one_fiche_are_joined_in_its_rejection() -> None:
 def test_a_later_fiche_without_organiser_header_is_rejected_at_its_own_first_line() -> None:
     """The line of « fiche sans structure organisatrice » when the fiche has no such header:
     the fiche's first line, here line 8 (the second fiche), not a line counted backwards."""
-    dump = fiche() + "Actions\nSans organisatrice\n- Fichier(s) associé(s)\n- Statut de l'action\n- En cours\n"
+    dump = (
+        fiche()
+        + "Actions\nSans organisatrice\n- Fichier(s) associé(s)\n- Statut de l'action\n- En cours\n"
+    )
     assert dump.splitlines()[7] == "Actions"
     result = parse_text(dump, file="f.txt")
     (rejected,) = result.rejected
     assert rejected.line == 8
-    assert rejected.message == "fiche « Sans organisatrice » rejetée : fiche sans structure organisatrice"
+    assert (
+        rejected.message
+        == "fiche « Sans organisatrice » rejetée : fiche sans structure organisatrice"
+    )
     assert len(result.records) == 1

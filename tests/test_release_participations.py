@@ -119,7 +119,10 @@ def test_the_workbook_and_the_database_hold_the_same_rows(released: Path) -> Non
     header, *lines = [[c.value for c in row] for row in sheet.iter_rows()]
     assert header == [c.name for c in COLUMNS]
     in_sheet = [
-        {str(h): "" if v is None else str(v).removesuffix(".0") for h, v in zip(header, line, strict=True)}
+        {
+            str(h): "" if v is None else str(v).removesuffix(".0")
+            for h, v in zip(header, line, strict=True)
+        }
         for line in lines
     ]
     assert in_sheet == rows

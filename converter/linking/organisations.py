@@ -273,9 +273,7 @@ def _reading(line: str) -> tuple[_Tokens, tuple[int, ...], bool] | None:
     if not cue and not _prefilter().search(plain) and not _CODES.search(undotted):
         return None
     tokens = _Tokens.of(line)
-    starts = tuple(
-        i for i in range(len(tokens.keys)) if _may_start(tokens.word(i), tokens.keys[i])
-    )
+    starts = tuple(i for i in range(len(tokens.keys)) if _may_start(tokens.word(i), tokens.keys[i]))
     return tokens, starts, cue
 
 

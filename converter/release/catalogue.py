@@ -426,8 +426,7 @@ RELEASE_FILES = (
         "application/schema+json",
         "JSON",
         "Schéma du tableau des partenaires et financeurs (Table Schema)",
-        "Colonnes, types, contraintes et exemples de participations.csv, au format Table "
-        "Schema.",
+        "Colonnes, types, contraintes et exemples de participations.csv, au format Table Schema.",
     ),
     Distributed(
         "cskg.ttl",

@@ -215,7 +215,8 @@ def _participations(db: sqlite_utils.Database, rows: Sequence[list[str]]) -> Non
     for row in rows:
         values = dict(zip(names, row, strict=True))
         organisations[values["organisation"]] = {
-            "iri": values["organisation"], "name": values["organisation_name"]
+            "iri": values["organisation"],
+            "name": values["organisation_name"],
         } | {column: values[name] or None for name, column in _ORGANISATION.items()}
         links.append({name: kinds[name](values[name]) if values[name] else None for name in _LINK})
     table = db["organisations"]

@@ -217,8 +217,10 @@ _FILE_USES = (
     ("actions.csv", "le tableau des actions, une ligne par action"),
     ("participations.csv", "les partenaires et financeurs de chaque action, une ligne par rôle"),
     ("actions.xlsx", "les deux tableaux, pour un tableur"),
-    ("actions.db", "base SQLite : actions, structures, organisations, participations, concepts, "
-     "territoires"),
+    (
+        "actions.db",
+        "base SQLite : actions, structures, organisations, participations, concepts, territoires",
+    ),
     ("actions.schema.json", "schéma du tableau (Table Schema)"),
     ("actions.ttl", "le graphe RDF des actions (Turtle ; aussi `actions.nt`, `actions.jsonld`)"),
     ("cskg.ttl", "l'ontologie ; `vocabulaires/` : les vocabulaires SKOS"),

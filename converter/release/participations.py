@@ -141,4 +141,3 @@ def participation_rows(store: ox.Store) -> list[list[str]]:
         number = int(value["association"].rsplit("/", 1)[1])
         found.append(((action, number), row))
     return [row for _, row in sorted(found, key=lambda item: item[0])]
-
