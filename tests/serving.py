@@ -112,8 +112,17 @@ def serving(data: Path, *extra: str) -> Iterator[Served]:
     Fails with the server's own output when it stops before answering.
     """
     port = free_port()
-    command = [sys.executable, "-m", "converter", "serve", "--data", str(data),
-               "--port", str(port), *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "converter",
+        "serve",
+        "--data",
+        str(data),
+        "--port",
+        str(port),
+        *extra,
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -428,6 +428,7 @@ def test_a_download_answers_one_byte_range(served: Served, download: tuple[str, 
         (f"bytes=0-{size - 1}", 0, size - 1),
         ("bytes=5-" + "9" * 5000, 5, size - 1),  # past what Python converts: to the end
         ("bytes=-" + "9" * 5000, 0, size - 1),
+        ("bytes=" + "0" * 30 + "3-9", 3, 9),  # leading zeros are no digits of the number
     ]:
         status, headers, body = ask(served, path, Range=wanted, Accept_Encoding="gzip")
         assert status == 206, wanted[:40]

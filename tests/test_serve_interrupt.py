@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -190,7 +191,7 @@ def test_a_build_killed_without_a_word_leaves_no_process_and_no_files(
             time.sleep(60)
             os._exit(0)
         worker_pid.write_text(str(worker))
-        (into.parent / f".{into.name}.abc.tmp").mkdir()
+        (into.parent / f".{into.name}.abcd1234.tmp").mkdir()
         os.kill(os.getpid(), signal.SIGKILL)
 
     monkeypatch.setattr(aside, "_build", killed)
@@ -217,3 +218,29 @@ def test_cskg_site_killed_by_force_leaves_no_process_and_its_files_go_at_the_nex
     assert finished.returncode == 0, finished.stderr
     assert (tmp_path / "site" / build.MARKER).is_file()
     assert list(tmp_path.glob(".site.*")) == []
+
+
+def test_the_pools_known_failure_after_a_cancel_is_not_printed_and_others_are(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Python 3.11's pool manager thread dies of InvalidStateError when the workers end after
+    the build cancelled its queued ranges (seen once in four Ctrl-C of serve): not a traceback
+    for the user; any other error of a thread still reaches the usual hook."""
+    from concurrent.futures import InvalidStateError
+
+    seen: list[type[BaseException]] = []
+
+    def usual(args: threading.ExceptHookArgs) -> None:
+        seen.append(args.exc_type)
+
+    def failing(error: Exception) -> None:
+        raise error
+
+    monkeypatch.setattr(threading, "excepthook", usual)
+    with build._cancelled_quietly():
+        for error in (InvalidStateError("CANCELLED"), ValueError("autre")):
+            thread = threading.Thread(target=failing, args=(error,))
+            thread.start()
+            thread.join()
+    assert threading.excepthook is usual
+    assert seen == [ValueError]

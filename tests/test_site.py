@@ -461,7 +461,8 @@ def test_what_a_build_killed_by_force_left_goes_at_the_next_build_unless_still_h
     tmp_path: Path,
 ) -> None:
     """``cskg site`` writes into a locked ``.NAME.XXXXXXXX.tmp`` beside its folder; a folder
-    nobody holds was left by a build killed by force (``kill -9``, the OOM killer)."""
+    nobody holds was left by a build killed by force (``kill -9``, the OOM killer). The
+    user's own folders, even named alike, stay."""
     output = tmp_path / "site"
     output.mkdir()
     (output / MARKER).write_text("")
@@ -469,9 +470,13 @@ def test_what_a_build_killed_by_force_left_goes_at_the_next_build_unless_still_h
     held = tmp_path / ".site.efgh5678.tmp"  # a build still running
     moved = tmp_path / ".site.ijkl9012.old"  # a previous site moved aside, the new one in place
     others = [tmp_path / ".site.x.abcd1234.tmp", tmp_path / ".site2.abcd1234.tmp",
-              tmp_path / ".site.abcd1234.tmp.x"]  # another site's, or not a build's  # fmt: skip
+              tmp_path / ".site.abcd1234.tmp.x",  # another site's, or not a build's
+              tmp_path / ".site.backup.old", tmp_path / ".site.2024_06.old",
+              tmp_path / ".site.old.tmp", tmp_path / ".site.mnop3456.old"]  # the user's  # fmt: skip
     for folder in [left, held, moved, *others]:
         (folder / "id").mkdir(parents=True)
+    for site_like in (moved, tmp_path / ".site.backup.old"):
+        (site_like / MARKER).write_text("")
     holder = os.open(held, os.O_RDONLY)
     try:
         fcntl.flock(holder, fcntl.LOCK_EX)
@@ -484,9 +489,44 @@ def test_what_a_build_killed_by_force_left_goes_at_the_next_build_unless_still_h
     claims.remove_unclaimed_temporaries(output, marker=MARKER)
     assert not held.exists() and all(other.exists() for other in others)
     # stopped between its two renames: the previous site is put back, not removed
+    moved = tmp_path / ".site.qrst7890.old"
     os.replace(output, moved)
     claims.remove_unclaimed_temporaries(output, marker=MARKER)
     assert (output / MARKER).exists() and not moved.exists()
+    # a build between its two renames right now: its previous site is left to it
+    swapping = tmp_path / ".site.uvwx1234.tmp"
+    swapping.mkdir()
+    os.replace(output, swapping.with_suffix(".old"))
+    holder = os.open(swapping, os.O_RDONLY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        claims.remove_unclaimed_temporaries(output, marker=MARKER)
+        assert not output.exists() and (swapping.with_suffix(".old") / MARKER).exists()
+    finally:
+        os.close(holder)
+
+
+def test_a_build_stopped_between_its_two_renames_puts_the_previous_site_back(
+    converted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = tmp_path / "site"
+    build_site(converted, output)
+    before = (output / "index.html").read_bytes()
+    renames: list[str] = []
+    real = os.replace
+
+    def interrupted(source: Path, target: Path) -> None:
+        renames.append(Path(target).name)
+        if len(renames) == 2:  # the new site to its place
+            raise KeyboardInterrupt
+        real(source, target)
+
+    monkeypatch.setattr(site_build.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(converted, output)
+    monkeypatch.undo()
+    assert renames[1] == "site" and (output / "index.html").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
 def test_a_build_claims_its_folder_while_it_writes(

@@ -15,9 +15,10 @@ import multiprocessing
 import os
 import shutil
 import signal
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import InvalidStateError, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,6 +195,26 @@ def _forked_pool(workers: int) -> ProcessPoolExecutor:
     )
 
 
+@contextmanager
+def _cancelled_quietly() -> Iterator[None]:
+    """While the block runs, Python 3.11's known failure of a pool's manager thread is not
+    printed: when the workers end (Ctrl-C) after the build cancelled the ranges still queued,
+    the thread sets an error on those cancelled tasks and dies of ``InvalidStateError``, its
+    traceback on the user's terminal (later Pythons check first). The build is stopping
+    already; any other error of a thread is printed as usual."""
+    previous = threading.excepthook
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is not InvalidStateError:
+            previous(args)
+
+    threading.excepthook = hook
+    try:
+        yield
+    finally:
+        threading.excepthook = previous
+
+
 def _documents_in_helper(base: str) -> list[str]:
     assert _STORE is not None
     return _documents(_STORE, base)
@@ -334,7 +355,7 @@ def write_site(
             ranges = _ranges(
                 chosen, lambda iri: users.get(iri, 0) + len(actions_of.get(iri, ())), count
             )
-            with _forked_pool(jobs) as pool:
+            with _cancelled_quietly(), _forked_pool(jobs) as pool:
                 try:
                     overview = pool.submit(_write_overview)  # first: the longest task
                     build.files += sum(pool.map(_write_resources, ranges))
@@ -401,14 +422,16 @@ def build_site(
         output.parent.mkdir(parents=True, exist_ok=True)
         remove_unclaimed_temporaries(output, marker=MARKER)  # left by a build killed by force
         with claimed_temporary(output) as temporary:
+            previous = temporary.with_suffix(PREVIOUS)
             try:
                 build = write_site(data, temporary, base, jobs=jobs, writers=writers)
                 os.chmod(temporary, 0o755)
-                previous = temporary.with_suffix(PREVIOUS)
                 if output.exists():
                     os.replace(output, previous)
                 os.replace(temporary, output)
             except BaseException:
+                if previous.exists() and not output.exists():  # stopped between the renames
+                    os.replace(previous, output)
                 shutil.rmtree(temporary, ignore_errors=True)
                 raise
         shutil.rmtree(previous, ignore_errors=True)

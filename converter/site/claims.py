@@ -48,26 +48,40 @@ def _stem(name: str) -> str:
     return bare.removesuffix(LOCK).partition(".")[0]
 
 
-def _claimed(make: Callable[[], Path]) -> tuple[Path, int]:
+def _opening(path: Path) -> int:
+    """A descriptor to lock ``path`` with: a lock file open for writing (NFS emulates flock
+    with fcntl locks, which want it), a folder for reading (all it can be opened for)."""
+    return os.open(path, os.O_RDONLY if path.is_dir() else os.O_RDWR)
+
+
+def _claimed(make: Callable[[], Path]) -> tuple[Path, int | None]:
     """A path made by ``make`` and a descriptor of it holding its lock, made anew when a sweep
-    found it unlocked before the lock was taken and removed it."""
+    found it unlocked before the lock was taken and removed it; no descriptor where the file
+    system cannot lock it (a folder on NFS): unclaimed then, so never swept (``_held``)."""
     while True:
         path = make()
-        handle = os.open(path, os.O_RDONLY)  # flock needs no more, on a file or a folder
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle = _opening(path)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except OSError:
+            os.close(handle)
+            return path, None
         try:
             if os.stat(path).st_ino == os.fstat(handle).st_ino:
                 return path, handle
         except FileNotFoundError:
             pass
+        except BaseException:
+            os.close(handle)
+            raise
         os.close(handle)
 
 
 def _held(path: Path) -> int | None:
     """A descriptor of ``path`` holding its lock, or None when another process holds it (or
-    ``path`` is gone, or cannot be read)."""
+    ``path`` is gone, cannot be opened, or cannot be locked on its file system)."""
     try:
-        handle = os.open(path, os.O_RDONLY)
+        handle = _opening(path)
     except OSError:
         return None
     try:
@@ -106,7 +120,8 @@ def claimed_folder(cache: Path) -> Iterator[Path]:
         yield folder
     finally:
         _remove(cache, stem, lock)
-        os.close(handle)
+        if handle is not None:
+            os.close(handle)
 
 
 def remove_stale_builds(cache: Path) -> None:
@@ -153,15 +168,18 @@ def claimed_temporary(output: Path) -> Iterator[Path]:
     try:
         yield temporary
     finally:
-        os.close(handle)
+        if handle is not None:
+            os.close(handle)
 
 
 def remove_unclaimed_temporaries(output: Path, *, marker: str) -> None:
-    """Remove beside ``output`` the temporary folders of its builds that no process holds; a
-    previous version moved aside (``.old``) is removed once ``output`` is in place, and put
-    back as ``output`` when a build stopped between its two renames (when it holds
-    ``marker``, the file every site holds)."""
-    pattern = re.compile(re.escape(f".{output.name}.") + r"[a-z0-9_]+(\.tmp|\.old)")
+    """Remove beside ``output`` the temporary folders of its builds that no process holds. A
+    previous site moved aside (``.old``, holding ``marker`` as every site does) while its
+    build's temporary folder is not held any more is removed when ``output`` is in place, and
+    put back as ``output`` when the build stopped between its two renames. Only names as
+    ``claimed_temporary`` makes them (8 random characters) are looked at: a folder of the
+    user's such as ``.site.backup.old`` is never touched."""
+    pattern = re.compile(re.escape(f".{output.name}.") + r"[a-z0-9_]{8}(\.tmp|\.old)")
     try:
         names = sorted(p.name for p in output.parent.iterdir() if pattern.fullmatch(p.name))
     except OSError:
@@ -169,11 +187,12 @@ def remove_unclaimed_temporaries(output: Path, *, marker: str) -> None:
     for name in names:
         path = output.parent / name
         if name.endswith(PREVIOUS):
-            if not output.exists() and (path / marker).is_file():
-                with suppress(OSError):  # left where it is, then
-                    os.replace(path, output)
-            else:
-                shutil.rmtree(path, ignore_errors=True)
+            if (path / marker).is_file() and not _swapping(path.with_suffix(TEMPORARY)):
+                if not output.exists():
+                    with suppress(OSError):  # left where it is, then
+                        os.replace(path, output)
+                else:
+                    shutil.rmtree(path, ignore_errors=True)
             continue
         handle = _held(path)
         if handle is not None:
@@ -181,3 +200,14 @@ def remove_unclaimed_temporaries(output: Path, *, marker: str) -> None:
                 shutil.rmtree(path, ignore_errors=True)
             finally:
                 os.close(handle)
+
+
+def _swapping(temporary: Path) -> bool:
+    """Whether the build of ``temporary`` is running, between its two renames maybe."""
+    if not temporary.exists():
+        return False
+    handle = _held(temporary)
+    if handle is None:
+        return True
+    os.close(handle)
+    return False

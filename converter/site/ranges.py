@@ -78,7 +78,8 @@ def _number(digits: str) -> int:
     """A position of a range; above any file's size when longer than ``MAX_DIGITS`` (Python
     refuses to convert numbers of more than 4,300 digits, and no file has 10**18 bytes).
 
-    >>> _number("0042"), _number("9" * 5000) > 10**17
-    (42, True)
+    >>> _number("0042"), _number("9" * 5000) > 10**17, _number("0" * 30 + "3")
+    (42, True, 3)
     """
+    digits = digits.lstrip("0") or "0"
     return int(digits) if len(digits) <= MAX_DIGITS else 10**MAX_DIGITS
