@@ -10,6 +10,7 @@ and search), ``DIR/vocab/index.html`` (the vocabularies), ``DIR/telechargements/
 
 from __future__ import annotations
 
+import concurrent.futures.process
 import ctypes
 import multiprocessing
 import os
@@ -45,6 +46,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 MARKER = ".cskg-site"  # a folder cskg site may replace holds this file
 DOWNLOADS = "telechargements"
 RANGES_PER_JOB = 4
+MANAGER_WAIT = 5.0  # seconds a stopped pool's manager thread has to end (``_cancelled_quietly``)
 RANGE_SIZE = 2_000  # resources per task on average (``_ranges``): a core idles little at the end
 LINKS_PER_RESOURCE = 25  # listed links costing about one page (from the 100,000-action build)
 SITE_FORMATS = (("ttl", "turtle"), ("jsonld", "jsonld"), ("nt", "ntriples"))
@@ -212,6 +214,12 @@ def _cancelled_quietly() -> Iterator[None]:
     try:
         yield
     finally:
+        # a pool shut down without waiting forgets its manager thread, which may report
+        # after the block: waited for here (seconds at most) before the hook goes
+        manager = getattr(concurrent.futures.process, "_ExecutorManagerThread", ())
+        for thread in threading.enumerate():
+            if isinstance(thread, manager):
+                thread.join(MANAGER_WAIT)
         threading.excepthook = previous
 
 
