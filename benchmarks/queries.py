@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from converter.answer_cache import AnswerCache  # noqa: E402
-from converter.endpoint import fingerprint, free_port, serve_files, served_files  # noqa: E402
+from converter.endpoint import free_port, serve_files, served_files  # noqa: E402
+from converter.files import fingerprint  # noqa: E402
 from converter.query import (  # noqa: E402
     _parse,
     bind,

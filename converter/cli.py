@@ -31,8 +31,10 @@ from converter.answer_cache import AnswerCache
 from converter.convert import Parsed
 from converter.convert import convert as run_conversion
 from converter.convert import parse as run_parse
-from converter.endpoint import fingerprint, free_port, port_is_free, serve_files, served_files
+from converter.disk_store import query_store
+from converter.endpoint import free_port, port_is_free, serve_files, served_files
 from converter.errors import CskgError, InputError, NothingConverted, UsageError
+from converter.files import fingerprint
 from converter.model import Diagnostic
 from converter.outputs import REPORT_NAME, DataChoice, choose_data
 from converter.outputs import graph_file as graph_file_of
@@ -46,7 +48,6 @@ from converter.query import (
     kept,
     library,
     load_query,
-    local_store,
     parse_parameters,
     results_bytes,
     run_local,
@@ -493,6 +494,11 @@ def _print_table(results: ox.QuerySolutions | ox.QueryBoolean) -> None:
     out.print(f"{rows} ligne(s)", markup=False)
 
 
+def _say(message: str) -> None:
+    """A note of a long step on stderr (standard output stays the answer)."""
+    err.print(message, markup=False)
+
+
 def _empty(results: ox.QuerySolutions | ox.QueryBoolean) -> bool:
     return isinstance(results, ox.QuerySolutions) and next(iter(results), None) is None
 
@@ -519,6 +525,18 @@ def query(
             show_default=False,
             help="Dossier de sortie ou fichier RDF à interroger ; défaut : la sortie du dernier "
             "cskg convert lancé depuis ce dossier, sinon ./output.",
+        ),
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            metavar="DOSSIER",
+            show_default=False,
+            help="Dossier d'un magasin sur disque (celui de cskg serve --store convient) : "
+            "chargé la première fois, réutilisé tant que les données n'ont pas changé ; sans "
+            "cette option, les données de plus de 128 Mio sont gardées dans "
+            "DONNÉES/.cskg-store/, les autres chargées en mémoire.",
         ),
     ] = None,
     endpoint: Annotated[
@@ -561,6 +579,8 @@ def query(
             raise UsageError("nommez une requête (cskg query --list les montre toutes)")
         chosen = load_query(name)
         values = parse_parameters(param or [])
+        if endpoint and store is not None:
+            raise UsageError("--store interroge des données locales : pas avec --endpoint")
         if endpoint:
             url = check_endpoint_url(endpoint)
             credentials = credentials_for(url)
@@ -571,15 +591,18 @@ def query(
             err.print(f"données : {url}, graphe {graph or 'par défaut'}", markup=False)
         else:
             if data:
-                files = [graph_file_of(path) for path in data]
+                chosen_data = list(data)
             else:
                 choice = choose_data(None)
                 _reading(choice)
-                files = [graph_file_of(choice.folder)]
-            store = local_store(files)
+                chosen_data = [choice.folder]
+            graphs = [graph_file_of(path) for path in chosen_data]
+            local, where = query_store(chosen_data, graphs, store=store, announce=_say)
+            if where:
+                err.print(where, markup=False)
 
             def run(text: str) -> ox.QuerySolutions | ox.QueryBoolean:
-                return run_local(text, store)
+                return run_local(text, local)
 
         def select(text: str) -> list[dict[str, str]]:
             return solutions(run(text))
@@ -702,7 +725,7 @@ def serve(
                     key=base_iri,
                 )
                 out.print(f"site {'réutilisé' if site_reused else 'écrit'} : {site}", markup=False)
-            server, reused = serve_files(files, store=store, port=free_port())
+            server, reused = serve_files(files, store=store, port=free_port(), announce=_say)
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot cut this short
         err.print(

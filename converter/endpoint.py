@@ -2,14 +2,13 @@
 
 ``serve_files`` starts it with the output, the ontology and the vocabularies, either in memory
 (loaded at each start, queries several times faster: see benchmarks/RESULTS.md) or in a
-persistent store folder that ``prepare_store`` fills and reuses when the files have not changed
-(a fingerprint of their bytes is kept beside it).
+persistent store folder that ``disk_store.prepare_store`` fills and reuses when the files have
+not changed (a fingerprint of their bytes is kept in it).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import shutil
 import signal
 import socket
@@ -24,14 +23,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from converter.errors import InputError, RemoteError, UsageError, missing_output
-from converter.files import sha256_of, write_atomically
+from converter.disk_store import Announce, prepare_store, silent
+from converter.errors import InputError, RemoteError, UsageError
 from converter.outputs import graph_file
 from converter.paths import ONTOLOGY_FILE
 from converter.serialise import reading_rdf
 from converter.vocab import vocabulary_files
 
-FINGERPRINT = "cskg-fingerprint"
 STOPPING_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}  # as cskg serve stops
 
 
@@ -53,48 +51,6 @@ def served_files(data: Path) -> list[Path]:
     :raises InputError: ``data`` does not exist, or is a folder without a converted graph.
     """
     return [graph_file(data), ONTOLOGY_FILE, *vocabulary_files()]
-
-
-def fingerprint(files: Iterable[Path]) -> str:
-    """sha256 of the names and bytes of ``files``.
-
-    :raises InputError: a file is missing.
-    """
-    digest = hashlib.sha256()
-    for path in files:
-        try:
-            content = sha256_of(path)  # a piece at a time: the graph may be gigabytes
-        except OSError:
-            raise missing_output(path) from None
-        digest.update(path.name.encode() + b"\0" + bytes.fromhex(content))
-    return digest.hexdigest()
-
-
-def prepare_store(location: Path, files: list[Path]) -> bool:
-    """Load ``files`` into the store at ``location``; True when an unchanged store was reused.
-
-    :raises UsageError: ``location`` is a non-empty folder that is not a cskg store.
-    :raises InputError: a file is missing or the load fails.
-    """
-    wanted = fingerprint(files)
-    marker = location / FINGERPRINT
-    if marker.exists() and marker.read_text(encoding="utf-8").strip() == wanted:
-        return True
-    if location.exists() and any(location.iterdir()) and not marker.exists():
-        raise UsageError(
-            f"{location} n'est pas un magasin cskg (dossier non vide) : choisissez --store"
-        )
-    shutil.rmtree(location, ignore_errors=True)
-    location.mkdir(parents=True)
-    command = [oxigraph_binary(), "load", "--location", str(location), "--file", *map(str, files)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        shutil.rmtree(location, ignore_errors=True)
-        raise InputError(
-            f"chargement refusé par oxigraph : {done.stderr.strip()[:300]}", path=str(location)
-        )
-    write_atomically(marker, wanted.encode())
-    return False
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -242,17 +198,22 @@ def load_files(server: Server, files: Iterable[Path], *, timeout: float = 3600) 
 
 
 def serve_files(
-    files: list[Path], *, store: Path | None = None, host: str = "127.0.0.1", port: int = 7878
+    files: list[Path],
+    *,
+    store: Path | None = None,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    announce: Announce = silent,
 ) -> tuple[Server, bool]:
     """A server holding ``files``: in memory when ``store`` is None, else in the persistent
-    ``store``; and whether that store was reused as it was.
+    ``store`` (``announce`` told of its load); and whether that store was reused as it was.
 
     :raises UsageError: the port is taken, or ``store`` is not a cskg store.
     :raises InputError: a file is missing or is not valid RDF.
     :raises RemoteError: the server did not start.
     """
     if store is not None:
-        reused = prepare_store(store, files)
+        reused = prepare_store(store, files, announce=announce)
         return start_server(store, host=host, port=port), reused
     server = start_server(None, host=host, port=port)
     try:

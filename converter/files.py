@@ -8,12 +8,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
-from converter.errors import OutputError, reason
+from converter.errors import OutputError, missing_output, reason
 
 COPY_PIECE = 1 << 20  # bytes read and written at a time by copy_atomically
 
@@ -225,3 +225,18 @@ class OutputSet:
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
         self.lock.close()
+
+
+def fingerprint(files: Iterable[Path]) -> str:
+    """sha256 of the names and bytes of ``files``.
+
+    :raises InputError: a file is missing.
+    """
+    digest = hashlib.sha256()
+    for path in files:
+        try:
+            content = sha256_of(path)  # a piece at a time: the graph may be gigabytes
+        except OSError:
+            raise missing_output(path) from None
+        digest.update(path.name.encode() + b"\0" + bytes.fromhex(content))
+    return digest.hexdigest()

@@ -31,6 +31,21 @@ def seed() -> ParseResult:
     return read_text(SEED)
 
 
+@pytest.fixture(scope="session")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two conversions of the seed: its first 24 fiches, then all 25 (the converted output
+    changes, as it does between two runs of a federation's pipeline)."""
+    from converter.convert import convert
+
+    root = tmp_path_factory.mktemp("versions")
+    text = SEED.read_text(encoding="utf-8")
+    short = root / "short.txt"
+    short.write_text(text[: text.rindex("\nActions\n")] + "\n", encoding="utf-8")
+    convert([short], root / "v1")
+    convert([SEED], root / "v2")
+    return root / "v1", root / "v2"
+
+
 def fiche(title: str = "Titre", organiser: str = "CENTRE SOCIAL X - Sarthe", body: str = "") -> str:
     """A small fiche in the dump's layout; ``body`` is appended after the status section."""
     lines = ["Actions", title, "- Structure organisatrice", f"- {organiser}"]

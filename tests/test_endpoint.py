@@ -15,18 +15,17 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from converter.convert import convert
+from converter.disk_store import prepare_store
 from converter.endpoint import (
     Server,
-    fingerprint,
     free_port,
     load_files,
     port_is_free,
-    prepare_store,
     served_files,
     start_server,
 )
 from converter.errors import InputError, RemoteError
+from converter.files import fingerprint
 from converter.publish import (
     Endpoint,
     Publication,
@@ -37,11 +36,9 @@ from converter.publish import (
     staging_graph,
 )
 from converter.query import bind, library, load_query, local_store, run_local, run_remote
-from tests.conftest import SEED
 from tests.faults import FaultProxy, Rule, publish_steps
 
 GRAPH = "https://example.org/graph/actions"
-SEED_TEXT = SEED.read_text(encoding="utf-8")
 
 
 def no_sleep(_: float) -> None:
@@ -53,17 +50,6 @@ def server() -> Iterator[Server]:
     running = start_server(None, port=free_port())
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Two versions of the output: 24 fiches, then all 25."""
-    root = tmp_path_factory.mktemp("versions")
-    short = root / "short.txt"
-    short.write_text(SEED_TEXT[: SEED_TEXT.rindex("\nActions\n")] + "\n", encoding="utf-8")
-    convert([short], root / "v1")
-    convert([SEED], root / "v2")
-    return root / "v1", root / "v2"
 
 
 def _sent(parts: object) -> set[ox.Triple]:
@@ -481,9 +467,8 @@ def test_store_is_reused_when_the_output_did_not_change(
     assert prepare_store(tmp_path / "store", files) is False
     assert prepare_store(tmp_path / "store", files) is True
     assert prepare_store(tmp_path / "store", served_files(outputs[0])) is False
-    assert (tmp_path / "store" / "cskg-fingerprint").read_text() == fingerprint(
-        served_files(outputs[0])
-    )
+    loaded = [outputs[0] / "actions.nt", *served_files(outputs[0])[1:]]  # the same triples
+    assert (tmp_path / "store" / "cskg-fingerprint").read_text() == fingerprint(loaded)
 
 
 def test_cskg_serve_prints_its_urls_answers_queries_and_stops_on_ctrl_c(

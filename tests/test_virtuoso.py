@@ -29,9 +29,7 @@ from converter.reader import render
 from tests import virtuoso
 from tests.conftest import ROOT
 from tests.faults import FaultProxy, Rule, publish_steps
-from tests.test_endpoint import blank_nodes_lost_once, outputs
-
-__all__ = ["outputs"]  # the two versions published, shared with the oxigraph tests
+from tests.test_endpoint import blank_nodes_lost_once
 
 _spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
 assert _spec and _spec.loader

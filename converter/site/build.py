@@ -32,7 +32,7 @@ from converter.outputs import graph_file
 from converter.paths import ONTOLOGY_FILE
 from converter.serialise import FORMATS
 from converter.site.actions import ActionRow, read_actions
-from converter.site.claims import PREVIOUS, claimed_temporary, remove_unclaimed_temporaries
+from converter.site.claims import replacing
 from converter.site.describe import description, descriptions
 from converter.site.facets import LIST_FOLDER, write_list
 from converter.site.graph import Labels, load_store
@@ -428,21 +428,8 @@ def build_site(
         )
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        remove_unclaimed_temporaries(output, marker=MARKER)  # left by a build killed by force
-        with claimed_temporary(output) as temporary:
-            previous = temporary.with_suffix(PREVIOUS)
-            try:
-                build = write_site(data, temporary, base, jobs=jobs, writers=writers)
-                os.chmod(temporary, 0o755)
-                if output.exists():
-                    os.replace(output, previous)
-                os.replace(temporary, output)
-            except BaseException:
-                if previous.exists() and not output.exists():  # stopped between the renames
-                    os.replace(previous, output)
-                shutil.rmtree(temporary, ignore_errors=True)
-                raise
-        shutil.rmtree(previous, ignore_errors=True)
+        with replacing(output, marker=MARKER) as temporary:
+            build = write_site(data, temporary, base, jobs=jobs, writers=writers)
     except OSError as error:
         raise OutputError(f"écriture impossible ({reason(error)})", path=str(output)) from None
     build.folder = output

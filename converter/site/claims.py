@@ -2,11 +2,11 @@
 what a build stopped by force left behind (gigabytes at 100,000 actions) is removed at the
 next start, and the folder of a build still running never is.
 
-``cskg site -o DIR`` writes into ``.DIR.XXXXXXXX.tmp`` beside ``DIR``, locked (``flock`` on
-the folder itself) until it has been renamed ``DIR`` (``claimed_temporary``); the next build
-of ``DIR`` removes those nobody holds, and the previous site a build had moved aside
-(``.DIR.XXXXXXXX.old``) once ``DIR`` is in place, or puts it back when ``DIR`` is missing
-(``remove_unclaimed_temporaries``).
+``cskg site -o DIR`` (and a store on disk, ``disk_store``) writes into ``.DIR.XXXXXXXX.tmp``
+beside ``DIR``, locked (``flock`` on the folder itself) until it has been renamed ``DIR``
+(``claimed_temporary``, ``replacing``); the next build of ``DIR`` removes those nobody holds,
+and the previous version a build had moved aside (``.DIR.XXXXXXXX.old``) once ``DIR`` is in
+place, or puts it back when ``DIR`` is missing (``remove_unclaimed_temporaries``).
 
 ``cskg serve`` builds in its cache:
 
@@ -170,6 +170,32 @@ def claimed_temporary(output: Path) -> Iterator[Path]:
     finally:
         if handle is not None:
             os.close(handle)
+
+
+@contextmanager
+def replacing(output: Path, *, marker: str) -> Iterator[Path]:
+    """A new empty folder beside ``output`` whose content replaces ``output`` at once when the
+    block ends without error (the previous version is removed after the swap); on an error
+    or an interruption it is removed and ``output`` stays as it was. What builds stopped by
+    force left beside ``output`` is removed first; every version holds ``marker``.
+
+    :raises OSError: the folder cannot be made, or the swap failed.
+    """
+    remove_unclaimed_temporaries(output, marker=marker)
+    with claimed_temporary(output) as temporary:
+        previous = temporary.with_suffix(PREVIOUS)
+        try:
+            yield temporary
+            os.chmod(temporary, 0o755)  # for reading, whatever the umask
+            if output.exists():
+                os.replace(output, previous)
+            os.replace(temporary, output)
+        except BaseException:
+            if previous.exists() and not output.exists():  # stopped between the renames
+                os.replace(previous, output)
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
+    shutil.rmtree(previous, ignore_errors=True)
 
 
 def remove_unclaimed_temporaries(output: Path, *, marker: str) -> None:

@@ -32,8 +32,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from converter.answer_cache import AnswerCache, KeptAnswer, answer_key
-from converter.endpoint import fingerprint
-from converter.files import write_atomically
+from converter.files import fingerprint, write_atomically
 from converter.site import negotiation, sparql
 from converter.site.claims import claimed_folder, remove_stale_builds
 from converter.site.negotiation import REPRESENTATIONS, Representation
