@@ -535,8 +535,8 @@ def query(
             show_default=False,
             help="Dossier d'un magasin sur disque (celui de cskg serve --store convient) : "
             "chargé la première fois, réutilisé tant que les données n'ont pas changé ; sans "
-            "cette option, les données de plus de 128 Mio sont gardées dans "
-            "DONNÉES/.cskg-store/, les autres chargées en mémoire.",
+            "cette option, des données d'un seul --data (ou la sortie par défaut) de plus de "
+            "128 Mio sont gardées dans DONNÉES/.cskg-store/, les autres chargées en mémoire.",
         ),
     ] = None,
     endpoint: Annotated[
@@ -659,8 +659,9 @@ def serve(
         typer.Option(
             "--store",
             metavar="DOSSIER",
-            help="Dossier d'un magasin persistant (réutilisé s'il est à jour) ; "
-            "sans cette option, les données sont chargées en mémoire.",
+            help="Dossier d'un magasin persistant (réutilisé s'il est à jour, servi en "
+            "lecture seule, lisible aussi par cskg query --store) ; sans cette option, les "
+            "données sont chargées en mémoire.",
         ),
     ] = None,
     port: Annotated[

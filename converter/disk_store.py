@@ -4,18 +4,27 @@ when they do.
 
 ``cskg serve --store DIR`` and ``cskg query --store DIR`` use one; ``cskg query`` keeps one by
 itself beside data too large for memory (``DATA/.cskg-store``, ``query_store``). A store folder
-holds the fingerprint of its files (``FINGERPRINT``). A new version is written beside it and
-swapped in place (``claims.replacing``) under an exclusive lock of ``.DIR.lock``, which the
-processes using the store hold shared until they end: no store changes under a reader.
+holds the fingerprint of its files (``FINGERPRINT``). Two locks beside it keep it whole:
+
+- ``.DIR.lock``, held shared by every process using the store until it ends, exclusive only by
+  the process swapping a new version in: no store changes under a reader;
+- ``.DIR.load.lock``, held by the process loading a new version beside the store (and by
+  those about to load one, who wait for it and then find the store loaded): the same data are
+  loaded once, and the readers of the current version go on meanwhile.
+
+A process waits for the load lock without holding the use lock: it never holds one lock while
+waiting for the other, so no two wait for each other.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import itertools
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -36,7 +45,8 @@ IN_MEMORY_LIMIT = 128 << 20
 PIECE = 64 << 20  # bytes of N-Triples per bulk load: 513 MiB at most at 100,000 actions
 BATCH = 300_000  # statements per bulk load from the other formats (parsed one by one)
 LINE_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
-_LOCKS: dict[Path, int] = {}
+BLANK = b"_:"  # how a blank node starts in N-Triples (or, harmlessly, a literal holding it)
+_LOCKS: dict[Path, int] = {}  # the use lock's descriptor of each store this process uses
 Announce = Callable[[str], None]
 
 
@@ -44,75 +54,124 @@ def silent(message: str) -> None:
     """Tell nothing (library callers)."""
 
 
-# the lock descriptor of each store this process uses
-
-
 def load_on_disk(
     location: Path, files: list[Path], *, piece: int = PIECE, batch: int = BATCH
 ) -> None:
     """Load ``files`` into a new store at ``location``, at most ``piece`` bytes of N-Triples or
     N-Quads (cut between lines) or ``batch`` statements of another format at a time, then
-    compact it (the queries read fewer files).
+    compact it (the queries read fewer files). Blank nodes are those of one file each, as in
+    memory (``query.local_store``): a bulk load would make two of one node cut between two
+    pieces, so a file is parsed statement by statement from its first piece holding one.
 
     :raises InputError: a file is missing or is not valid RDF.
+    :raises OutputError: the store cannot be written (a full disk).
     """
     store = ox.Store(str(location))
-    for path in files:
-        with reading_rdf(path) as fmt:
-            if fmt in LINE_FORMATS:
-                with path.open("rb") as source:
-                    while lines := source.read(piece):
-                        store.bulk_load(lines + source.readline(), format=fmt)
-            else:
-                statements = ox.parse(path=str(path), format=fmt)
-                while some := list(itertools.islice(statements, batch)):
-                    store.bulk_extend(some)
-    store.optimize()
-    del store  # closed: the folder may be renamed
+    try:
+        for path in files:
+            with reading_rdf(path) as fmt, path.open("rb") as source:
+                lines = fmt in LINE_FORMATS
+                rest = _load_lines(store, source, fmt, piece, location) if lines else source
+                if rest is not None:
+                    statements = ox.parse(rest, format=fmt, rename_blank_nodes=True)
+                    while some := list(itertools.islice(statements, batch)):
+                        _write(store.bulk_extend, some, location=location)
+        _write(store.optimize, location=location)
+    finally:
+        del store  # closed: the folder may be renamed or removed
+
+
+def _load_lines(
+    store: ox.Store, source: BinaryIO, fmt: ox.RdfFormat, piece: int, location: Path
+) -> BinaryIO | None:
+    """Bulk-load ``source`` a piece at a time up to its first piece holding a blank node; the
+    source from there (None when there is none). A syntax error tells its line in the file."""
+    lines_before = 0
+    while lines := source.read(piece):
+        lines += source.readline()
+        if BLANK in lines:
+            source.seek(-len(lines), os.SEEK_CUR)
+            return source
+        try:
+            _write(store.bulk_load, lines, format=fmt, location=location)
+        except SyntaxError as error:
+            if isinstance(error.lineno, int):
+                error.lineno += lines_before
+            raise
+        lines_before += lines.count(b"\n")
+    return None
+
+
+def _write(
+    action: Callable[..., object], *arguments: object, location: Path, **options: object
+) -> None:
+    """Run a store's write ``action``; a failure of the store (not of the data) is an
+    OutputError, kept apart from the reading errors of the file being loaded."""
+    try:
+        action(*arguments, **options)
+    except OSError as error:
+        raise OutputError(
+            f"écriture du magasin impossible ({reason(error)})", path=str(location)
+        ) from None
 
 
 def prepare_store(location: Path, files: list[Path], *, announce: Announce = silent) -> bool:
     """Have the store at ``location`` hold ``files`` (each in its ``loading_form``), loading
     it when it does not already; True when it was reused. ``announce`` is told, in French,
     of a wait and of a load (a minute at 100,000 actions) before they begin. This process
-    holds the store's lock shared from then on, until it ends: the store cannot be replaced
-    while it is in use.
+    holds the store's use lock shared from then on, until it ends: the store cannot be
+    replaced while it is in use.
 
-    :raises UsageError: ``location`` is a non-empty folder that is not a cskg store.
-    :raises InputError: a file is missing or the load fails.
-    :raises OutputError: the store cannot be written.
+    :raises UsageError: ``location`` is a file, or a non-empty folder that is not a cskg store.
+    :raises InputError: a file is missing or is not valid RDF.
+    :raises OutputError: the store or its locks cannot be written.
     """
     location = location.absolute()
+    if location.exists() and not location.is_dir():
+        raise UsageError(f"{location} est un fichier, pas un magasin cskg : choisissez --store")
     files = [loading_form(path) for path in files]
     wanted = fingerprint(files)
-    marker = location / FINGERPRINT
-    lock = _lock(location)
-    if _fingerprint(marker) == wanted:
+    use = _Lock.of(location, "lock")
+    if _in_use(location, use, wanted, announce):
         return True
-    if (
-        location.exists()
-        and (not location.is_dir() or any(location.iterdir()))
-        and not marker.exists()
-    ):
+    if location.exists() and any(location.iterdir()) and not (location / FINGERPRINT).exists():
         raise UsageError(
             f"{location} n'est pas un magasin cskg (dossier non vide) : choisissez --store"
         )
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        announce(f"attente : le magasin {location} sert à un autre processus cskg")
-        fcntl.flock(lock, fcntl.LOCK_EX)
-    try:
-        if _fingerprint(marker) == wanted:  # loaded meanwhile by that process
+    with _Lock.of(location, "load.lock", keep=False) as load:
+        load.take(fcntl.LOCK_EX, announce, f"attente : un autre processus cskg charge {location}")
+        if _in_use(location, use, wanted, announce):  # loaded meanwhile by that process
             return True
         announce(f"chargement du magasin sur disque {location} (une fois pour ces données)")
-        with replacing(location, marker=FINGERPRINT) as temporary:
-            load_on_disk(temporary, files)
-            write_atomically(temporary / FINGERPRINT, wanted.encode())
-    except OSError as error:
-        raise OutputError(f"écriture impossible ({reason(error)})", path=str(location)) from None
-    finally:
-        fcntl.flock(lock, fcntl.LOCK_SH)
+        try:
+            with replacing(location, marker=FINGERPRINT) as temporary:
+                load_on_disk(temporary, files)
+                write_atomically(temporary / FINGERPRINT, wanted.encode())
+                waiting = f"attente : le magasin {location} sert à un autre processus cskg"
+                use.take(fcntl.LOCK_EX, announce, f"{waiting}, remplacé dès que celui-ci finira")
+        except BaseException as error:
+            use.release()
+            if isinstance(error, OutputError):  # told of the store, not of its temporary copy
+                raise OutputError(error.message, path=str(location)) from None
+            if isinstance(error, OSError):
+                raise OutputError(
+                    f"écriture impossible ({reason(error)})", path=str(location)
+                ) from None
+            raise
+    if not _in_use(location, use, wanted, announce):  # replaced again between the two locks
+        return prepare_store(location, files, announce=announce)
+    return False
+
+
+def _in_use(location: Path, use: _Lock, wanted: str, announce: Announce) -> bool:
+    """Whether the store holds the files of fingerprint ``wanted``, its use lock then held
+    shared (released when it does not: a process waiting for a load holds no other lock)."""
+    use.take(
+        fcntl.LOCK_SH, announce, f"attente : le magasin {location} est en cours de remplacement"
+    )
+    if _fingerprint(location / FINGERPRINT) == wanted:
+        return True
+    use.release()
     return False
 
 
@@ -123,22 +182,58 @@ def _fingerprint(marker: Path) -> str | None:
         return None
 
 
-def _lock(location: Path) -> int:
-    """The descriptor of ``.NAME.lock`` beside the store ``location``, locked shared (one per
-    store and process: a process replacing a store it uses converts its own lock).
+class _Lock:
+    """A lock file beside a store (``.NAME.SUFFIX``), taken with ``flock``: the use lock
+    stays open for the process's life (one descriptor per store: a process replacing a store
+    it uses converts its own lock), the load lock is closed after each load."""
 
-    :raises OutputError: the lock cannot be made.
-    """
-    path = location.with_name(f".{location.name.lstrip('.')}.lock")
-    if path not in _LOCKS:
+    def __init__(self, path: Path, descriptor: int) -> None:
+        self.path = path
+        self.descriptor = descriptor
+
+    @classmethod
+    def of(cls, location: Path, suffix: str, *, keep: bool = True) -> _Lock:
+        """:raises OutputError: the lock file can be neither made nor opened."""
+        path = location.with_name(f".{location.name.lstrip('.')}.{suffix}")
+        if keep and path in _LOCKS:
+            return cls(path, _LOCKS[path])
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
         except OSError as error:
-            raise OutputError(f"écriture impossible ({reason(error)})", path=str(path)) from None
-        _LOCKS[path] = handle
-        fcntl.flock(handle, fcntl.LOCK_SH)
-    return _LOCKS[path]
+            if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise OutputError(f"verrou impossible ({reason(error)})", path=str(path)) from None
+            try:  # a store in a folder of someone else's or read-only: shared use only
+                descriptor = os.open(path, os.O_RDONLY)
+            except OSError:
+                raise OutputError(f"verrou impossible ({reason(error)})", path=str(path)) from None
+        if keep:
+            _LOCKS[path] = descriptor
+        return cls(path, descriptor)
+
+    def take(self, kind: int, announce: Announce, waiting: str) -> None:
+        """Take the lock (``LOCK_SH`` or ``LOCK_EX``), announcing ``waiting`` first when
+        another process holds it.
+
+        :raises OutputError: the file system cannot lock (some network file systems).
+        """
+        try:
+            try:
+                fcntl.flock(self.descriptor, kind | fcntl.LOCK_NB)
+            except BlockingIOError:
+                announce(waiting)
+                fcntl.flock(self.descriptor, kind)
+        except OSError as error:
+            raise OutputError(f"verrou impossible ({reason(error)})", path=str(self.path)) from None
+
+    def release(self) -> None:
+        fcntl.flock(self.descriptor, fcntl.LOCK_UN)
+
+    def __enter__(self) -> _Lock:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        os.close(self.descriptor)
 
 
 def open_store(location: Path) -> ox.Store:
@@ -154,14 +249,20 @@ def open_store(location: Path) -> ox.Store:
 
 def loading_form(path: Path) -> Path:
     """The file to load ``path`` from into a store on disk: for a conversion's
-    ``actions.ttl``, its ``actions.nt`` beside it (the same triples, loaded several times faster
-    a piece at a time), else ``path`` itself.
+    ``actions.ttl``, the ``actions.nt`` of the same version (the same triples, loaded several
+    times faster a piece at a time), else ``path`` itself. Only a conversion's own pair, both
+    links into one folder of its ``.versions/``, is trusted to hold the same triples: an
+    ``actions.nt`` copied or edited beside a Turtle file may not.
 
     >>> loading_form(Path("/nowhere/actions.ttl"))
     PosixPath('/nowhere/actions.ttl')
     """
     lines = path.with_suffix(".nt")
-    return lines if path.name == GRAPH_NAME and lines.is_file() else path
+    if path.name != GRAPH_NAME or not (path.is_symlink() and lines.is_symlink()):
+        return path
+    version, same = path.resolve(), lines.resolve()
+    trusted = version.parent == same.parent and version.parent.parent.name == ".versions"
+    return same if trusted and same.is_file() else path
 
 
 def query_store(
@@ -174,11 +275,13 @@ def query_store(
 ) -> tuple[ox.Store, str]:
     """The store ``cskg query`` runs on, and what to tell the user of it: the one at ``store``
     when given; one kept beside a single ``data`` (``DATA/.cskg-store``) when its graph
-    ``graphs`` is larger than ``limit``; else ``graphs`` in memory. Each holds the ontology and
-    the vocabularies too.
+    ``graphs`` is larger than ``limit`` (several are read in memory: a store beside one of
+    them would be replaced by each other choice); else ``graphs`` in memory, as when that
+    store cannot be written (the note then warns of it). Each holds the ontology and the
+    vocabularies too.
 
     :raises InputError: a file is missing or is not valid RDF.
-    :raises UsageError: ``store`` is a non-empty folder that is not a cskg store.
+    :raises UsageError: ``store`` is a file, or a non-empty folder that is not a cskg store.
     :raises OutputError: the store given cannot be written.
     """
     extra = [ONTOLOGY_FILE, *vocabulary_files()]
@@ -187,7 +290,7 @@ def query_store(
         try:
             return _on_disk(folder / AUTOMATIC, [*graphs, *extra], announce)
         except OutputError as error:
-            note = f"magasin sur disque impossible ({error.message}) : données chargées en mémoire"
+            note = f"avertissement : {error} ; données chargées en mémoire, sans magasin sur disque"
             return local_store(graphs), note
     if store is not None:
         return _on_disk(store, [*graphs, *extra], announce)

@@ -120,7 +120,9 @@ def signals_held() -> Iterator[tuple[set[signal.Signals | int], list[int]]]:
 def start_server(
     location: Path | None, *, host: str = "127.0.0.1", port: int = 7878, wait: float = 30
 ) -> Server:
-    """Start ``oxigraph serve`` on ``host:port`` (in memory when ``location`` is None).
+    """Start ``oxigraph serve`` on ``host:port``: in memory when ``location`` is None, else
+    read-only on the store at ``location`` (pyoxigraph may read a store other processes read,
+    never one another process writes).
 
     :raises UsageError: the port is taken.
     :raises RemoteError: the server did not start.
@@ -128,8 +130,8 @@ def start_server(
     if not port_is_free(host, port):
         raise UsageError(f"le port {port} de {host} est déjà pris : choisissez --port")
     command = [oxigraph_binary(), "serve", "--bind", f"{host}:{port}"]
-    if location is not None:
-        command += ["--location", str(location)]
+    if location is not None:  # read-only: a cskg query may read the same store meanwhile
+        command = [*command[:1], "serve-read-only", *command[2:], "--location", str(location)]
     log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server never blocks on it
     # Ctrl-C or SIGTERM inside Popen, after the fork, would leave a server no one can stop:
     # they are held until the server has a handle, then arrive within the ``try`` below.

@@ -4,6 +4,7 @@ kept while the data do not change, replaced whole, never under a process using t
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -18,12 +19,13 @@ from converter.disk_store import (
     AUTOMATIC,
     FINGERPRINT,
     load_on_disk,
+    loading_form,
     open_store,
     prepare_store,
     query_store,
 )
-from converter.endpoint import served_files
-from converter.errors import UsageError
+from converter.endpoint import free_port, load_files, serve_files, served_files
+from converter.errors import InputError, UsageError
 from converter.files import fingerprint
 from converter.paths import ONTOLOGY_FILE
 from converter.query import local_store
@@ -84,7 +86,8 @@ def test_cskg_query_on_a_store_answers_as_in_memory_and_reuses_it(
     assert f"magasin sur disque {store} : chargé" in other.stderr
     assert _total(other.stdout) == 24
     assert (store / FINGERPRINT).read_text() == fingerprint([outputs[0] / "actions.nt", *EXTRA])
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".magasin.lock", "magasin"]
+    locks = [".magasin.load.lock", ".magasin.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [*locks, "magasin"]
 
 
 def test_cskg_query_refuses_a_folder_that_is_not_a_store_and_a_store_with_an_endpoint(
@@ -126,8 +129,8 @@ def test_a_store_that_cannot_be_kept_beside_the_data_leaves_them_in_memory(
     (data / "actions.ttl").write_bytes((outputs[1] / "actions.ttl").read_bytes())
     (data / ".cskg-store.lock").mkdir()  # the lock cannot be opened: no store there
     store, note = query_store([data], [data / "actions.ttl"], limit=1000)
-    assert note.startswith("magasin sur disque impossible (")
-    assert note.endswith(") : données chargées en mémoire")
+    assert note.startswith(f"avertissement : {data / '.cskg-store.lock'}: verrou impossible (")
+    assert note.endswith("; données chargées en mémoire, sans magasin sur disque")
     assert len(store) == len(local_store([data / "actions.ttl"]))
     assert sorted(p.name for p in data.iterdir()) == [".cskg-store.lock", "actions.ttl"]
 
@@ -147,7 +150,7 @@ def test_a_load_stopped_midway_keeps_the_previous_store(
     with pytest.raises(KeyboardInterrupt):
         prepare_store(store, served_files(outputs[1]))
     assert (store / FINGERPRINT).read_text() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".s.lock", "s"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".s.load.lock", ".s.lock", "s"]
     assert len(open_store(store)) == len(local_store([outputs[0] / "actions.ttl"]))
 
 
@@ -162,14 +165,84 @@ sys.stdin.read()
 """
 
 
+def _holder(store: Path, data: Path) -> subprocess.Popen[str]:
+    """A process using ``store`` with ``data`` until its standard input closes."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(store), str(data)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "prêt\n"
+    return holder
+
+
 def test_a_store_in_use_is_replaced_only_once_its_user_has_ended(
     tmp_path: Path, outputs: tuple[Path, Path]
 ) -> None:
     """Another process using the store (a ``cskg serve --store``, a query) holds it: a load of
-    other data waits for it to end, saying so, instead of swapping the store under it."""
+    other data is made beside it, then waits for that process to end, saying so, instead of
+    swapping the store under it."""
     store = tmp_path / "s"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(store), str(outputs[0])],
+    holder = _holder(store, outputs[0])
+    try:
+        held = (store / FINGERPRINT).read_text()
+        done: list[bool] = []
+        told: list[str] = []
+        waiting = threading.Event()
+
+        def tell(message: str) -> None:
+            told.append(message)
+            if message.startswith("attente"):
+                waiting.set()
+
+        loading = threading.Thread(
+            target=lambda: done.append(
+                prepare_store(store, served_files(outputs[1]), announce=tell)
+            )
+        )
+        loading.start()
+        assert waiting.wait(60), told
+        # loaded beside the store, held back from the swap by the holder's lock
+        assert not done and (store / FINGERPRINT).read_text() == held
+        assert told == [
+            f"chargement du magasin sur disque {store} (une fois pour ces données)",
+            f"attente : le magasin {store} sert à un autre processus cskg, remplacé dès que "
+            "celui-ci finira",
+        ]
+    finally:
+        holder.communicate("", timeout=30)
+    loading.join(60)
+    assert done == [False]
+    assert (store / FINGERPRINT).read_text() == fingerprint([outputs[1] / "actions.nt", *EXTRA])
+
+
+SLOW_LOADER = """
+import sys
+from pathlib import Path
+from converter import disk_store
+from converter.endpoint import served_files
+real = disk_store.load_on_disk
+def load(location, files):
+    print("chargement commencé", flush=True)
+    sys.stdin.readline()
+    real(location, files)
+disk_store.load_on_disk = load
+print(disk_store.prepare_store(Path(sys.argv[1]), served_files(Path(sys.argv[2]))), flush=True)
+sys.stdin.read()
+"""
+
+
+def test_two_processes_wanting_the_same_new_data_load_them_once(
+    tmp_path: Path, outputs: tuple[Path, Path]
+) -> None:
+    """The second waits for the first one's load, says so, then uses that store and goes on
+    while the first still runs (it does not wait for the first to end)."""
+    store = tmp_path / "s"
+    first = subprocess.Popen(
+        [sys.executable, "-c", SLOW_LOADER, str(store), str(outputs[1])],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -177,25 +250,160 @@ def test_a_store_in_use_is_replaced_only_once_its_user_has_ended(
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "prêt\n"
-        held = (store / FINGERPRINT).read_text()
-        done: list[bool] = []
+        assert first.stdout is not None and first.stdin is not None
+        assert first.stdout.readline() == "chargement commencé\n"
         told: list[str] = []
-        loading = threading.Thread(
+        done: list[bool] = []
+        second = threading.Thread(
             target=lambda: done.append(
                 prepare_store(store, served_files(outputs[1]), announce=told.append)
             )
         )
-        loading.start()
-        time.sleep(2)
-        assert not done and (store / FINGERPRINT).read_text() == held  # waiting
-        assert told == [f"attente : le magasin {store} sert à un autre processus cskg"]
+        second.start()
+        deadline = time.monotonic() + 60
+        while not told and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert told == [f"attente : un autre processus cskg charge {store}"]
+        first.stdin.write("\n")
+        first.stdin.flush()
+        assert first.stdout.readline() == "False\n"  # loaded by the first
+        second.join(60)
+        assert done == [True] and first.poll() is None  # reused, the first still running
+        assert len(told) == 1  # no load of its own
     finally:
-        holder.communicate("", timeout=30)
-    loading.join(60)
-    assert done == [False]
-    assert told[1] == f"chargement du magasin sur disque {store} (une fois pour ces données)"
-    assert (store / FINGERPRINT).read_text() == fingerprint([outputs[1] / "actions.nt", *EXTRA])
+        first.communicate("", timeout=30)
+    assert len(open_store(store)) == len(local_store([outputs[1] / "actions.ttl"]))
+
+
+FULL_DISK = """
+import resource, signal, sys
+from pathlib import Path
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) instead
+resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+from converter.disk_store import query_store
+data = Path(sys.argv[1])
+store, note = query_store([data], [data / "actions.ttl"], limit=1000)
+print(note)
+print(len(store))
+"""
+
+
+def test_a_store_that_fills_the_disk_leaves_the_data_in_memory(
+    tmp_path: Path, outputs: tuple[Path, Path]
+) -> None:
+    """A store file cannot grow past 100 kB (as on a full disk): the query runs in memory with
+    a warning naming the store, and the half-written store is removed."""
+    data = tmp_path / "out"
+    shutil.copytree(outputs[1], data, symlinks=True)
+    done = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, str(data)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    note, size = done.stdout.splitlines()
+    assert note.startswith(f"avertissement : {data / AUTOMATIC}: écriture du magasin impossible (")
+    assert "File too large" in note and note.endswith(
+        "; données chargées en mémoire, sans magasin sur disque"
+    )
+    assert int(size) == len(local_store([data / "actions.ttl"]))
+    assert not [p.name for p in data.iterdir() if p.name.startswith("..cskg-store.")]
+    assert not (data / AUTOMATIC).exists()
+
+
+def test_blank_nodes_are_those_of_each_file_as_in_memory(tmp_path: Path) -> None:
+    """One node cut between two pieces of N-Triples stays one; the same label in two files
+    (N-Triples or Turtle) names two nodes, as ``Store.load`` makes them in memory."""
+    first = tmp_path / "a.nt"
+    filler = "".join(f"<http://e/s{i}> <http://e/p> <http://e/o{i}> .\n" for i in range(20))
+    first.write_text(
+        filler
+        + "_:b <http://e/p> <http://e/o1> .\n"
+        + filler
+        + "_:b <http://e/p> <http://e/o2> .\n"
+    )
+    second = tmp_path / "b.nt"
+    second.write_text("_:b <http://e/p> <http://e/o3> .\n")
+    third = tmp_path / "c.ttl"
+    third.write_text("_:b <http://e/p> <http://e/o4> . [] <http://e/p> <http://e/o5> .\n")
+    files = [first, second, third]
+    load_on_disk(tmp_path / "s", files, piece=200, batch=1)
+
+    def blank_nodes(store: ox.Store) -> list[list[str]]:
+        objects: dict[ox.BlankNode, list[str]] = {}
+        for quad in store:
+            if isinstance(quad.subject, ox.BlankNode):
+                objects.setdefault(quad.subject, []).append(quad.object.value)
+        return sorted(sorted(values) for values in objects.values())
+
+    expected = [["http://e/o1", "http://e/o2"], ["http://e/o3"], ["http://e/o4"], ["http://e/o5"]]
+    in_memory = ox.Store()
+    for path in files:
+        in_memory.load(path=str(path))
+    assert blank_nodes(in_memory) == expected
+    assert blank_nodes(open_store(tmp_path / "s")) == expected
+    assert len(open_store(tmp_path / "s")) == 20 + 5  # the filler twice is once
+
+
+def test_an_error_in_a_later_piece_names_its_line_in_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "a.nt"
+    lines = [f"<http://e/s{i}> <http://e/p> <http://e/o{i}> .\n" for i in range(30)]
+    lines[24] = "<http://e/s> <http://e/p> pas-un-terme .\n"
+    bad.write_text("".join(lines))
+    with pytest.raises(InputError) as raised:
+        load_on_disk(tmp_path / "s", [bad], piece=200)
+    assert raised.value.path == str(bad) and raised.value.line == 25
+    assert raised.value.message.startswith("N-Triples invalide, colonne 27 (")
+
+
+def test_a_file_given_as_the_store_is_refused_and_left_alone(tmp_path: Path) -> None:
+    mine = tmp_path / "notes.txt"
+    mine.write_text("à garder", encoding="utf-8")
+    with pytest.raises(UsageError, match="est un fichier, pas un magasin cskg"):
+        prepare_store(mine, [ONTOLOGY_FILE])
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    assert mine.read_text(encoding="utf-8") == "à garder"
+
+
+def test_only_a_conversions_own_n_triples_stand_for_its_turtle(
+    tmp_path: Path, outputs: tuple[Path, Path]
+) -> None:
+    """The ``actions.nt`` of the same version is loaded instead of ``actions.ttl``; a plain
+    ``actions.nt`` beside a Turtle (copied, edited, of another run) is not trusted."""
+    turtle = outputs[1] / "actions.ttl"
+    assert loading_form(turtle) == (outputs[1] / ".versions" / "current" / "actions.nt").resolve()
+    copy = tmp_path / "copie"
+    copy.mkdir()
+    (copy / "actions.ttl").write_bytes(turtle.read_bytes())
+    (copy / "actions.nt").write_bytes((outputs[0] / "actions.nt").read_bytes())  # stale
+    assert loading_form(copy / "actions.ttl") == copy / "actions.ttl"
+    mixed = tmp_path / "mêlé"
+    mixed.mkdir()
+    (mixed / "actions.ttl").symlink_to(turtle)
+    (mixed / "actions.nt").symlink_to(outputs[0] / "actions.nt")  # another conversion's
+    assert loading_form(mixed / "actions.ttl") == mixed / "actions.ttl"
+
+
+def test_a_served_store_is_read_only_and_read_by_queries_meanwhile(
+    tmp_path: Path, outputs: tuple[Path, Path]
+) -> None:
+    """``cskg serve --store`` starts oxigraph read-only: nothing writes the store a query may be
+    reading at the same time (pyoxigraph leaves that undefined)."""
+    store = tmp_path / "s"
+    server, reused = serve_files(served_files(outputs[1]), store=store, port=free_port())
+    try:
+        assert reused is False
+        with pytest.raises(InputError, match="chargement refusé par oxigraph"):
+            load_files(server, [ONTOLOGY_FILE])
+        answered = _query("--data", str(outputs[1]), "--store", str(store))
+        assert answered.returncode == 0, answered.stderr
+        assert f"magasin sur disque {store} : réutilisé" in answered.stderr
+        assert _total(answered.stdout) == 25
+    finally:
+        server.stop()
 
 
 def test_a_folder_that_is_not_a_store_is_left_alone(tmp_path: Path) -> None:
