@@ -914,7 +914,7 @@ def release(
         )
         choice = choose_data(data)
         _reading(choice)
-        done = run_release(choice.folder, output, settings, previous)
+        done = run_release(choice.folder, output, settings, previous, announce=_say)
     for key in example_values(settings):
         err.print(
             f"avertissement : « {key} » garde la valeur de l'exemple "

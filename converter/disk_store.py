@@ -270,21 +270,22 @@ def query_store(
     graphs: list[Path],
     *,
     store: Path | None = None,
-    limit: int = IN_MEMORY_LIMIT,
+    limit: int | None = None,
     announce: Announce = silent,
 ) -> tuple[ox.Store, str]:
     """The store ``cskg query`` runs on, and what to tell the user of it: the one at ``store``
     when given; one kept beside a single ``data`` (``DATA/.cskg-store``) when its graph
-    ``graphs`` is larger than ``limit`` (several are read in memory: a store beside one of
-    them would be replaced by each other choice); else ``graphs`` in memory, as when that
-    store cannot be written (the note then warns of it). Each holds the ontology and the
-    vocabularies too.
+    ``graphs`` is larger than ``limit`` (by default ``IN_MEMORY_LIMIT``; several data are read
+    in memory: a store beside one of them would be replaced by each other choice); else
+    ``graphs`` in memory, as when that store cannot be written (the note then warns of it).
+    Each holds the ontology and the vocabularies too.
 
     :raises InputError: a file is missing or is not valid RDF.
     :raises UsageError: ``store`` is a file, or a non-empty folder that is not a cskg store.
     :raises OutputError: the store given cannot be written.
     """
     extra = [ONTOLOGY_FILE, *vocabulary_files()]
+    limit = IN_MEMORY_LIMIT if limit is None else limit
     if store is None and len(data) == 1 and sum(_size(g) for g in graphs) > limit:
         folder = data[0] if data[0].is_dir() else data[0].parent
         try:

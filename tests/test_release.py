@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import html.parser
+import shutil
 from pathlib import Path
 
 import csvw
@@ -386,3 +387,26 @@ def test_void_counts_are_read_a_line_at_a_time(tmp_path: Path) -> None:
         "https://e.org/C": 2,
         "https://e.org/D": 1,
     }
+
+
+def test_a_release_read_from_a_store_on_disk_has_the_same_bytes(
+    converted: Path, released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above ``IN_MEMORY_LIMIT`` the release reads the store ``cskg query`` keeps beside the
+    data (here from the first byte): its rows, read a look-up at a time from RocksDB, make
+    the same files as the in-memory store, every one byte for byte."""
+    from converter import disk_store
+
+    data = tmp_path / "data"
+    shutil.copytree(converted, data, symlinks=True)
+    monkeypatch.setattr(disk_store, "IN_MEMORY_LIMIT", 0)
+    told: list[str] = []
+    config = load_config(
+        ROOT / "release.toml", endpoint="https://example.org/sparql", issued="2026-11-25"
+    )
+    done = release(data, tmp_path / "release", config, announce=told.append)
+    assert told[-1] == f"magasin sur disque {data / disk_store.AUTOMATIC} : chargé"
+    names = sorted(p.relative_to(released) for p in released.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(tmp_path / "release") for p in done.written)
+    for name in names:
+        assert (tmp_path / "release" / name).read_bytes() == (released / name).read_bytes(), name

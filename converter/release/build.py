@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from converter.disk_store import Announce, query_store, silent
 from converter.errors import missing_output
 from converter.files import copy_atomically, json_bytes, write_atomically
 from converter.outputs import graph_file
 from converter.paths import ONTOLOGY_FILE, QUERIES_DIR, VOCABULARY_DIR
-from converter.query import bind, load_query, local_store
+from converter.query import bind, load_query
 from converter.release.catalogue import (
     CATALOG_PREFIXES,
     CHANGE_FILES,
@@ -41,11 +42,11 @@ from converter.release.geo import coverage
 from converter.release.participations import PARTICIPATIONS, participation_rows
 from converter.release.tables import (
     CSV_COLUMNS,
-    csv_bytes,
-    csv_rows,
+    action_rows,
     csvw_metadata,
     french_label,
     table_schema,
+    write_table,
 )
 from converter.release.void import void_graph
 from converter.serialise import FORMATS, jsonld_bytes, turtle_bytes
@@ -62,10 +63,18 @@ class Release:
 
 
 def release(
-    data: Path, folder: Path, config: ReleaseConfig, previous: Path | None = None
+    data: Path,
+    folder: Path,
+    config: ReleaseConfig,
+    previous: Path | None = None,
+    *,
+    announce: Announce = silent,
 ) -> Release:
     """Write the release folder from the convert output in ``data``, compared with the
-    release in ``previous`` when given.
+    release in ``previous`` when given. The graph is read as ``cskg query`` reads it: in
+    memory up to 128 MiB, else from the store on disk beside it (``announce`` is told of its
+    load, and of the store used); the tables are written a few thousand rows at a time and
+    read back from their files, so that memory stays bounded.
 
     :raises InputError: the output of ``cskg convert`` or the previous release is missing or
         unreadable.
@@ -78,7 +87,9 @@ def release(
     before = read_previous(previous) if previous is not None else None
     config = replace(config, version=next_version(config.version, before, config.issued))
     graph = graph_file(data)
-    store = local_store([graph])
+    store, note = query_store([data], [graph], announce=announce)
+    if note:
+        announce(note)
     written: list[Path] = []
 
     def write(name: str, content: bytes) -> None:
@@ -94,13 +105,13 @@ def release(
 
     for name in (f"actions{f.suffix}" for f in FORMATS.values()):
         copy(data / name, name)
-    rows = csv_rows(store)
-    write("actions.csv", csv_bytes(rows))
+    rows = write_table(folder / "actions.csv", action_rows(store))
+    written.append(folder / "actions.csv")
     history = None
     extra: list[Distributed] = []
     if before is not None:
         names = [c.name for c in CSV_COLUMNS]
-        history = compare(before, [dict(zip(names, row, strict=True)) for row in rows])
+        history = compare(before, (dict(zip(names, row, strict=True)) for row in rows))
         write("changements.md", changes_markdown(history, config.version))
         write("changements.csv", changes_csv(history))
         extra = list(CHANGE_FILES)
@@ -109,8 +120,10 @@ def release(
             (folder / stale.name).unlink(missing_ok=True)
     write("actions.csv-metadata.json", json_bytes(csvw_metadata(config)))
     write("actions.schema.json", json_bytes(table_schema(config, rows)))
-    participations = participation_rows(store)
-    write("participations.csv", csv_bytes(participations, PARTICIPATIONS))
+    participations = write_table(
+        folder / "participations.csv", participation_rows(store), PARTICIPATIONS
+    )
+    written.append(folder / "participations.csv")
     write("participations.csv-metadata.json", json_bytes(csvw_metadata(config, PARTICIPATIONS)))
     write(
         "participations.schema.json",
@@ -198,7 +211,7 @@ def coverage_of(store: ox.Store) -> Coverage:
         codes[place] = code.value if code else place.rsplit("/", 1)[-1]
     shapes, whole = coverage(sorted(codes.values()))
     themes = store.quads_for_pattern(None, ox.NamedNode(CSKG + "theme"), None)
-    keywords = sorted({french_label(store, q.object) for q in themes})
+    keywords = sorted({french_label(store, node) for node in {q.object for q in themes}})
     return Coverage(codes, shapes, whole, start_years(store), keywords)
 
 

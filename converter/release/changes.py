@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +68,7 @@ class Changes:
         )
 
 
-def actions_of_rows(rows: list[dict[str, str]]) -> dict[str, Action]:
+def actions_of_rows(rows: Iterable[dict[str, str]]) -> dict[str, Action]:
     return {
         row["action"]: Action(row["action"], row["title"], row["structure"], content_hash(row))
         for row in rows
@@ -79,7 +80,16 @@ def read_previous(folder: Path) -> Previous:
     table, catalogue = folder / "actions.csv", folder / "catalog.ttl"
     try:
         with table.open(encoding="utf-8", newline="") as stream:
-            rows = list(csv.DictReader(stream))
+            rows = csv.DictReader(stream)
+            missing = [
+                name for name in ("action", *FICHE_COLUMNS) if name not in (rows.fieldnames or [])
+            ]
+            if missing and rows.fieldnames:
+                raise UsageError(
+                    f"{table} : colonnes absentes ({', '.join(missing)}) : publication faite avec "
+                    "une version de cskg trop ancienne pour être comparée"
+                )
+            actions = actions_of_rows(rows)  # a row at a time: 100,000 of them stay on disk
         graph = rdflib.Graph().parse(catalogue, format="turtle")
     except FileNotFoundError as error:
         raise InputError(
@@ -90,18 +100,12 @@ def read_previous(folder: Path) -> Previous:
         raise InputError(
             f"publication précédente illisible ({reason(error)})", path=str(folder)
         ) from None
-    missing = [name for name in ("action", *FICHE_COLUMNS) if rows and name not in rows[0]]
-    if missing:
-        raise UsageError(
-            f"{table} : colonnes absentes ({', '.join(missing)}) : publication faite avec une "
-            "version de cskg trop ancienne pour être comparée"
-        )
     dataset = graph.value(predicate=rdflib.RDF.type, object=DCAT.Dataset)
     version = graph.value(dataset, DCAT.version) or graph.value(dataset, rdflib.DCTERMS.issued)
-    return Previous(str(dataset or ""), str(version or ""), actions_of_rows(rows))
+    return Previous(str(dataset or ""), str(version or ""), actions)
 
 
-def compare(previous: Previous, rows: list[dict[str, str]]) -> Changes:
+def compare(previous: Previous, rows: Iterable[dict[str, str]]) -> Changes:
     now = actions_of_rows(rows)
     before = previous.actions
     return Changes(

@@ -9,16 +9,16 @@ between them, and full-text search on the texts of the actions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import sqlite_utils
 
 from converter.files import AtomicFile
-from converter.model import FIELDS, Kind
+from converter.model import FIELDS, FicheField, Kind
 from converter.release.participations import PARTICIPATIONS
-from converter.release.tables import CSV_COLUMNS, Term, _follow, actions_of, french_label
+from converter.release.tables import CSV_COLUMNS, Rows, Term, _follow, actions_of, french_label
 from converter.vocab import CSKG, IGEO, RDF, SKOS
 
 # Columns of the actions table that the territories and structures tables hold.
@@ -68,11 +68,10 @@ def _territory(store: ox.Store, node: ox.NamedNode, kind: str) -> dict[str, obje
     }
 
 
-def write_database(
-    target: Path, store: ox.Store, rows: list[list[str]], participations: Sequence[list[str]] = ()
-) -> None:
+def write_database(target: Path, store: ox.Store, rows: Rows, participations: Rows = ()) -> None:
     """The database file at ``target``, built beside it and put in place by one rename, never
-    held in memory (a gigabyte at 100,000 actions); same data, same bytes.
+    held in memory (a gigabyte at 100,000 actions); same data, same bytes. ``rows`` and
+    ``participations`` are read once each (they may be read back from their files).
 
     :raises OutputError: ``target`` cannot be written.
     """
@@ -86,110 +85,149 @@ def write_database(
         db.close()
 
 
-def _build(db: sqlite_utils.Database, store: ox.Store, rows: list[list[str]]) -> None:
+# The tables of what actions share: their columns and foreign keys.
+_SHARED: tuple[tuple[str, tuple[str, ...], list[tuple[str, str, str]]], ...] = (
+    ("territories", ("iri", "kind", "code", "name", "parent"), [("parent", "territories", "iri")]),
+    (
+        "structures",
+        ("iri", "name", "departement_written", "departement", "commune"),
+        [("departement", "territories", "iri"), ("commune", "territories", "iri")],
+    ),
+    ("organisations", ("iri", "name", "types"), []),
+    ("concepts", ("iri", "scheme", "notation", "label_fr", "label_en"), []),
+)
+
+
+# A link of an action to a concept, an organisation or a value: (action, target) IRIs or text,
+# kept as tuples of shared strings (a million of them at 100,000 actions).
+Link = tuple[str, str]
+
+
+def _build(db: sqlite_utils.Database, store: ox.Store, rows: Rows) -> None:
     territories: dict[str, dict[str, object]] = {}
     structures: dict[str, dict[str, object]] = {}
     organisations: dict[str, dict[str, object]] = {}
     concepts: dict[str, dict[str, object]] = {}
-    links: dict[str, list[dict[str, object]]] = {}
-    actions = []
+    links: dict[str, tuple[str, list[Link]]] = {}  # field → (kind of target, links)
     names = [c.name for c in CSV_COLUMNS]
-    for node, row in zip(actions_of(store), rows, strict=True):
-        values = dict(zip(names, row, strict=True))
-        assert values["action"] == node.value
-        for structure in _follow(store, node, (CSKG + "organiser",)):
-            assert isinstance(structure, ox.NamedNode)
-            departement = _follow(store, structure, (CSKG + "departement",))
-            commune = _follow(store, structure, (CSKG + "commune",))
-            for place, kind in ((departement, "departement"), (commune, "commune")):
-                for item in place:
-                    assert isinstance(item, ox.NamedNode)
-                    territories[item.value] = _territory(store, item, kind)
-                    # what lies above: a département's région, a commune's arrondissement
-                    parent = _one(store, item, IGEO + "subdivisionDirecteDe")
-                    above = {"departement": "region", "commune": "arrondissement"}[kind]
-                    if parent:
-                        territories[parent] = _territory(store, ox.NamedNode(parent), above)
-            structures[structure.value] = {
-                "iri": structure.value,
-                "name": french_label(store, structure),
-                "departement_written": _one(store, structure, CSKG + "departementLabel") or None,
-                "departement": departement[0].value if departement else None,  # type: ignore[union-attr]
-                "commune": commune[0].value if commune else None,  # type: ignore[union-attr]
-            }
-        actions.append(
-            {k: (v or None) for k, v in values.items() if k not in _ELSEWHERE}
-            | {"structure_iri": values["structure_iri"] or None}
-        )
-        for f in FIELDS:
-            if f.kind is not Kind.LIST:
-                continue
-            for item in _follow(store, node, (CSKG + f.predicate.split(":")[1],)):
-                link: dict[str, object] = {"action": node.value}
-                if f.scheme and isinstance(item, ox.NamedNode):
-                    concepts[item.value] = {
-                        "iri": item.value,
-                        "scheme": _one(store, item, SKOS + "inScheme") or f.scheme,
-                        "notation": _one(store, item, SKOS + "notation") or None,
-                        "label_fr": _label(store, item, "fr") or french_label(store, item),
-                        "label_en": _label(store, item, "en") or None,
-                    }
-                    link["concept"] = item.value
-                elif isinstance(item, ox.NamedNode):
-                    organisations[item.value] = {
-                        "iri": item.value,
-                        "name": french_label(store, item),
-                        "types": " | ".join(
-                            sorted(
-                                q.object.value.rsplit("#", 1)[-1]
-                                for q in store.quads_for_pattern(
-                                    item, ox.NamedNode(RDF + "type"), None
-                                )
-                                if isinstance(q.object, ox.NamedNode)
-                            )
-                        ),
-                    }
-                    link["organisation"] = item.value
-                else:
-                    link["value"] = getattr(item, "value", str(item))
-                links.setdefault(f.name, []).append(link)
-    db["territories"].insert_all(  # type: ignore[union-attr]
-        sorted(territories.values(), key=lambda t: str(t["iri"])),
-        pk="iri",
-        foreign_keys=[("parent", "territories", "iri")],
-    )
-    db["structures"].insert_all(  # type: ignore[union-attr]
-        sorted(structures.values(), key=lambda s: str(s["iri"])),
-        pk="iri",
-        foreign_keys=[("departement", "territories", "iri"), ("commune", "territories", "iri")],
-    )
-    db["organisations"].insert_all(  # type: ignore[union-attr]
-        sorted(organisations.values(), key=lambda o: str(o["iri"])), pk="iri"
-    )
-    db["concepts"].insert_all(  # type: ignore[union-attr]
-        sorted(concepts.values(), key=lambda c: str(c["iri"])), pk="iri"
-    )
     types = {c.name: {"integer": int, "decimal": float}.get(c.datatype, str) for c in CSV_COLUMNS}
+
+    def actions() -> Iterator[dict[str, object]]:
+        """The rows of the actions table, one at a time, noting what they link to."""
+        for node, row in zip(actions_of(store), rows, strict=True):
+            values = dict(zip(names, row, strict=True))
+            assert values["action"] == node.value
+            _note_structures(store, node, territories, structures)
+            for f in FIELDS:
+                if f.kind is Kind.LIST:
+                    _note_links(store, node, values["action"], f, concepts, organisations, links)
+            kept = {k: (v or None) for k, v in values.items() if k not in _ELSEWHERE}
+            kept["structure_iri"] = values["structure_iri"] or None
+            yield {k: types[k](v) if v is not None and types[k] is not str else v
+                   for k, v in kept.items()}  # fmt: skip
+
+    # made first, empty, in this order: the foreign keys of the actions name them
+    for table, fields, keys in _SHARED:
+        db[table].create(dict.fromkeys(fields, str), pk="iri", foreign_keys=keys)  # type: ignore[union-attr]
+    columns = {k: types[k] for k in names if k not in _ELSEWHERE}
     db["actions"].insert_all(  # type: ignore[union-attr]
-        [
-            {k: types[k](v) if v is not None and types[k] is not str else v for k, v in a.items()}
-            for a in actions
-        ],
+        actions(),
         pk="action",
-        columns={k: types[k] for k in actions[0]} if actions else None,
+        columns=columns,
         foreign_keys=[("structure_iri", "structures", "iri")],
     )
-    for name, rows_of in sorted(links.items()):
-        target = next(k for k in ("concept", "organisation", "value") if k in rows_of[0])
+    for table, described in (
+        ("territories", territories),
+        ("structures", structures),
+        ("organisations", organisations),
+        ("concepts", concepts),
+    ):
+        db[table].insert_all(sorted(described.values(), key=lambda r: str(r["iri"])))  # type: ignore[union-attr]
+    for name, (target, found) in sorted(links.items()):
         keys = [("action", "actions", "action")]
         if target != "value":
             keys.append((target, f"{target}s", "iri"))
+        found.sort()
         db[f"action_{name}"].insert_all(  # type: ignore[union-attr]
-            sorted(rows_of, key=lambda r: (str(r["action"]), str(r[target]))),
+            ({"action": action, target: value} for action, value in found),
             pk=("action", target),
             foreign_keys=keys,
         )
     db["actions"].enable_fts(_TEXTS, tokenize="unicode61 remove_diacritics 2")  # type: ignore[union-attr]
+
+
+def _note_structures(
+    store: ox.Store,
+    action: ox.NamedNode,
+    territories: dict[str, dict[str, object]],
+    structures: dict[str, dict[str, object]],
+) -> None:
+    """Note the organising structure of ``action`` and its territories (once each)."""
+    for structure in _follow(store, action, (CSKG + "organiser",)):
+        assert isinstance(structure, ox.NamedNode)
+        if structure.value in structures:
+            continue
+        departement = _follow(store, structure, (CSKG + "departement",))
+        commune = _follow(store, structure, (CSKG + "commune",))
+        for place, kind in ((departement, "departement"), (commune, "commune")):
+            for item in place:
+                assert isinstance(item, ox.NamedNode)
+                if item.value in territories:
+                    continue
+                territories[item.value] = _territory(store, item, kind)
+                # what lies above: a département's région, a commune's arrondissement
+                parent = _one(store, item, IGEO + "subdivisionDirecteDe")
+                above = {"departement": "region", "commune": "arrondissement"}[kind]
+                if parent:
+                    territories[parent] = _territory(store, ox.NamedNode(parent), above)
+        structures[structure.value] = {
+            "iri": structure.value,
+            "name": french_label(store, structure),
+            "departement_written": _one(store, structure, CSKG + "departementLabel") or None,
+            "departement": departement[0].value if departement else None,  # type: ignore[union-attr]
+            "commune": commune[0].value if commune else None,  # type: ignore[union-attr]
+        }
+
+
+def _note_links(
+    store: ox.Store,
+    action: ox.NamedNode,
+    iri: str,  # the action's, one string shared by its links
+    f: FicheField,
+    concepts: dict[str, dict[str, object]],
+    organisations: dict[str, dict[str, object]],
+    links: dict[str, tuple[str, list[Link]]],
+) -> None:
+    """Note the links of ``action`` through the list field ``f`` (each concept and
+    organisation described once)."""
+    for item in _follow(store, action, (CSKG + f.predicate.split(":")[1],)):
+        if f.scheme and isinstance(item, ox.NamedNode):
+            if item.value not in concepts:
+                concepts[item.value] = {
+                    "iri": item.value,
+                    "scheme": _one(store, item, SKOS + "inScheme") or f.scheme,
+                    "notation": _one(store, item, SKOS + "notation") or None,
+                    "label_fr": _label(store, item, "fr") or french_label(store, item),
+                    "label_en": _label(store, item, "en") or None,
+                }
+            target, value = "concept", concepts[item.value]["iri"]
+        elif isinstance(item, ox.NamedNode):
+            if item.value not in organisations:
+                organisations[item.value] = {
+                    "iri": item.value,
+                    "name": french_label(store, item),
+                    "types": " | ".join(
+                        sorted(
+                            q.object.value.rsplit("#", 1)[-1]
+                            for q in store.quads_for_pattern(item, ox.NamedNode(RDF + "type"), None)
+                            if isinstance(q.object, ox.NamedNode)
+                        )
+                    ),
+                }
+            target, value = "organisation", organisations[item.value]["iri"]
+        else:
+            target, value = "value", getattr(item, "value", str(item))
+        links.setdefault(f.name, (target, []))[1].append((iri, str(value)))
 
 
 # Columns of participations.csv that the organisations table holds, by their name there.
@@ -205,20 +243,25 @@ _LINK = ("action", "organisation", "role", "amount_eur", "evidence_text", "evide
          "evidence_line", "rule")  # fmt: skip
 
 
-def _participations(db: sqlite_utils.Database, rows: Sequence[list[str]]) -> None:
-    """The participations, and the type and territory of every organisation they name."""
+def _participations(db: sqlite_utils.Database, rows: Rows) -> None:
+    """The participations, and the type and territory of every organisation they name: the
+    rows read twice, once for the organisations, once for the participations."""
     names = [c.name for c in PARTICIPATIONS.columns]
     kinds = {c.name: {"integer": int, "decimal": float}.get(c.datatype, str)
              for c in PARTICIPATIONS.columns}  # fmt: skip
     organisations: dict[str, dict[str, object]] = {}
-    links = []
     for row in rows:
         values = dict(zip(names, row, strict=True))
         organisations[values["organisation"]] = {
             "iri": values["organisation"],
             "name": values["organisation_name"],
         } | {column: values[name] or None for name, column in _ORGANISATION.items()}
-        links.append({name: kinds[name](values[name]) if values[name] else None for name in _LINK})
+
+    def links() -> Iterator[dict[str, object]]:
+        for row in rows:
+            values = dict(zip(names, row, strict=True))
+            yield {name: kinds[name](values[name]) if values[name] else None for name in _LINK}
+
     table = db["organisations"]
     for column in _ORGANISATION.values():
         if column not in table.columns_dict:
@@ -232,5 +275,9 @@ def _participations(db: sqlite_utils.Database, rows: Sequence[list[str]]) -> Non
         pk=("action", "organisation", "role"),
         foreign_keys=[("action", "actions", "action"), ("organisation", "organisations", "iri")],
     )
-    participations.insert_all(links)  # type: ignore[union-attr]
+    participations.insert_all(links())  # type: ignore[union-attr]
+    # VACUUM copies the database back into its file through the rollback journal: kept in
+    # memory, that journal was the whole database (1.1 GB at 100,000 actions). The file is a
+    # scratch one, renamed only once complete: it needs no journal.
+    db.execute("PRAGMA journal_mode = OFF")
     db.vacuum()

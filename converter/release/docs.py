@@ -4,7 +4,7 @@ dictionary."""
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 import rdflib
@@ -14,7 +14,7 @@ from converter.query import library
 from converter.release.catalogue import Coverage
 from converter.release.config import ReleaseConfig
 from converter.release.participations import PARTICIPATIONS
-from converter.release.tables import ACTIONS, CSV_COLUMNS, Table
+from converter.release.tables import ACTIONS, CSV_COLUMNS, Rows, Table, examples
 from converter.vocab import CSKG, vocabulary_files
 
 
@@ -35,12 +35,11 @@ def _row(*cells: str, cell: str = "td", attributes: str = "") -> str:
     return f"<tr{attributes}>" + "".join(f"<{cell}>{c}</{cell}>" for c in cells) + "</tr>"
 
 
-def _column_rows(table: Table, rows: Sequence[list[str]]) -> list[str]:
+def _column_rows(table: Table, rows: Iterable[list[str]]) -> list[str]:
     """The dictionary's rows of a table's columns, each with an example from the data."""
     e = html.escape
     found = [_row("colonne", "titre (fr / en)", "type", "sens", "exemple", cell="th")]
-    for index, column in enumerate(table.columns):
-        example = next((row[index] for row in rows if row[index]), "")
+    for column, example in zip(table.columns, examples(rows, table), strict=True):
         found.append(
             _row(
                 f"<code>{e(column.name)}</code>",
@@ -54,7 +53,7 @@ def _column_rows(table: Table, rows: Sequence[list[str]]) -> list[str]:
 
 
 def dictionary_html(
-    store: ox.Store, rows: list[list[str]], participations: Sequence[list[str]] = ()
+    store: ox.Store, rows: Iterable[list[str]], participations: Iterable[list[str]] = ()
 ) -> bytes:
     """The data dictionary: every column of the two tables, every property of the ontology,
     every concept."""
@@ -144,15 +143,20 @@ def dictionary_html(
 
 
 def readme_markdown(
-    config: ReleaseConfig, rows: list[list[str]], coverage: Coverage, files: list[str]
+    config: ReleaseConfig, rows: Rows, coverage: Coverage, files: list[str]
 ) -> bytes:
     """``LISEZMOI.md``: the text of the dataset's page (what, sources, licence, how to query)."""
     names = [c.name for c in CSV_COLUMNS]
-    structures = {row[names.index("structure_iri")] for row in rows}
-    places = sorted(
-        {row[names.index("departement_name")] for row in rows if row[names.index("departement")]}
-        - {""}
+    structure, written, name = (
+        names.index(n) for n in ("structure_iri", "departement", "departement_name")
     )
+    structures: set[str] = set()
+    places: set[str] = set()
+    for row in rows:  # one pass: the rows may be read back from their file
+        structures.add(row[structure])
+        if row[written]:
+            places.add(row[name])
+    places.discard("")
     years = coverage.years
     period = f"de {min(years)} à {max(years)}" if years else "non indiquées"
     lines = [
@@ -163,7 +167,7 @@ def readme_markdown(
         "## Ce que contient le jeu de données",
         "",
         f"- {len(rows)} actions menées par {len(structures)} structures (centres sociaux), "
-        f"dans {len(places)} départements : {', '.join(places)}.",
+        f"dans {len(places)} départements : {', '.join(sorted(places))}.",
         f"- Années de début des actions indiquées par les fiches : {period}.",
         f"- Thématiques : {', '.join(coverage.keywords)}.",
         "- Chaque action garde le texte de sa fiche (résumé, description, résultats, limites, "

@@ -9,12 +9,14 @@ gives one for that funder, and the evidence (text as written, section, line, rul
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pyoxigraph as ox
 
-from converter.release.tables import Column, Table, _follow, french_label
-from converter.vocab import CSKG, DCT, IGEO, SCHEMA, SKOS
+from converter.release.tables import Column, Table, Term, _follow, actions_of, french_label
+from converter.vocab import CSKG, DCT, IGEO, PROV, SCHEMA, SKOS
 
 ROLES = {CSKG + "partnerRole": "partenaire", CSKG + "funderRole": "financeur"}
 
@@ -66,19 +68,6 @@ PARTICIPATIONS = Table(
     subtitle="organisations partenaires et financeurs de chaque action",
 )  # fmt: skip
 
-_NAMES = ("action", "title", "structure", "association", "organisation", "role", "text",
-          "field", "line", "rule")  # fmt: skip
-_QUERY = """
-PREFIX cskg: <https://w3id.org/cskg/def#> PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT * WHERE {
-  ?action a cskg:Action ; dct:title ?title ; cskg:organiser ?structure ;
-          prov:qualifiedAssociation ?association .
-  ?association prov:agent ?organisation ; prov:hadRole ?role ; cskg:evidenceText ?text ;
-               cskg:evidenceField ?field ; cskg:rule ?rule .
-  OPTIONAL { ?association cskg:evidenceLine ?line }
-}"""
-
 
 def _value(store: ox.Store, node: ox.NamedNode, *path: str) -> str:
     """The value at the end of a path of full IRIs from ``node`` (the smallest), or ""."""
@@ -99,45 +88,71 @@ def _organisation(store: ox.Store, node: ox.NamedNode) -> list[str]:
     ]
 
 
-def _amounts(store: ox.Store) -> dict[tuple[str, str], Decimal]:
-    """(action, funder) → the sum of the amounts of the action's contributions by that funder."""
-    total: dict[tuple[str, str], Decimal] = {}
-    for quad in store.quads_for_pattern(None, ox.NamedNode(CSKG + "fundingContribution"), None):
-        grant = quad.object
+def _amounts(store: ox.Store, grants: list[Term]) -> dict[str, Decimal]:
+    """Funder → the sum of the amounts of an action's contributions (``grants``) by it."""
+    total: dict[str, Decimal] = {}
+    for grant in grants:
         if not isinstance(grant, ox.NamedNode):
             continue
         funder = _value(store, grant, SCHEMA + "funder")
         value = _value(store, grant, SCHEMA + "amount", SCHEMA + "value")
         if funder and value:
-            key = (quad.subject.value, funder)  # type: ignore[union-attr]
-            total[key] = total.get(key, Decimal(0)) + Decimal(value)
+            total[funder] = total.get(funder, Decimal(0)) + Decimal(value)
     return total
 
 
-def participation_rows(store: ox.Store) -> list[list[str]]:
-    """The rows, by action IRI then in the order the mapping numbered the associations."""
-    solutions = store.query(_QUERY)
-    assert isinstance(solutions, ox.QuerySolutions)
-    amounts = _amounts(store)
+def _text(term: Term | None) -> str:
+    return "" if term is None else str(getattr(term, "value", term))
+
+
+def participation_rows(store: ox.Store) -> Iterator[list[str]]:
+    """The rows, one action at a time by IRI, then in the order the mapping numbered its
+    associations. An association counts when it has an agent, a role, its evidence (text,
+    section, rule) and the action a title and a structure; the line is optional."""
     organisations: dict[str, list[str]] = {}
     structures: dict[str, list[str]] = {}
-    found = []
-    for solution in solutions:
-        value = {name: getattr(solution[name], "value", "") for name in _NAMES}
-        action, organisation, structure = value["action"], value["organisation"], value["structure"]
-        if organisation not in organisations:
-            organisations[organisation] = _organisation(store, ox.NamedNode(organisation))
-        if structure not in structures:
-            node = ox.NamedNode(structure)
-            structures[structure] = [
-                french_label(store, node),
-                _value(store, node, CSKG + "departement", IGEO + "codeINSEE"),
-            ]
-        role = ROLES.get(value["role"], value["role"])
-        amount = amounts.get((action, organisation)) if role == "financeur" else None
-        row = [action, value["title"], *structures[structure], *organisations[organisation]]
-        row += [role, "" if amount is None else str(amount), value["text"], value["field"],
-                value["line"], value["rule"]]  # fmt: skip
-        number = int(value["association"].rsplit("/", 1)[1])
-        found.append(((action, number), row))
-    return [row for _, row in sorted(found, key=lambda item: item[0])]
+    for action in actions_of(store):
+        own = _statements(store, action)
+        amounts = _amounts(store, own.get(CSKG + "fundingContribution", []))
+        found = []
+        for association in own.get(PROV + "qualifiedAssociation", []):
+            if not isinstance(association, ox.NamedNode):
+                continue
+            of = _statements(store, association)
+            number = int(association.value.rsplit("/", 1)[1])
+            lines: list[Term | None] = [*of.get(CSKG + "evidenceLine", [])] or [None]
+            for title, structure, organisation, role, text, field, rule, line in itertools.product(
+                own.get(DCT + "title", []),
+                own.get(CSKG + "organiser", []),
+                of.get(PROV + "agent", []),
+                of.get(PROV + "hadRole", []),
+                of.get(CSKG + "evidenceText", []),
+                of.get(CSKG + "evidenceField", []),
+                of.get(CSKG + "rule", []),
+                lines,
+            ):
+                who, where = _text(organisation), _text(structure)
+                if who not in organisations:
+                    organisations[who] = _organisation(store, ox.NamedNode(who))
+                if where not in structures:
+                    node = ox.NamedNode(where)
+                    structures[where] = [
+                        french_label(store, node),
+                        _value(store, node, CSKG + "departement", IGEO + "codeINSEE"),
+                    ]
+                named = ROLES.get(_text(role), _text(role))
+                amount = amounts.get(who) if named == "financeur" else None
+                row = [action.value, _text(title), *structures[where], *organisations[who]]
+                row += [named, "" if amount is None else str(amount), _text(text), _text(field),
+                        _text(line), _text(rule)]  # fmt: skip
+                found.append((number, row))
+        found.sort(key=lambda item: item[0])
+        yield from (row for _, row in found)
+
+
+def _statements(store: ox.Store, node: ox.NamedNode) -> dict[str, list[Term]]:
+    """The objects of ``node``'s statements by predicate, in one scan."""
+    found: dict[str, list[Term]] = {}
+    for quad in store.quads_for_pattern(node, None, None):
+        found.setdefault(quad.predicate.value, []).append(quad.object)
+    return found

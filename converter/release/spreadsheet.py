@@ -12,7 +12,6 @@ configuration (or 1980-01-01) and XlsxWriter dates the zip entries 1980-01-01.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from pathlib import Path
 
 import xlsxwriter
@@ -23,7 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 from converter.errors import OutputError
 from converter.files import AtomicFile
 from converter.release.participations import PARTICIPATIONS
-from converter.release.tables import ACTIONS, Table
+from converter.release.tables import ACTIONS, Rows, Table
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 EXCEL_CELL_LIMIT = 32_767
@@ -59,7 +58,7 @@ def _sheet(
     book: xlsxwriter.Workbook,
     formats: _Formats,
     table: Table,
-    rows: Sequence[list[str]],
+    rows: Rows,
     cut: list[str],
 ) -> None:
     sheet: Worksheet = book.add_worksheet(table.name)
@@ -85,10 +84,10 @@ def _sheet(
 
 def write_workbook(
     target: Path,
-    rows: Sequence[list[str]],
+    rows: Rows,
     title: str,
     date: str = "",
-    participations: Sequence[list[str]] = (),
+    participations: Rows = (),
 ) -> list[str]:
     """The workbook at ``target`` (put in place by one rename); the cells cut at Excel's limit
     of 32,767 characters (« ligne colonne »).

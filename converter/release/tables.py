@@ -3,11 +3,17 @@ their CSV on the Web descriptions and Table Schemas."""
 
 from __future__ import annotations
 
+import csv
+import functools
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
+from converter.files import AtomicFile
 from converter.model import FIELDS, FicheField, Kind
 from converter.release.config import ReleaseConfig
 from converter.vocab import CSKG, DCT, IGEO, PROV, RDF, SCHEMA, SKOS
@@ -250,13 +256,9 @@ def french_label(store: ox.Store, node: Term) -> str:
 WRITTEN = {"partners": "liste-des-partenaires"}
 
 
-def written(store: ox.Store, action: ox.NamedNode, rule: str) -> list[str]:
-    """The mentions the action's associations read with ``rule``, as written, sorted."""
+def _written(store: ox.Store, associations: list[Term], rule: str) -> list[str]:
     found = set()
-    for association in store.quads_for_pattern(
-        action, ox.NamedNode(PROV + "qualifiedAssociation"), None
-    ):
-        node = association.object
+    for node in associations:
         if not isinstance(node, ox.NamedNode) or not any(
             store.quads_for_pattern(node, ox.NamedNode(CSKG + "rule"), ox.Literal(rule))
         ):
@@ -274,36 +276,115 @@ def actions_of(store: ox.Store) -> list[ox.NamedNode]:
     )
 
 
-def csv_rows(store: ox.Store) -> list[list[str]]:
-    rows = []
+SHARED_CACHE = 1 << 16  # statements of shared nodes kept: structures, territories, concepts
+
+
+def action_rows(store: ox.Store) -> Iterator[list[str]]:
+    """The rows of ``actions.csv``, one action at a time, by IRI. An action's own statements
+    are read in one scan; those of the nodes actions share (structures, territories,
+    concepts, their labels) are kept in a bounded cache: from a store on disk each look-up
+    costs a RocksDB read."""
+
+    @functools.lru_cache(maxsize=SHARED_CACHE)
+    def objects(node: ox.NamedNode, predicate: str) -> tuple[Term, ...]:
+        return tuple(q.object for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None))
+
+    @functools.lru_cache(maxsize=SHARED_CACHE)
+    def label(node: Term) -> str:
+        return french_label(store, node)
+
     for action in actions_of(store):
+        own: dict[str, list[Term]] = {}
+        for quad in store.quads_for_pattern(action, None, None):
+            own.setdefault(quad.predicate.value, []).append(quad.object)
         row = []
         for column in CSV_COLUMNS:
             if not column.path:
                 row.append(action.value)
                 continue
             if column.field in WRITTEN:
-                texts = written(store, action, WRITTEN[column.field])
+                texts = _written(
+                    store, own.get(PROV + "qualifiedAssociation", []), WRITTEN[column.field]
+                )
             else:
+                nodes = own.get(column.path[0], [])
+                for predicate in column.path[1:]:
+                    nodes = [
+                        o
+                        for n in nodes
+                        if isinstance(n, ox.NamedNode)
+                        for o in objects(n, predicate)
+                    ]
                 texts = sorted(
-                    {
-                        french_label(store, n) if column.label else str(getattr(n, "value", n))
-                        for n in _follow(store, action, column.path)
-                    }
+                    {label(n) if column.label else str(getattr(n, "value", n)) for n in nodes}
                 )
             row.append(" | ".join(texts) if column.many else (texts[0] if texts else ""))
-        rows.append(row)
-    return rows
+        yield row
 
 
-def csv_bytes(rows: list[list[str]], table: Table = ACTIONS) -> bytes:
-    import csv
+class Rows(Protocol):
+    """Rows of a table that can be counted and read again (a list, or a ``TableFile``)."""
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(c.name for c in table.columns)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+    def __len__(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class TableFile:
+    """A table written to its CSV file and read back from it a row at a time by each use:
+    the rows of 100,000 actions (about a gigabyte as Python strings) never sit in memory."""
+
+    path: Path
+    count: int
+
+    def __iter__(self) -> Iterator[list[str]]:
+        with self.path.open(encoding="utf-8", newline="") as stream:
+            reader = csv.reader(stream)
+            next(reader)  # the header
+            yield from reader
+
+    def __len__(self) -> int:
+        return self.count
+
+
+ROWS_PER_WRITE = 2_000
+
+
+def write_table(path: Path, rows: Iterable[list[str]], table: Table = ACTIONS) -> TableFile:
+    """Write ``{table.name}.csv`` at ``path`` (put in place by one rename), a few thousand
+    rows at a time: UTF-8, comma, CRLF line ends, a header of the column names.
+
+    :raises OutputError: ``path`` cannot be written.
+    """
+    count = 0
+    with AtomicFile(path) as scratch:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(c.name for c in table.columns)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+            if count % ROWS_PER_WRITE == 0:
+                scratch.write(buffer.getvalue().encode("utf-8"))
+                buffer.seek(0)
+                buffer.truncate()
+        scratch.write(buffer.getvalue().encode("utf-8"))
+    return TableFile(path, count)
+
+
+def examples(rows: Iterable[list[str]], table: Table = ACTIONS) -> list[str]:
+    """The first non-empty value of each column ("" for a column always empty), in one pass
+    that stops once every column has one."""
+    found = [""] * len(table.columns)
+    missing = set(range(len(found)))
+    for row in rows:
+        for index in [i for i in missing if row[i]]:
+            found[index] = row[index]
+            missing.discard(index)
+        if not missing:
+            break
+    return found
 
 
 def csvw_metadata(config: ReleaseConfig, table: Table = ACTIONS) -> dict[str, object]:
@@ -337,11 +418,12 @@ _TABLE_TYPES = {"anyURI": "string", "string": "string", "decimal": "number", "in
 
 
 def table_schema(
-    config: ReleaseConfig, rows: list[list[str]], table: Table = ACTIONS
+    config: ReleaseConfig, rows: Iterable[list[str]], table: Table = ACTIONS
 ) -> dict[str, object]:
     """Table Schema of ``{table.name}.csv``, as schema.data.gouv.fr writes them (validated with
     frictionless in the tests): French descriptions, an example per column from the data."""
     fields: list[dict[str, object]] = []
+    first = examples(rows, table)
     for index, c in enumerate(table.columns):
         spec: dict[str, object] = {
             "name": c.name,
@@ -351,7 +433,7 @@ def table_schema(
         }
         if c.datatype == "anyURI":
             spec["format"] = "uri"
-        example = next((row[index] for row in rows if row[index]), "")
+        example = first[index]
         if example:
             spec["example"] = example if len(example) <= 200 else example[:199] + "…"
         constraints: dict[str, object] = {}
