@@ -12,8 +12,12 @@ holds the fingerprint of its files (``FINGERPRINT``). Two locks beside it keep i
   those about to load one, who wait for it and then find the store loaded): the same data are
   loaded once, and the readers of the current version go on meanwhile.
 
-A process waits for the load lock without holding the use lock: it never holds one lock while
-waiting for the other, so no two wait for each other.
+The locks are taken in one order, the load lock then the use lock, and a process never waits
+for the load lock while it holds the use lock: two commands never wait for each other. (A
+library caller using two stores for its whole life, and loading each while the other process
+uses it, could: the command line uses one store per process.) The store beside large data
+that ``cskg query`` and ``cskg release`` keep by themselves is never waited for while another
+process uses it with other data: they read in memory then (``StoreBusy``).
 """
 
 from __future__ import annotations
@@ -70,12 +74,17 @@ def load_on_disk(
     try:
         for path in files:
             with reading_rdf(path) as fmt, path.open("rb") as source:
-                lines = fmt in LINE_FORMATS
-                rest = _load_lines(store, source, fmt, piece, location) if lines else source
-                if rest is not None:
-                    statements = ox.parse(rest, format=fmt, rename_blank_nodes=True)
-                    while some := list(itertools.islice(statements, batch)):
-                        _write(store.bulk_extend, some, location=location)
+                before: int | None = 0  # lines bulk-loaded before the parse takes over
+                if fmt in LINE_FORMATS:
+                    before = _load_lines(store, source, fmt, piece, location)
+                if before is not None:
+                    statements = ox.parse(source, format=fmt, rename_blank_nodes=True)
+                    try:
+                        while some := list(itertools.islice(statements, batch)):
+                            _write(store.bulk_extend, some, location=location)
+                    except SyntaxError as error:
+                        _shift(error, before)
+                        raise
         _write(store.optimize, location=location)
     finally:
         del store  # closed: the folder may be renamed or removed
@@ -83,23 +92,29 @@ def load_on_disk(
 
 def _load_lines(
     store: ox.Store, source: BinaryIO, fmt: ox.RdfFormat, piece: int, location: Path
-) -> BinaryIO | None:
-    """Bulk-load ``source`` a piece at a time up to its first piece holding a blank node; the
-    source from there (None when there is none). A syntax error tells its line in the file."""
-    lines_before = 0
+) -> int | None:
+    """Bulk-load ``source`` a piece at a time up to its first piece holding a blank node,
+    left at the start of that piece; the lines loaded before it (None when there is none).
+    A syntax error tells its line in the file."""
+    before = 0
     while lines := source.read(piece):
         lines += source.readline()
         if BLANK in lines:
             source.seek(-len(lines), os.SEEK_CUR)
-            return source
+            return before
         try:
             _write(store.bulk_load, lines, format=fmt, location=location)
         except SyntaxError as error:
-            if isinstance(error.lineno, int):
-                error.lineno += lines_before
+            _shift(error, before)
             raise
-        lines_before += lines.count(b"\n")
+        before += lines.count(b"\n")
     return None
+
+
+def _shift(error: SyntaxError, lines: int) -> None:
+    """Make the line of ``error``, counted from a piece, the line in its file."""
+    if isinstance(error.lineno, int):
+        error.lineno += lines
 
 
 def _write(
@@ -115,18 +130,22 @@ def _write(
         ) from None
 
 
-def prepare_store(location: Path, files: list[Path], *, announce: Announce = silent) -> bool:
+def prepare_store(
+    location: Path, files: list[Path], *, announce: Announce = silent, wait: bool = True
+) -> bool:
     """Have the store at ``location`` hold ``files`` (each in its ``loading_form``), loading
     it when it does not already; True when it was reused. ``announce`` is told, in French,
     of a wait and of a load (a minute at 100,000 actions) before they begin. This process
     holds the store's use lock shared from then on, until it ends: the store cannot be
-    replaced while it is in use.
+    replaced while it is in use. A store another process uses with other data is replaced
+    once that process has ended; without ``wait``, the load is not even begun (``StoreBusy``).
 
     :raises UsageError: ``location`` is a file, or a non-empty folder that is not a cskg store.
     :raises InputError: a file is missing or is not valid RDF.
+    :raises StoreBusy: without ``wait``, another process uses the store with other data.
     :raises OutputError: the store or its locks cannot be written.
     """
-    location = location.absolute()
+    location = location.resolve()  # a link is followed: the store is where it points
     if location.exists() and not location.is_dir():
         raise UsageError(f"{location} est un fichier, pas un magasin cskg : choisissez --store")
     files = [loading_form(path) for path in files]
@@ -134,33 +153,67 @@ def prepare_store(location: Path, files: list[Path], *, announce: Announce = sil
     use = _Lock.of(location, "lock")
     if _in_use(location, use, wanted, announce):
         return True
-    if location.exists() and any(location.iterdir()) and not (location / FINGERPRINT).exists():
-        raise UsageError(
-            f"{location} n'est pas un magasin cskg (dossier non vide) : choisissez --store"
-        )
     with _Lock.of(location, "load.lock", keep=False) as load:
         load.take(fcntl.LOCK_EX, announce, f"attente : un autre processus cskg charge {location}")
         if _in_use(location, use, wanted, announce):  # loaded meanwhile by that process
             return True
+        _check_is_store(location)  # no swap can happen now: this process holds the load lock
+        busy = f"le magasin {location} sert à un autre processus cskg"
+        if not wait and not use.try_take(fcntl.LOCK_EX):
+            raise StoreBusy(BUSY, path=str(location))
+        use.release()
         announce(f"chargement du magasin sur disque {location} (une fois pour ces données)")
         try:
             with replacing(location, marker=FINGERPRINT) as temporary:
-                load_on_disk(temporary, files)
+                try:
+                    load_on_disk(temporary, files)
+                except OutputError as error:  # told of the store, not of its temporary copy
+                    raise OutputError(error.message, path=str(location)) from None
                 write_atomically(temporary / FINGERPRINT, wanted.encode())
-                waiting = f"attente : le magasin {location} sert à un autre processus cskg"
-                use.take(fcntl.LOCK_EX, announce, f"{waiting}, remplacé dès que celui-ci finira")
+                if not wait and not use.try_take(fcntl.LOCK_EX):  # a new user meanwhile
+                    raise StoreBusy(BUSY, path=str(location))
+                use.take(
+                    fcntl.LOCK_EX, announce, f"attente : {busy}, remplacé dès que celui-ci finira"
+                )
         except BaseException as error:
             use.release()
-            if isinstance(error, OutputError):  # told of the store, not of its temporary copy
-                raise OutputError(error.message, path=str(location)) from None
             if isinstance(error, OSError):
                 raise OutputError(
                     f"écriture impossible ({reason(error)})", path=str(location)
                 ) from None
             raise
     if not _in_use(location, use, wanted, announce):  # replaced again between the two locks
-        return prepare_store(location, files, announce=announce)
+        return prepare_store(location, files, announce=announce, wait=wait)
     return False
+
+
+BUSY = "magasin utilisé par un autre processus cskg avec d'autres données"
+
+
+class StoreBusy(OutputError):
+    """The store serves another process with other data, and the caller would not wait."""
+
+
+def _check_is_store(location: Path) -> None:
+    """:raises UsageError: ``location`` is a non-empty folder without a fingerprint.
+    :raises OutputError: it cannot be listed."""
+    try:
+        foreign = any(location.iterdir()) and not (location / FINGERPRINT).exists()
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise OutputError(f"lecture impossible ({reason(error)})", path=str(location)) from None
+    if foreign:
+        raise UsageError(
+            f"{location} n'est pas un magasin cskg (dossier non vide) : choisissez --store"
+        )
+
+
+def held_lock(location: Path) -> int | None:
+    """The descriptor of this process's use lock of the store at ``location``, if it holds
+    one: a server started on the store inherits it, so that the store stays in use while
+    the server runs, even if this process is killed."""
+    return _LOCKS.get(_Lock.path_of(location.resolve(), "lock"))
 
 
 def _in_use(location: Path, use: _Lock, wanted: str, announce: Announce) -> bool:
@@ -191,10 +244,14 @@ class _Lock:
         self.path = path
         self.descriptor = descriptor
 
+    @staticmethod
+    def path_of(location: Path, suffix: str) -> Path:
+        return location.with_name(f".{location.name.lstrip('.')}.{suffix}")
+
     @classmethod
     def of(cls, location: Path, suffix: str, *, keep: bool = True) -> _Lock:
         """:raises OutputError: the lock file can be neither made nor opened."""
-        path = location.with_name(f".{location.name.lstrip('.')}.{suffix}")
+        path = cls.path_of(location, suffix)
         if keep and path in _LOCKS:
             return cls(path, _LOCKS[path])
         try:
@@ -225,6 +282,19 @@ class _Lock:
                 fcntl.flock(self.descriptor, kind)
         except OSError as error:
             raise OutputError(f"verrou impossible ({reason(error)})", path=str(self.path)) from None
+
+    def try_take(self, kind: int) -> bool:
+        """Take the lock if no other process holds it; whether it was taken.
+
+        :raises OutputError: the file system cannot lock (some network file systems).
+        """
+        try:
+            fcntl.flock(self.descriptor, kind | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        except OSError as error:
+            raise OutputError(f"verrou impossible ({reason(error)})", path=str(self.path)) from None
+        return True
 
     def release(self) -> None:
         fcntl.flock(self.descriptor, fcntl.LOCK_UN)
@@ -289,7 +359,7 @@ def query_store(
     if store is None and len(data) == 1 and sum(_size(g) for g in graphs) > limit:
         folder = data[0] if data[0].is_dir() else data[0].parent
         try:
-            return _on_disk(folder / AUTOMATIC, [*graphs, *extra], announce)
+            return _on_disk(folder / AUTOMATIC, [*graphs, *extra], announce, wait=False)
         except OutputError as error:
             note = f"avertissement : {error} ; données chargées en mémoire, sans magasin sur disque"
             return local_store(graphs), note
@@ -298,9 +368,12 @@ def query_store(
     return local_store(graphs), ""
 
 
-def _on_disk(location: Path, files: list[Path], announce: Announce) -> tuple[ox.Store, str]:
-    reused = prepare_store(location, files, announce=announce)
+def _on_disk(
+    location: Path, files: list[Path], announce: Announce, *, wait: bool = True
+) -> tuple[ox.Store, str]:
+    reused = prepare_store(location, files, announce=announce, wait=wait)
     state = "réutilisé" if reused else "chargé"
+    location = location.resolve()
     return open_store(location), f"magasin sur disque {location} : {state}"
 
 

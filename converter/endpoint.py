@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from converter.disk_store import Announce, prepare_store, silent
+from converter.disk_store import Announce, held_lock, prepare_store, silent
 from converter.errors import InputError, RemoteError, UsageError
 from converter.outputs import graph_file
 from converter.paths import ONTOLOGY_FILE
@@ -130,8 +130,12 @@ def start_server(
     if not port_is_free(host, port):
         raise UsageError(f"le port {port} de {host} est déjà pris : choisissez --port")
     command = [oxigraph_binary(), "serve", "--bind", f"{host}:{port}"]
+    kept: tuple[int, ...] = ()
     if location is not None:  # read-only: a cskg query may read the same store meanwhile
+        location = location.resolve()
         command = [*command[:1], "serve-read-only", *command[2:], "--location", str(location)]
+        lock = held_lock(location)  # the server holds it too: a store in use, even if we die
+        kept = () if lock is None else (lock,)
     log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server never blocks on it
     # Ctrl-C or SIGTERM inside Popen, after the fork, would leave a server no one can stop:
     # they are held until the server has a handle, then arrive within the ``try`` below.
@@ -140,6 +144,7 @@ def start_server(
             command,
             stdout=subprocess.DEVNULL,
             stderr=log,
+            pass_fds=kept,
             preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_SETMASK, held),  # not held there
         )
     server = Server(process, host, port)

@@ -3,8 +3,10 @@ kept while the data do not change, replaced whole, never under a process using t
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -165,16 +167,22 @@ sys.stdin.read()
 """
 
 
-def _holder(store: Path, data: Path) -> subprocess.Popen[str]:
-    """A process using ``store`` with ``data`` until its standard input closes."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(store), str(data)],
+def _python(script: str, *paths: Path) -> subprocess.Popen[str]:
+    """``script`` run by another Python process with ``paths`` as arguments, talked to
+    through its standard input and output."""
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, paths)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
+
+
+def _holder(store: Path, data: Path) -> subprocess.Popen[str]:
+    """A process using ``store`` with ``data`` until its standard input closes."""
+    holder = _python(HOLDER, store, data)
     assert holder.stdout is not None and holder.stdout.readline() == "prêt\n"
     return holder
 
@@ -241,14 +249,7 @@ def test_two_processes_wanting_the_same_new_data_load_them_once(
     """The second waits for the first one's load, says so, then uses that store and goes on
     while the first still runs (it does not wait for the first to end)."""
     store = tmp_path / "s"
-    first = subprocess.Popen(
-        [sys.executable, "-c", SLOW_LOADER, str(store), str(outputs[1])],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    first = _python(SLOW_LOADER, store, outputs[1])
     try:
         assert first.stdout is not None and first.stdin is not None
         assert first.stdout.readline() == "chargement commencé\n"
@@ -413,3 +414,95 @@ def test_a_folder_that_is_not_a_store_is_left_alone(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="n'est pas un magasin cskg"):
         prepare_store(mine, [ONTOLOGY_FILE])
     assert [p.name for p in mine.iterdir()] == ["a.txt"]
+
+
+def test_a_store_given_through_a_link_is_kept_where_the_link_points(
+    tmp_path: Path, outputs: tuple[Path, Path]
+) -> None:
+    """The link stays a link; the store and its swaps happen in the folder it names, and
+    nothing is left beside either (a link moved aside could not be removed)."""
+    real = tmp_path / "disque" / "magasin"
+    real.parent.mkdir()
+    link = tmp_path / "lien"
+    link.symlink_to(real, target_is_directory=True)
+    assert prepare_store(link, served_files(outputs[0])) is False
+    assert prepare_store(link, served_files(outputs[1])) is False  # swapped once
+    assert link.is_symlink() and (real / FINGERPRINT).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["disque", "lien"]
+    assert sorted(p.name for p in real.parent.iterdir()) == [
+        ".magasin.load.lock",
+        ".magasin.lock",
+        "magasin",
+    ]
+    assert prepare_store(tmp_path / "disque" / ".." / "lien", served_files(outputs[1])) is True
+
+
+def test_an_error_after_a_blank_node_names_its_line_in_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "a.nt"
+    lines = [f"<http://e/s{i}> <http://e/p> <http://e/o{i}> .\n" for i in range(30)]
+    lines[12] = "_:b <http://e/p> <http://e/o> .\n"  # the parse takes over from its piece
+    lines[24] = "<http://e/s> <http://e/p> pas-un-terme .\n"
+    bad.write_text("".join(lines))
+    with pytest.raises(InputError) as raised:
+        load_on_disk(tmp_path / "s", [bad], piece=200)
+    assert raised.value.line == 25
+
+
+def test_the_store_beside_the_data_is_not_waited_for_while_it_serves_other_data(
+    tmp_path: Path, outputs: tuple[Path, Path]
+) -> None:
+    """A process using ``DATA/.cskg-store`` with earlier data (a ``cskg serve --store`` on it)
+    may run for days: ``cskg query`` and ``cskg release`` read the new data in memory at
+    once, with a warning, rather than wait for it."""
+    data = tmp_path / "out"
+    shutil.copytree(outputs[1], data, symlinks=True)
+    holder = _holder(data / AUTOMATIC, outputs[0])
+    try:
+        held = (data / AUTOMATIC / FINGERPRINT).read_text()
+        answers: list[tuple[ox.Store, str]] = []
+        asking = threading.Thread(
+            target=lambda: answers.append(query_store([data], [data / "actions.ttl"], limit=1000))
+        )
+        asking.start()
+        asking.join(120)
+        assert answers, "query_store waits for the holder instead of reading in memory"
+        store, note = answers[0]
+        assert note == (
+            f"avertissement : {data / AUTOMATIC}: magasin utilisé par un autre processus cskg "
+            "avec d'autres données ; données chargées en mémoire, sans magasin sur disque"
+        )
+        assert _quads(store) == _quads(local_store([data / "actions.ttl"]))
+        assert (data / AUTOMATIC / FINGERPRINT).read_text() == held  # left to its user
+    finally:
+        holder.communicate("", timeout=30)
+
+
+SERVING = """
+import sys
+from pathlib import Path
+from converter.endpoint import free_port, serve_files, served_files
+server, _ = serve_files(served_files(Path(sys.argv[2])), store=Path(sys.argv[1]), port=free_port())
+print(server.process.pid, flush=True)
+sys.stdin.read()
+"""
+
+
+def test_the_server_of_a_store_holds_it_in_use_even_once_its_parent_is_killed(
+    tmp_path: Path, outputs: tuple[Path, Path]
+) -> None:
+    store = tmp_path / "s"
+    parent = _python(SERVING, store, outputs[0])
+    assert parent.stdout is not None
+    server = int(parent.stdout.readline())
+    try:
+        parent.kill()  # as the out-of-memory killer would
+        parent.wait(30)
+        os.kill(server, 0)  # the server outlived it
+        lock = os.open(tmp_path / ".s.lock", os.O_RDWR)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # still in use: no swap
+        finally:
+            os.close(lock)
+    finally:
+        os.kill(server, signal.SIGKILL)

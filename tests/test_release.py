@@ -361,7 +361,8 @@ def test_each_dcat_ap_warning_names_its_fix(converted: Path, tmp_path: Path) -> 
 
 def test_void_counts_are_read_a_line_at_a_time(tmp_path: Path) -> None:
     """``count_data`` on a hand-written file: a literal holding « . » and spaces, a blank node,
-    a comment, an object repeated across subjects, a subject of two classes."""
+    a comment, an object repeated across subjects, a subject of two classes, a subject whose
+    statements do not all follow each other."""
     kind = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
     path = tmp_path / "actions.nt"
     path.write_text(
@@ -373,15 +374,16 @@ def test_void_counts_are_read_a_line_at_a_time(tmp_path: Path) -> None:
         "\n"
         f"<https://e.org/b> {kind} <https://e.org/C> .\n"
         f"<https://e.org/b> {kind} <https://e.org/D> .\n"
-        '<https://e.org/b> <https://e.org/p> "x y . z"@fr .\n',
+        '<https://e.org/b> <https://e.org/p> "x y . z"@fr .\n'
+        "<https://e.org/a> <https://e.org/q> <https://e.org/c> .\n",  # a subject seen before
         encoding="utf-8",
     )
     counts = count_data(path)
-    assert (counts.triples, counts.subjects, counts.objects) == (7, 3, 4)
+    assert (counts.triples, counts.subjects, counts.objects) == (8, 3, 5)
     assert counts.properties == {
         "https://e.org/p": 3,
         kind[1:-1]: 3,
-        "https://e.org/q": 1,
+        "https://e.org/q": 2,
     }
     assert {name: len(members) for name, members in counts.classes.items()} == {
         "https://e.org/C": 2,

@@ -513,11 +513,17 @@ def _make(
 
 def _funding_cue(line: str, start: int, stop: int) -> bool:
     """A funding word within ``CUE_WINDOW`` characters, no negation between."""
-    for cue in FUNDING_CUE.finditer(line):
-        between = line[cue.end() : start] if cue.start() < start else line[stop : cue.start()]
+    for cue_start, cue_end in _cues(line):
+        between = line[cue_end:start] if cue_start < start else line[stop:cue_start]
         if len(between) <= CUE_WINDOW and not NEGATION.search(between):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=256)
+def _cues(line: str) -> tuple[tuple[int, int], ...]:
+    """Where the funding words of ``line`` are: searched once for all its mentions."""
+    return tuple(cue.span() for cue in FUNDING_CUE.finditer(line))
 
 
 def _glued_label(letters: str) -> str | None:
@@ -644,10 +650,18 @@ def _epci_list(cog: Cog, departement: Departement) -> list[tuple[str, tuple[str,
 
 
 def _epci_acronym(word: str, cog: Cog, departement: Departement) -> str | None:
+    """The SIREN of the one EPCI of ``departement`` whose acronym ``word`` is (« CAF » is
+    looked up at each mention: the acronyms are indexed once per département)."""
     if len(word) < 3 or not word.isupper() or word[:2] not in ("CC", "CA", "CU"):
         return None
-    codes = [code for code, _, acronym in _epci_list(cog, departement) if acronym == word]
-    return codes[0] if len(codes) == 1 else None
+    acronyms: dict[str, str] | None = cog.cache.get(("epci-acronyms", departement))
+    if acronyms is None:
+        codes: dict[str, list[str]] = {}
+        for code, _, acronym in _epci_list(cog, departement):
+            codes.setdefault(acronym, []).append(code)
+        acronyms = {acronym: found[0] for acronym, found in codes.items() if len(found) == 1}
+        cog.cache[("epci-acronyms", departement)] = acronyms
+    return acronyms.get(word)
 
 
 def _epci_named(

@@ -74,7 +74,9 @@ def release(
     release in ``previous`` when given. The graph is read as ``cskg query`` reads it: in
     memory up to 128 MiB, else from the store on disk beside it (``announce`` is told of its
     load, and of the store used); the tables are written a few thousand rows at a time and
-    read back from their files, so that memory stays bounded.
+    read back from their files, so that memory does not hold them (what actions share, the
+    list of their IRIs, the database's links and the VoID counts do stay: 817 MiB at 100,000
+    actions).
 
     :raises InputError: the output of ``cskg convert`` or the previous release is missing or
         unreadable.

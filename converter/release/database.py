@@ -70,8 +70,9 @@ def _territory(store: ox.Store, node: ox.NamedNode, kind: str) -> dict[str, obje
 
 def write_database(target: Path, store: ox.Store, rows: Rows, participations: Rows = ()) -> None:
     """The database file at ``target``, built beside it and put in place by one rename, never
-    held in memory (a gigabyte at 100,000 actions); same data, same bytes. ``rows`` and
-    ``participations`` are read once each (they may be read back from their files).
+    held in memory (a gigabyte at 100,000 actions); same data, same bytes. ``rows`` are read
+    once and ``participations`` twice (both may be read back from their files); what actions
+    share and their links (a million pairs of strings at 100,000 actions) stay in memory.
 
     :raises OutputError: ``target`` cannot be written.
     """
@@ -172,13 +173,14 @@ def _note_structures(
         for place, kind in ((departement, "departement"), (commune, "commune")):
             for item in place:
                 assert isinstance(item, ox.NamedNode)
-                if item.value in territories:
+                if territories.get(item.value, {}).get("kind") == kind:
                     continue
                 territories[item.value] = _territory(store, item, kind)
-                # what lies above: a département's région, a commune's arrondissement
+                # what lies above: a département's région, a commune's arrondissement (or,
+                # in Mayotte, its département: a structure's own territory keeps its kind)
                 parent = _one(store, item, IGEO + "subdivisionDirecteDe")
                 above = {"departement": "region", "commune": "arrondissement"}[kind]
-                if parent:
+                if parent and parent not in territories:
                     territories[parent] = _territory(store, ox.NamedNode(parent), above)
         structures[structure.value] = {
             "iri": structure.value,

@@ -37,7 +37,8 @@ _TYPE = f"<{RDF}type>".encode()
 def count_data(path: Path) -> DataCounts:
     """The counts of the conversion's N-Triples ``path`` (one triple a line, each term always
     written the same way), read a line at a time: the 9 million triples of 100,000 actions are
-    never held, and each distinct object is kept as a 16-byte digest, not as its text.
+    never held, and each distinct subject and object is kept as a 16-byte digest, not as its
+    text (the subjects' text took 200 MiB at 100,000 actions).
 
     :raises OSError: the file cannot be read.
     """
@@ -45,18 +46,21 @@ def count_data(path: Path) -> DataCounts:
     subjects: set[bytes] = set()
     objects: set[bytes] = set()
     properties: dict[bytes, int] = defaultdict(int)
+    last, key = b"", b""
     with open(path, "rb") as lines:
         for line in lines:
             if not line.strip() or line.startswith(b"#"):
                 continue
             subject, predicate, rest = line.split(b" ", 2)
             counts.triples += 1
-            subjects.add(subject)
+            if subject != last:  # a subject's statements mostly follow each other
+                last, key = subject, hashlib.blake2b(subject, digest_size=16).digest()
+                subjects.add(key)
             properties[predicate] += 1
             term = rest.rstrip()[:-1].rstrip()  # without the final « . »
             objects.add(hashlib.blake2b(term, digest_size=16).digest())
             if predicate == _TYPE and term.startswith(b"<"):
-                counts.classes.setdefault(term[1:-1].decode(), set()).add(subject)
+                counts.classes.setdefault(term[1:-1].decode(), set()).add(key)
     counts.subjects, counts.objects = len(subjects), len(objects)
     counts.properties = {p[1:-1].decode(): n for p, n in properties.items()}
     return counts
