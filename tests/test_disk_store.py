@@ -506,3 +506,33 @@ def test_the_server_of_a_store_holds_it_in_use_even_once_its_parent_is_killed(
             os.close(lock)
     finally:
         os.kill(server, signal.SIGKILL)
+
+
+def test_unchanged_files_are_not_hashed_again(
+    tmp_path: Path, outputs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store records the size, time and inode of the files its fingerprint was made of:
+    while they are unchanged the fingerprint is read, not computed; a file touched is hashed
+    again (the same bytes: the store is reused and the record renewed)."""
+    data = tmp_path / "out"
+    shutil.copytree(outputs[1], data, symlinks=True)
+    files = served_files(data)
+    store = tmp_path / "s"
+    assert prepare_store(store, files) is False
+    hashed: list[list[Path]] = []
+
+    def counting(paths: list[Path]) -> str:
+        hashed.append(list(paths))
+        return fingerprint(paths)
+
+    monkeypatch.setattr(disk_store, "fingerprint", counting)
+    assert prepare_store(store, files) is True
+    assert hashed == []
+    graph = loading_form(data / "actions.ttl")
+    os.utime(graph, ns=(graph.stat().st_atime_ns, graph.stat().st_mtime_ns + 10**9))
+    assert prepare_store(store, files) is True
+    assert len(hashed) == 1  # hashed once, found the same
+    assert prepare_store(store, files) is True
+    assert len(hashed) == 1  # the record was renewed
+    (store / disk_store.FILES).write_text("abîmé", encoding="utf-8")  # a record unreadable
+    assert prepare_store(store, files) is True and len(hashed) == 2
