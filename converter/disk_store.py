@@ -43,10 +43,10 @@ from converter.site.claims import replacing
 from converter.vocab import vocabulary_files
 
 FINGERPRINT = "cskg-fingerprint"
-# The fingerprint again, with each file's path, size, modification time and inode: while they
-# are unchanged, the fingerprint is read rather than computed (hashing the 2 GB of N-Triples
-# of 100,000 actions took 2 s of each reused query). A file rewritten with the same size and
-# its modification time put back is not seen, as by make or rsync.
+# The fingerprint again, with each file's path, size, modification and change times and inode:
+# while they are unchanged, the fingerprint is read rather than computed (hashing the 2 GB of
+# N-Triples of 100,000 actions took 2 s of each reused query). The system sets the change time
+# at every write: no program puts it back.
 FILES = "cskg-files"
 AUTOMATIC = ".cskg-store"  # the store cskg query keeps beside large data
 # Above this size of graph, cskg query keeps a store on disk: in memory the store takes about
@@ -151,7 +151,7 @@ def prepare_store(
     :raises StoreBusy: without ``wait``, another process uses the store with other data.
     :raises OutputError: the store or its locks cannot be written.
     """
-    location = location.resolve()  # a link is followed: the store is where it points
+    location = resolved(location)  # a link is followed: the store is where it points
     if location.exists() and not location.is_dir():
         raise UsageError(f"{location} est un fichier, pas un magasin cskg : choisissez --store")
     files = [loading_form(path) for path in files]
@@ -221,7 +221,21 @@ def held_lock(location: Path) -> int | None:
     """The descriptor of this process's use lock of the store at ``location``, if it holds
     one: a server started on the store inherits it, so that the store stays in use while
     the server runs, even if this process is killed."""
-    return _LOCKS.get(_Lock.path_of(location.resolve(), "lock"))
+    try:
+        return _LOCKS.get(_Lock.path_of(resolved(location), "lock"))
+    except UsageError:
+        return None
+
+
+def resolved(location: Path) -> Path:
+    """``location`` with its links followed.
+
+    :raises UsageError: the links loop.
+    """
+    try:
+        return location.resolve()
+    except (RuntimeError, OSError) as error:  # Python 3.11 tells a loop by RuntimeError
+        raise UsageError(f"{location} : chemin impossible à suivre ({reason(error)})") from None
 
 
 def _in_use(location: Path, use: _Lock, wanted: str, announce: Announce) -> bool:
@@ -237,13 +251,17 @@ def _in_use(location: Path, use: _Lock, wanted: str, announce: Announce) -> bool
 
 
 def _stated(files: list[Path]) -> str | None:
-    """Path, size, modification time, device and inode of each of ``files``, a line each
-    (None when one cannot be read)."""
+    """Path, size, modification and change times, device and inode of each of ``files``, a
+    line each (None when one cannot be read). The change time is the system's: no program
+    can put it back (``cp -p`` and ``tar`` put back the modification time)."""
     try:
         stats = [(path.absolute(), path.stat()) for path in files]
     except OSError:
         return None
-    return "".join(f"{p}\t{s.st_size}\t{s.st_mtime_ns}\t{s.st_dev}\t{s.st_ino}\n" for p, s in stats)
+    return "".join(
+        f"{p}\t{s.st_size}\t{s.st_mtime_ns}\t{s.st_ctime_ns}\t{s.st_dev}\t{s.st_ino}\n"
+        for p, s in stats
+    )
 
 
 def _wanted(location: Path, files: list[Path]) -> tuple[str, str | None]:
@@ -256,7 +274,10 @@ def _wanted(location: Path, files: list[Path]) -> tuple[str, str | None]:
     known, _, lines = _recorded(location).partition("\n")
     if stated is not None and known and lines == stated:
         return known, stated
-    return fingerprint(files), stated
+    computed = fingerprint(files)
+    if _stated(files) != stated:  # a file replaced while hashed: nothing to record
+        return computed, None
+    return computed, stated
 
 
 def _record(location: Path, wanted: str, stated: str | None) -> None:
@@ -377,7 +398,10 @@ def loading_form(path: Path) -> Path:
     lines = path.with_suffix(".nt")
     if path.name != GRAPH_NAME or not (path.is_symlink() and lines.is_symlink()):
         return path
-    version, same = path.resolve(), lines.resolve()
+    try:
+        version, same = path.resolve(), lines.resolve()
+    except (RuntimeError, OSError):  # links that loop: read (and told) as they are
+        return path
     trusted = version.parent == same.parent and version.parent.parent.name == ".versions"
     return same if trusted and same.is_file() else path
 
@@ -420,7 +444,7 @@ def _on_disk(
 ) -> tuple[ox.Store, str]:
     reused = prepare_store(location, files, announce=announce, wait=wait)
     state = "réutilisé" if reused else "chargé"
-    location = location.resolve()
+    location = resolved(location)
     return open_store(location), f"magasin sur disque {location} : {state}"
 
 

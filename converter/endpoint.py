@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from converter.disk_store import Announce, held_lock, prepare_store, silent
+from converter.disk_store import Announce, held_lock, prepare_store, resolved, silent
 from converter.errors import InputError, RemoteError, UsageError
 from converter.outputs import graph_file
 from converter.paths import ONTOLOGY_FILE
@@ -132,7 +132,7 @@ def start_server(
     command = [oxigraph_binary(), "serve", "--bind", f"{host}:{port}"]
     kept: tuple[int, ...] = ()
     if location is not None:  # read-only: a cskg query may read the same store meanwhile
-        location = location.resolve()
+        location = resolved(location)
         command = [*command[:1], "serve-read-only", *command[2:], "--location", str(location)]
         lock = held_lock(location)  # the server holds it too: a store in use, even if we die
         kept = () if lock is None else (lock,)

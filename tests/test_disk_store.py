@@ -536,3 +536,48 @@ def test_unchanged_files_are_not_hashed_again(
     assert len(hashed) == 1  # the record was renewed
     (store / disk_store.FILES).write_text("abîmé", encoding="utf-8")  # a record unreadable
     assert prepare_store(store, files) is True and len(hashed) == 2
+
+
+def test_a_file_rewritten_with_its_time_put_back_is_hashed_again(
+    tmp_path: Path, outputs: tuple[Path, Path]
+) -> None:
+    """``cp -p`` or ``tar`` put a file's modification time back, never its change time: the
+    store of the earlier bytes is not taken for the new ones."""
+    graph = tmp_path / "graphe.nt"
+    graph.write_bytes((outputs[0] / "actions.nt").read_bytes())
+    store = tmp_path / "s"
+    assert prepare_store(store, [graph]) is False
+    before = graph.stat()
+    text = graph.read_bytes()
+    graph.write_bytes(text.replace(b"/cskg/", b"/cskh/", 1))  # one IRI changed, in place
+    assert graph.stat().st_size == before.st_size  # same size...
+    os.utime(graph, ns=(before.st_atime_ns, before.st_mtime_ns))  # ...and time put back
+    assert prepare_store(store, [graph]) is False  # loaded again
+    assert (store / FINGERPRINT).read_text() == fingerprint([graph])
+
+
+def test_a_file_replaced_while_hashed_leaves_no_record(
+    tmp_path: Path, outputs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record pairs the files' state with their fingerprint only when nothing changed
+    during the hash: else an older file put back later would pass for the newer bytes."""
+    graph = tmp_path / "graphe.nt"
+    graph.write_bytes((outputs[0] / "actions.nt").read_bytes())
+    newer = tmp_path / "neuf.nt"
+    newer.write_bytes((outputs[1] / "actions.nt").read_bytes())
+
+    def replaced_meanwhile(paths: list[Path]) -> str:
+        os.replace(newer, graph)  # as a conversion or a copy would, during the hash
+        return fingerprint(paths)
+
+    monkeypatch.setattr(disk_store, "fingerprint", replaced_meanwhile)
+    store = tmp_path / "s"
+    assert prepare_store(store, [graph]) is False
+    assert not (store / disk_store.FILES).exists()
+
+
+def test_a_store_path_that_loops_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(UsageError, match="chemin impossible à suivre"):
+        prepare_store(tmp_path / "a", [ONTOLOGY_FILE])
