@@ -16,8 +16,9 @@ The locks are taken in one order, the load lock then the use lock, and a process
 for the load lock while it holds the use lock: two commands never wait for each other. (A
 library caller using two stores for its whole life, and loading each while the other process
 uses it, could: the command line uses one store per process.) The store beside large data
-that ``cskg query`` and ``cskg release`` keep by themselves is never waited for while another
-process uses it with other data: they read in memory then (``StoreBusy``).
+that ``cskg query`` and ``cskg release`` keep by themselves is not waited for while another
+process uses it with other data (at most ``SWAP_PATIENCE`` seconds for one that came during
+the load): they read in memory then (``StoreBusy``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import errno
 import fcntl
 import itertools
 import os
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -53,6 +55,9 @@ AUTOMATIC = ".cskg-store"  # the store cskg query keeps beside large data
 # 4.5 times its Turtle (3,560 MiB for 844 MiB at 100,000 actions, benchmarks/RESULTS.md).
 IN_MEMORY_LIMIT = 128 << 20
 PIECE = 64 << 20  # bytes of N-Triples per bulk load: 513 MiB at most at 100,000 actions
+# Seconds the store beside the data waits at its swap for a user of the old data who came
+# during the load (a query, ended in seconds) before the load is given up for memory.
+SWAP_PATIENCE = 15.0
 BATCH = 300_000  # statements per bulk load from the other formats (parsed one by one)
 LINE_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
 BLANK = b"_:"  # how a blank node starts in N-Triples (or, harmlessly, a literal holding it)
@@ -178,7 +183,8 @@ def prepare_store(
                     raise OutputError(error.message, path=str(location)) from None
                 write_atomically(temporary / FINGERPRINT, wanted.encode())
                 _record(temporary, wanted, stated)
-                if not wait and not use.try_take(fcntl.LOCK_EX):  # a new user meanwhile
+                # a user of the old data came during the load: a query ends in seconds
+                if not wait and not use.try_take(fcntl.LOCK_EX, patience=SWAP_PATIENCE):
                     raise StoreBusy(BUSY, path=str(location))
                 use.take(
                     fcntl.LOCK_EX, announce, f"attente : {busy}, remplacé dès que celui-ci finira"
@@ -351,18 +357,25 @@ class _Lock:
         except OSError as error:
             raise OutputError(f"verrou impossible ({reason(error)})", path=str(self.path)) from None
 
-    def try_take(self, kind: int) -> bool:
-        """Take the lock if no other process holds it; whether it was taken.
+    def try_take(self, kind: int, *, patience: float = 0) -> bool:
+        """Take the lock if no other process holds it, or lets it go within ``patience``
+        seconds; whether it was taken.
 
         :raises OutputError: the file system cannot lock (some network file systems).
         """
-        try:
-            fcntl.flock(self.descriptor, kind | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        except OSError as error:
-            raise OutputError(f"verrou impossible ({reason(error)})", path=str(self.path)) from None
-        return True
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                fcntl.flock(self.descriptor, kind | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.05)
+            except OSError as error:
+                raise OutputError(
+                    f"verrou impossible ({reason(error)})", path=str(self.path)
+                ) from None
 
     def release(self) -> None:
         fcntl.flock(self.descriptor, fcntl.LOCK_UN)

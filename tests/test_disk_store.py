@@ -581,3 +581,29 @@ def test_a_store_path_that_loops_is_refused_without_a_traceback(tmp_path: Path) 
     (tmp_path / "b").symlink_to(tmp_path / "a")
     with pytest.raises(UsageError, match="chemin impossible à suivre"):
         prepare_store(tmp_path / "a", [ONTOLOGY_FILE])
+
+
+def test_the_store_beside_the_data_waits_a_little_for_a_query_come_during_its_load(
+    tmp_path: Path, outputs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user of the earlier data who arrived during the load (a query, ended in seconds)
+    holds the swap back until it ends, rather than the load being thrown away for memory."""
+    data = tmp_path / "out"
+    shutil.copytree(outputs[1], data, symlinks=True)
+    store = data / AUTOMATIC
+    assert prepare_store(store, served_files(outputs[0])) is False  # the earlier data
+    real = disk_store.load_on_disk
+    users: list[subprocess.Popen[str]] = []
+
+    def load_then_a_query_comes(location: Path, files: list[Path]) -> None:
+        real(location, files)
+        users.append(_holder(store, outputs[0]))  # uses the earlier version, for 1 s
+        threading.Timer(1.0, users[0].communicate, args=("",)).start()
+
+    monkeypatch.setattr(disk_store, "load_on_disk", load_then_a_query_comes)
+    _, note = query_store([data], [data / "actions.ttl"], limit=1000)
+    assert users and users[0].wait(30) == 0
+    assert note == f"magasin sur disque {store} : chargé"
+    assert (store / FINGERPRINT).read_text() == fingerprint(
+        [loading_form(data / "actions.ttl"), *EXTRA]
+    )
