@@ -240,8 +240,11 @@ def resolved(location: Path) -> Path:
     """
     try:
         return location.resolve()
-    except (RuntimeError, OSError) as error:  # Python 3.11 tells a loop by RuntimeError
-        raise UsageError(f"{location} : chemin impossible à suivre ({reason(error)})") from None
+    except RuntimeError:  # how Python 3.11 tells a loop
+        why = "boucle de liens symboliques"
+    except OSError as error:
+        why = reason(error)
+    raise UsageError(f"{location} : chemin impossible à suivre ({why})")
 
 
 def _in_use(location: Path, use: _Lock, wanted: str, announce: Announce) -> bool:
