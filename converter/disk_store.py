@@ -299,17 +299,19 @@ def _record(location: Path, wanted: str, stated: str | None) -> None:
 
 
 def _recorded(location: Path) -> str:
+    return _text(location / FILES)
+
+
+def _fingerprint(marker: Path) -> str:
+    return _text(marker).strip()
+
+
+def _text(path: Path) -> str:
+    """A small file of a store, "" when it cannot be read."""
     try:
-        return (location / FILES).read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return ""
-
-
-def _fingerprint(marker: Path) -> str | None:
-    try:
-        return marker.read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
 
 
 class _Lock:
@@ -351,14 +353,9 @@ class _Lock:
 
         :raises OutputError: the file system cannot lock (some network file systems).
         """
-        try:
-            try:
-                fcntl.flock(self.descriptor, kind | fcntl.LOCK_NB)
-            except BlockingIOError:
-                announce(waiting)
-                fcntl.flock(self.descriptor, kind)
-        except OSError as error:
-            raise OutputError(f"verrou impossible ({reason(error)})", path=str(self.path)) from None
+        if not self.try_take(kind):
+            announce(waiting)
+            self._flock(kind)
 
     def try_take(self, kind: int, *, patience: float = 0) -> bool:
         """Take the lock if no other process holds it, or lets it go within ``patience``
@@ -367,18 +364,21 @@ class _Lock:
         :raises OutputError: the file system cannot lock (some network file systems).
         """
         deadline = time.monotonic() + patience
-        while True:
-            try:
-                fcntl.flock(self.descriptor, kind | fcntl.LOCK_NB)
-                return True
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    return False
-                time.sleep(0.05)
-            except OSError as error:
-                raise OutputError(
-                    f"verrou impossible ({reason(error)})", path=str(self.path)
-                ) from None
+        while not self._flock(kind | fcntl.LOCK_NB):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+    def _flock(self, operation: int) -> bool:
+        """``flock``; False when another process holds the lock (``LOCK_NB`` only)."""
+        try:
+            fcntl.flock(self.descriptor, operation)
+        except BlockingIOError:
+            return False
+        except OSError as error:
+            raise OutputError(f"verrou impossible ({reason(error)})", path=str(self.path)) from None
+        return True
 
     def release(self) -> None:
         fcntl.flock(self.descriptor, fcntl.LOCK_UN)

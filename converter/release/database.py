@@ -18,7 +18,15 @@ import sqlite_utils
 from converter.files import AtomicFile
 from converter.model import FIELDS, FicheField, Kind
 from converter.release.participations import PARTICIPATIONS
-from converter.release.tables import CSV_COLUMNS, Rows, Term, _follow, actions_of, french_label
+from converter.release.tables import (
+    CSV_COLUMNS,
+    Rows,
+    Term,
+    _follow,
+    actions_of,
+    french_label,
+    statements_of,
+)
 from converter.vocab import CSKG, IGEO, RDF, SKOS
 
 # Columns of the actions table that the territories and structures tables hold.
@@ -118,10 +126,12 @@ def _build(db: sqlite_utils.Database, store: ox.Store, rows: Rows) -> None:
         for node, row in zip(actions_of(store), rows, strict=True):
             values = dict(zip(names, row, strict=True))
             assert values["action"] == node.value
-            _note_structures(store, node, territories, structures)
+            own = statements_of(store, node)  # one scan for the organiser and every list
+            _note_structures(store, own.get(CSKG + "organiser", []), territories, structures)
             for f in FIELDS:
                 if f.kind is Kind.LIST:
-                    _note_links(store, node, values["action"], f, concepts, organisations, links)
+                    items = own.get(CSKG + f.predicate.split(":")[1], [])
+                    _note_links(store, items, values["action"], f, concepts, organisations, links)
             kept = {k: (v or None) for k, v in values.items() if k not in _ELSEWHERE}
             kept["structure_iri"] = values["structure_iri"] or None
             yield {k: types[k](v) if v is not None and types[k] is not str else v
@@ -159,12 +169,12 @@ def _build(db: sqlite_utils.Database, store: ox.Store, rows: Rows) -> None:
 
 def _note_structures(
     store: ox.Store,
-    action: ox.NamedNode,
+    organisers: list[Term],
     territories: dict[str, dict[str, object]],
     structures: dict[str, dict[str, object]],
 ) -> None:
-    """Note the organising structure of ``action`` and its territories (once each)."""
-    for structure in _follow(store, action, (CSKG + "organiser",)):
+    """Note an action's ``organisers`` (structures) and their territories (once each)."""
+    for structure in organisers:
         assert isinstance(structure, ox.NamedNode)
         if structure.value in structures:
             continue
@@ -193,16 +203,16 @@ def _note_structures(
 
 def _note_links(
     store: ox.Store,
-    action: ox.NamedNode,
+    items: list[Term],  # the objects of the action's statements of ``f``
     iri: str,  # the action's, one string shared by its links
     f: FicheField,
     concepts: dict[str, dict[str, object]],
     organisations: dict[str, dict[str, object]],
     links: dict[str, tuple[str, list[Link]]],
 ) -> None:
-    """Note the links of ``action`` through the list field ``f`` (each concept and
+    """Note the links of an action through the list field ``f`` (each concept and
     organisation described once)."""
-    for item in _follow(store, action, (CSKG + f.predicate.split(":")[1],)):
+    for item in items:
         if f.scheme and isinstance(item, ox.NamedNode):
             if item.value not in concepts:
                 concepts[item.value] = {

@@ -15,7 +15,15 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from converter.release.tables import Column, Table, Term, _follow, actions_of, french_label
+from converter.release.tables import (
+    Column,
+    Table,
+    Term,
+    _follow,
+    actions_of,
+    french_label,
+    statements_of,
+)
 from converter.vocab import CSKG, DCT, IGEO, PROV, SCHEMA, SKOS
 
 ROLES = {CSKG + "partnerRole": "partenaire", CSKG + "funderRole": "financeur"}
@@ -112,13 +120,13 @@ def participation_rows(store: ox.Store) -> Iterator[list[str]]:
     organisations: dict[str, list[str]] = {}
     structures: dict[str, list[str]] = {}
     for action in actions_of(store):
-        own = _statements(store, action)
+        own = statements_of(store, action)
         amounts = _amounts(store, own.get(CSKG + "fundingContribution", []))
         found = []
         for association in own.get(PROV + "qualifiedAssociation", []):
             if not isinstance(association, ox.NamedNode):
                 continue
-            of = _statements(store, association)
+            of = statements_of(store, association)
             number = int(association.value.rsplit("/", 1)[1])
             lines: list[Term | None] = [*of.get(CSKG + "evidenceLine", [])] or [None]
             for title, structure, organisation, role, text, field, rule, line in itertools.product(
@@ -148,11 +156,3 @@ def participation_rows(store: ox.Store) -> Iterator[list[str]]:
                 found.append((number, row))
         found.sort(key=lambda item: item[0])
         yield from (row for _, row in found)
-
-
-def _statements(store: ox.Store, node: ox.NamedNode) -> dict[str, list[Term]]:
-    """The objects of ``node``'s statements by predicate, in one scan."""
-    found: dict[str, list[Term]] = {}
-    for quad in store.quads_for_pattern(node, None, None):
-        found.setdefault(quad.predicate.value, []).append(quad.object)
-    return found

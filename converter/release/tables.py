@@ -276,6 +276,15 @@ def actions_of(store: ox.Store) -> list[ox.NamedNode]:
     )
 
 
+def statements_of(store: ox.Store, node: ox.NamedNode) -> dict[str, list[Term]]:
+    """The objects of ``node``'s statements by predicate, in one scan (from a store on disk,
+    one read instead of one per property)."""
+    found: dict[str, list[Term]] = {}
+    for quad in store.quads_for_pattern(node, None, None):
+        found.setdefault(quad.predicate.value, []).append(quad.object)
+    return found
+
+
 SHARED_CACHE = 1 << 16  # statements of shared nodes kept: structures, territories, concepts
 
 
@@ -294,9 +303,7 @@ def action_rows(store: ox.Store) -> Iterator[list[str]]:
         return french_label(store, node)
 
     for action in actions_of(store):
-        own: dict[str, list[Term]] = {}
-        for quad in store.quads_for_pattern(action, None, None):
-            own.setdefault(quad.predicate.value, []).append(quad.object)
+        own = statements_of(store, action)
         row = []
         for column in CSV_COLUMNS:
             if not column.path:
