@@ -62,10 +62,10 @@ def list_folder(data: Path, site: Path) -> float:
     only: store loading excluded)."""
     store = load_store(data)
     labels = Labels(store)
-    rows = read_actions(store)
+    actions = read_actions(store)
     start = time.perf_counter()
     label = lambda v: labels.label(ox.NamedNode(v)) if v.startswith("http") else v  # noqa: E731
-    write_list(site, rows, label, DEFAULT_SITE_BASE)
+    write_list(site, actions.rows, actions.words, label, DEFAULT_SITE_BASE)
     seconds = time.perf_counter() - start
     (site / "static").mkdir(parents=True, exist_ok=True)
     for source in STATIC_DIR.glob("*.*"):

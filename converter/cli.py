@@ -722,7 +722,9 @@ def serve(
                 site, site_reused = cached_site(
                     folder / ".cskg-serve",
                     files,
-                    lambda into: build_aside(choice.folder, into, base=base_iri, jobs=jobs),
+                    lambda into: build_aside(
+                        choice.folder, into, base=base_iri, jobs=jobs, store=store
+                    ),
                     key=base_iri,
                 )
                 out.print(f"site {'réutilisé' if site_reused else 'écrit'} : {site}", markup=False)
@@ -973,6 +975,18 @@ def site(
             "aussi redirections/w3id.htaccess, les règles à proposer à w3id.org.",
         ),
     ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            metavar="DOSSIER",
+            show_default=False,
+            help="Dossier d'un magasin sur disque (celui de cskg serve --store ou de cskg "
+            "query --store convient) : chargé la première fois, réutilisé tant que les données "
+            "n'ont pas changé ; sans cette option, des données de plus de 128 Mio sont lues "
+            "depuis DONNÉES/.cskg-store/, les autres chargées en mémoire.",
+        ),
+    ] = None,
 ) -> None:
     """Écrit le site statique : une page et sa description en Turtle, JSON-LD et N-Triples
     pour chaque IRI du graphe, l'accueil (chiffres, cartes, graphiques), la liste des actions
@@ -998,7 +1012,15 @@ def site(
             )
             return len(written)
 
-        done = build_site(choice.folder, output, base=base_iri, jobs=jobs, writers=[serving])
+        done = build_site(
+            choice.folder,
+            output,
+            base=base_iri,
+            jobs=jobs,
+            writers=[serving],
+            store_path=store,
+            announce=_say,
+        )
     seconds = time.perf_counter() - start
     out.print(
         f"site : {output} ({len(done.documents)} ressources, {done.files} fichiers) en "

@@ -3,7 +3,8 @@ bounded whatever the size of the data, kept while their files do not change, rep
 when they do.
 
 ``cskg serve --store DIR`` and ``cskg query --store DIR`` use one; ``cskg query`` keeps one by
-itself beside data too large for memory (``DATA/.cskg-store``, ``query_store``). A store folder
+itself beside data too large for memory (``DATA/.cskg-store``, ``data_store``), as do
+``cskg release`` and ``cskg site``. A store folder
 holds the fingerprint of its files (``FINGERPRINT``). Two locks beside it keep it whole:
 
 - ``.DIR.lock``, held shared by every process using the store until it ends, exclusive only by
@@ -30,6 +31,7 @@ import os
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -422,15 +424,34 @@ def loading_form(path: Path) -> Path:
     return same if trusted and same.is_file() else path
 
 
-def query_store(
+@dataclass(frozen=True)
+class DataStore:
+    """A store of data (``data_store``), what to tell the user of it, and its folder when it
+    is on disk: a forked process opens its own handle there (``reopened``)."""
+
+    store: ox.Store
+    note: str = ""
+    location: Path | None = None
+
+    def reopened(self) -> ox.Store:
+        """This store for a forked process: the same one in memory; on disk a handle of its
+        own, opened read-only (RocksDB's handles, their locks and caches, are not to be shared
+        across a fork). The use lock, inherited with the fork, stays held by the parent.
+
+        :raises InputError: the store cannot be opened.
+        """
+        return self.store if self.location is None else open_store(self.location)
+
+
+def data_store(
     data: list[Path],
     graphs: list[Path],
     *,
     store: Path | None = None,
     limit: int | None = None,
     announce: Announce = silent,
-) -> tuple[ox.Store, str]:
-    """The store ``cskg query`` runs on, and what to tell the user of it: the one at ``store``
+) -> DataStore:
+    """The store ``cskg query``, ``cskg release`` and ``cskg site`` read: the one at ``store``
     when given; one kept beside a single ``data`` (``DATA/.cskg-store``) when its graph
     ``graphs`` is larger than ``limit`` (by default ``IN_MEMORY_LIMIT``; several data are read
     in memory: a store beside one of them would be replaced by each other choice); else
@@ -449,19 +470,32 @@ def query_store(
             return _on_disk(folder / AUTOMATIC, [*graphs, *extra], announce, wait=False)
         except OutputError as error:
             note = f"avertissement : {error} ; données chargées en mémoire, sans magasin sur disque"
-            return local_store(graphs), note
+            return DataStore(local_store(graphs), note)
     if store is not None:
         return _on_disk(store, [*graphs, *extra], announce)
-    return local_store(graphs), ""
+    return DataStore(local_store(graphs))
+
+
+def query_store(
+    data: list[Path],
+    graphs: list[Path],
+    *,
+    store: Path | None = None,
+    limit: int | None = None,
+    announce: Announce = silent,
+) -> tuple[ox.Store, str]:
+    """``data_store``'s store and note."""
+    found = data_store(data, graphs, store=store, limit=limit, announce=announce)
+    return found.store, found.note
 
 
 def _on_disk(
     location: Path, files: list[Path], announce: Announce, *, wait: bool = True
-) -> tuple[ox.Store, str]:
+) -> DataStore:
     reused = prepare_store(location, files, announce=announce, wait=wait)
     state = "réutilisé" if reused else "chargé"
     location = resolved(location)
-    return open_store(location), f"magasin sur disque {location} : {state}"
+    return DataStore(open_store(location), f"magasin sur disque {location} : {state}", location)
 
 
 def _size(path: Path) -> int:

@@ -184,7 +184,9 @@ def test_a_build_killed_without_a_word_leaves_no_process_and_no_files(
     runs: the parent reports it in French, kills the rest of its group and removes its files."""
     worker_pid = tmp_path / "worker.pid"
 
-    def killed(data: Path, into: Path, base: str, jobs: int, sender: object, parent: int) -> None:
+    def killed(
+        data: Path, into: Path, base: str, jobs: int, store: object, sender: object, parent: int
+    ) -> None:
         aside._own_group(0)
         worker = os.fork()
         if worker == 0:  # a worker of the build, still writing when its parent dies

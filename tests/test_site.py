@@ -8,6 +8,7 @@ import fcntl
 import json
 import os
 import re
+import shutil
 import subprocess
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -27,9 +28,8 @@ from converter.model import FIELDS, TITLE_LABEL
 from converter.site import build as site_build
 from converter.site import claims, pages
 from converter.site.build import MARKER, build_site
-from converter.site.facets import fold
 from converter.site.graph import load_store
-from converter.site.shards import decode_ids
+from converter.site.shards import decode_ids, fold
 from converter.site.standalone import ontology_document
 from tests.conftest import SEED, fiche
 
@@ -350,7 +350,7 @@ def test_search_index_folds_case_and_accents(site: Path) -> None:
 
 
 def test_browser_fold_equals_the_build_fold(site: Path) -> None:
-    """static/actions.js folds a query as facets.fold folds the texts (run by Node)."""
+    """static/actions.js folds a query as shards.fold folds the texts (run by Node)."""
     samples = ["Démocratie & CITOYENNETÉ", "l'été à Saint-Étienne", "Œuvre  «cœur»", "Ça 2014/15"]
     script = (site / "static" / "actions.js").read_text(encoding="utf-8")
     program = (
@@ -587,6 +587,31 @@ def test_cli_site_writes_the_site_and_says_where(converted: Path, tmp_path: Path
     assert bad.exit_code == 2 and "erreur :" in bad.output
     usage = runner.invoke(app, ["site", "--data", str(converted), "--base-iri", "ftp://x"])
     assert usage.exit_code == 2 and "--base-iri" in usage.output
+
+
+def test_cli_site_reads_the_store_given_and_reuses_it(converted: Path, tmp_path: Path) -> None:
+    """``cskg site --store DIR`` (the store of ``cskg serve --store``): loaded by the first
+    build, reused by the next, each told on stderr; the site is the one read in memory."""
+    from tests.test_site_bytes import tree_digest
+
+    runner = CliRunner()
+    store = tmp_path / "magasin"
+    told = []
+    for name in ("a", "b"):
+        done = runner.invoke(app, ["site", "--data", str(converted), "-o", str(tmp_path / name),
+                                   "--store", str(store), "--jobs", "2"])  # fmt: skip
+        assert done.exit_code == 0, done.output
+        told.append(done.stderr)
+    assert f"magasin sur disque {store} : chargé" in told[0]
+    assert f"magasin sur disque {store} : réutilisé" in told[1]
+    build_site(converted, tmp_path / "memoire", writers=[])
+    for name in ("a", "b"):
+        for own in ("sparql", "redirections"):  # cskg site's own writers
+            shutil.rmtree(tmp_path / name / own)
+        assert tree_digest(tmp_path / name) == tree_digest(tmp_path / "memoire")
+    bad = runner.invoke(app, ["site", "--data", str(converted), "-o", str(tmp_path / "c"),
+                              "--store", str(converted / "actions.ttl")])  # fmt: skip
+    assert bad.exit_code == 2 and "erreur :" in bad.output
 
 
 def test_release_ontology_page_is_the_site_page_on_its_own(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from converter import disk_store
 from converter.convert import convert
 from converter.reader import render
 from converter.site import build
@@ -38,23 +39,37 @@ def tree_digest(folder: Path) -> str:
 
 
 @pytest.mark.parametrize(
-    ("name", "expected", "range_size"),
+    ("name", "expected", "range_size", "on_disk"),
     [
-        ("example", EXAMPLE_DIGEST, build.RANGE_SIZE),
-        ("generated", GENERATED_DIGEST, build.RANGE_SIZE),
-        ("generated", GENERATED_DIGEST, 7),  # many small tasks, the documents listed beside
+        ("example", EXAMPLE_DIGEST, build.RANGE_SIZE, False),
+        ("generated", GENERATED_DIGEST, build.RANGE_SIZE, False),
+        # many small tasks, the documents listed beside
+        ("generated", GENERATED_DIGEST, 7, False),
+        # read from the store on disk beside the data, as large data are: each worker and the
+        # helper through a read-only handle of its own
+        ("generated", GENERATED_DIGEST, 7, True),
     ],
 )
 def test_site_bytes_equal_mains(
-    name: str, expected: str, range_size: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str,
+    expected: str,
+    range_size: int,
+    on_disk: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)  # the graph names its source file as given: the same name
     monkeypatch.setattr(build, "RANGE_SIZE", range_size)
+    if on_disk:
+        monkeypatch.setattr(disk_store, "IN_MEMORY_LIMIT", 0)
     source = Path("fiches.txt")
     if name == "generated":
         source.write_text(render(list(generate.fiches(300, seed=1))), encoding="utf-8")
     else:
         source.write_bytes(SEED.read_bytes())
     convert([source], Path("out"))
-    build_site(Path("out"), Path("site"), jobs=2)
+    told: list[str] = []
+    build_site(Path("out"), Path("site"), jobs=2, announce=told.append)
+    store = Path("out", disk_store.AUTOMATIC).absolute()
+    assert told[-1:] == ([f"magasin sur disque {store} : chargé"] if on_disk else [])
     assert tree_digest(Path("site")) == expected

@@ -14,42 +14,52 @@ from typing import Any
 import pytest
 
 from converter.convert import convert
-from converter.site.actions import ActionRow, read_actions
-from converter.site.facets import _COMBINING, _NOT_WORD, FACET_SHOWN, fold, indexes, list_pages
+from converter.site.actions import ActionRow, action_texts, read_actions
+from converter.site.facets import FACET_SHOWN, indexes, list_pages
 from converter.site.graph import load_store
-from converter.site.shards import decode_ids, postings
+from converter.site.shards import _COMBINING, _NOT_WORD, decode_ids, fold, postings
 from tests.conftest import SEED
 
 BASE = "https://w3id.org/cskg/"
 BOUND = 128 * 1024  # bytes of any one file the list page loads, at 10,000 actions
 
 
+@dataclass
+class Example:
+    rows: list[ActionRow]
+    texts: list[list[str]]  # each row's texts, as the fiche gives them
+
+
 @pytest.fixture(scope="module")
-def example_rows(tmp_path_factory: pytest.TempPathFactory) -> list[ActionRow]:
+def example(tmp_path_factory: pytest.TempPathFactory) -> Example:
     folder = tmp_path_factory.mktemp("indexes")
     convert([SEED], folder)
-    return read_actions(load_store(folder))
+    store = load_store(folder)
+    rows = read_actions(store).rows
+    return Example(rows, [action_texts(store, row.iri) for row in rows])
 
 
 def _label(value: str) -> str:
     return value.rsplit("/", 1)[-1]
 
 
-def _rows_at(count: int, example: list[ActionRow]) -> list[ActionRow]:
-    """``count`` actions made of the example's: their texts and facets, each with a title of
-    its own, a département among 101 and partners among count // 5 (generate.py's mix)."""
+def _rows_at(count: int, example: Example) -> tuple[list[ActionRow], list[str]]:
+    """``count`` actions made of the example's: their facets, each with a title of its own, a
+    département among 101 and partners among count // 5 (generate.py's mix); and their
+    texts (the example's, after the title), folded as the search reads them."""
     draw = random.Random(15)
-    rows = []
+    rows, texts = [], []
     for n in range(count):
-        model = example[n % len(example)]
+        model = example.rows[n % len(example.rows)]
         facets = {name: list(values) for name, values in model.facets.items()}
         facets["departement"] = [f"http://id.insee.fr/geo/departement/{draw.randrange(101)}"]
         facets["partenaire"] = sorted(
             {f"{BASE}id/organisation/o{draw.randrange(count // 5)}" for _ in range(3)}
         )
-        rows.append(ActionRow(f"{BASE}id/action/a{n:06d}", f"{model.title} n° {n}",
-                              facets=facets, texts=model.texts))  # fmt: skip
-    return rows
+        title = f"{model.title} n° {n}"
+        rows.append(ActionRow(f"{BASE}id/action/a{n:06d}", title, facets=facets))
+        texts.append(fold(" ".join([title, *example.texts[n % len(example.rows)]])))
+    return rows, texts
 
 
 def _values(files: dict[str, bytes], name: str) -> list[object]:
@@ -69,16 +79,15 @@ class Large:
 
 
 @pytest.fixture(scope="module")
-def large(example_rows: list[ActionRow]) -> Large:
-    rows = _rows_at(10_000, example_rows)
-    files = indexes(rows, _label, BASE)
+def large(example: Example) -> Large:
+    rows, texts = _rows_at(10_000, example)
+    files = indexes(rows, postings(texts), _label, BASE)
     shards = {}
     for name in files:
         if name.startswith("index/mots"):
             key, shard = _values(files, name)
             assert isinstance(key, str) and isinstance(shard, dict)
             shards[key] = shard
-    texts = [fold(" ".join([row.title, *row.texts])) for row in rows]
     return Large(rows, files, texts, shards)
 
 
@@ -116,7 +125,7 @@ def test_the_shards_together_hold_the_whole_index(large: Large) -> None:
             words[word] = decode_ids(ids)
     split = {w: ids for w, ids in whole.items() if w in unions}  # a split key's own word
     assert {**words, **split}.keys() == whole.keys()
-    assert all(words[w] == ids for w, ids in whole.items() if w in words)
+    assert all(words[w] == list(ids) for w, ids in whole.items() if w in words)
     ordered = sorted(whole)
     for key, ids in unions.items():
         under = ordered[

@@ -1,5 +1,7 @@
-"""The actions of the store as rows: what the home page counts, the facets filter, the search
-reads and the territory pages list, read from the store in one pass per property."""
+"""The actions of the store as rows: what the home page counts, the facets filter and the
+territory pages list, read from the store in one pass per property; and the search index
+over their titles and texts, read an action at a time (the texts of every action together
+would take 830 MB at 100,000 actions)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from converter.model import FIELDS, Value
+from converter.site.shards import Postings, add_words, fold
 from converter.vocab import CSKG, DCT, IGEO, curie
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -39,6 +42,7 @@ FACET_LABELS: dict[str, str] = {
     "annee": "Première année citée",
 }
 TEXT_PREDICATES = tuple(curie(f.predicate) for f in FIELDS if f.value is Value.TEXT)
+_TEXTS = frozenset(TEXT_PREDICATES)
 # A year the fiche's texts cite as a date (1950-2049, after « en », « depuis », a month… or
 # at a line's start, or in « 2013/2014 », « 2018-2019 »): the fiches have no start date, the
 # earliest year they cite is the closest the data gives. « 2000 personnes » is no year.
@@ -83,7 +87,15 @@ class ActionRow:
     structure: str = ""
     facets: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     territories: list[str] = field(default_factory=list)  # every level, commune to région
-    texts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Actions:
+    """The actions as rows, sorted by IRI, and the search index: each folded word of their
+    titles and texts → the numbers of the rows holding it."""
+
+    rows: list[ActionRow]
+    words: Postings
 
 
 def _iri(term: object) -> str | None:
@@ -107,8 +119,17 @@ def _with_ancestors(territory: str, parent_of: dict[str, str]) -> list[str]:
     return chain
 
 
-def read_actions(store: ox.Store) -> list[ActionRow]:
-    """Every ``cskg:Action`` of the store, sorted by IRI."""
+def action_texts(store: ox.Store, iri: str) -> list[str]:
+    """The texts of the action ``iri``, in the fiche's order."""
+    found: dict[ox.NamedNode, list[str]] = {}
+    for quad in store.quads_for_pattern(ox.NamedNode(iri), None, None):
+        if quad.predicate in _TEXTS and isinstance(quad.object, ox.Literal):
+            found.setdefault(quad.predicate, []).append(quad.object.value)
+    return [text for predicate in TEXT_PREDICATES for text in found.get(predicate, ())]
+
+
+def read_actions(store: ox.Store) -> Actions:
+    """Every ``cskg:Action`` of the store, sorted by IRI, and the search index."""
     rows: dict[str, ActionRow] = {}
     for quad in store.quads_for_pattern(None, RDF_TYPE, ACTION):
         iri = _iri(quad.subject)
@@ -122,9 +143,13 @@ def read_actions(store: ox.Store) -> list[ActionRow]:
     for row, value in each(TITLE):
         if isinstance(value, ox.Literal) and (not row.title or value.language == "fr"):
             row.title = value.value
+    # one string per IRI, however many actions name it (their own copies took 100 MB at
+    # 100,000 actions)
+    known: dict[str, str] = {}
     structures: dict[str, list[str]] = defaultdict(list)
     for row, value in each(ORGANISER):
-        row.structure = _iri(value) or ""
+        iri = _iri(value) or ""
+        row.structure = known.setdefault(iri, iri)
     for predicate in (DEPARTEMENT, COMMUNE):
         for quad in store.quads_for_pattern(None, predicate, None):
             place = _iri(quad.object)
@@ -150,18 +175,18 @@ def read_actions(store: ox.Store) -> list[ActionRow]:
     for name, _, property_name in CONCEPT_FACETS:
         for row, value in each(curie(property_name)):
             if (iri := _iri(value)) is not None:
-                row.facets[name].append(iri)
-    for predicate in TEXT_PREDICATES:
-        for row, value in each(predicate):
-            if isinstance(value, ox.Literal):
-                row.texts.append(value.value)
-    for row in rows.values():
-        year = first_year("\n".join(row.texts))
+                row.facets[name].append(known.setdefault(iri, iri))
+    ordered = [rows[iri] for iri in sorted(rows)]
+    words: Postings = {}
+    for number, row in enumerate(ordered):
+        texts = action_texts(store, row.iri)
+        add_words(words, number, fold(" ".join([row.title, *texts])))
+        year = first_year("\n".join(texts))
         if year:
             row.facets["annee"].append(year)
         for values in row.facets.values():
             values.sort()
-    return [rows[iri] for iri in sorted(rows)]
+    return Actions(ordered, words)
 
 
 def population(store: ox.Store, territory: str) -> int | None:

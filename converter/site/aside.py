@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -26,11 +27,19 @@ STOP_WAIT = 2.0  # seconds the build has to stop on SIGTERM before it is killed
 POLL = 0.2  # seconds between two looks at the build's process
 
 
-def _build(data: Path, into: Path, base: str, jobs: int, sender: Connection, parent: int) -> None:
+def _build(
+    data: Path,
+    into: Path,
+    base: str,
+    jobs: int,
+    store: Path | None,
+    sender: Connection,
+    parent: int,
+) -> None:
     _own_group(0)
     die_with_parent(parent)  # serve killed by force: its build stops too
     try:
-        build_site(data, into, base=base, jobs=jobs)
+        build_site(data, into, base=base, jobs=jobs, store_path=store, announce=_say)
     except KeyboardInterrupt:  # stopped by the parent: build_site removed its files
         return
     except Exception as error:  # noqa: BLE001 - handed to the parent, which raises it
@@ -55,8 +64,15 @@ def _signal_group(group: int, number: signal.Signals) -> None:
         pass
 
 
-def build_aside(data: Path, into: Path, *, base: str, jobs: int = 1) -> None:
-    """``build_site(data, into, base=base, jobs=jobs)`` in a child process.
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def build_aside(
+    data: Path, into: Path, *, base: str, jobs: int = 1, store: Path | None = None
+) -> None:
+    """``build_site(data, into, base=base, jobs=jobs, store_path=store)`` in a child process,
+    which tells its store's notes on stderr.
 
     :raises KeyboardInterrupt: Ctrl-C (or SIGTERM): the child is stopped and its files removed.
     :raises CskgError: what ``build_site`` raised in the child.
@@ -64,7 +80,9 @@ def build_aside(data: Path, into: Path, *, base: str, jobs: int = 1) -> None:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     # not a daemon: a daemon may not start the workers; it is stopped below in every case
-    child = context.Process(target=_build, args=(data, into, base, jobs, sender, os.getpid()))
+    child = context.Process(
+        target=_build, args=(data, into, base, jobs, store, sender, os.getpid())
+    )
     try:
         child.start()
         assert child.pid is not None  # set by start(); 0 would name this process's own group

@@ -26,16 +26,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from converter.disk_store import Announce, DataStore, data_store, silent
 from converter.errors import OutputError, UsageError, reason
 from converter.model import FIELDS, Value
 from converter.outputs import graph_file
 from converter.paths import ONTOLOGY_FILE
 from converter.serialise import FORMATS
-from converter.site.actions import ActionRow, read_actions
+from converter.site.actions import ActionRow, Actions, read_actions
 from converter.site.claims import replacing
 from converter.site.describe import description, descriptions
 from converter.site.facets import LIST_FOLDER, write_list
-from converter.site.graph import Labels, load_store
+from converter.site.graph import Labels
 from converter.site.home import home_content
 from converter.site.html import Here, esc, page, quote_path
 from converter.site.layout import DEFAULT_SITE_BASE, document, part_of, site_path
@@ -151,12 +152,13 @@ class _Shared:
     context: Context
     folder: Path
     concept_counts: dict[str, int]
-    rows: list[ActionRow]
+    actions: Actions
     downloads: list[tuple[str, str]]
+    data: DataStore  # a worker reads it through a handle of its own (``DataStore.reopened``)
 
 
 _SHARED: _Shared | None = None
-_STORE: ox.Store | None = None  # the store a forked helper lists the documents of
+_STORE: DataStore | None = None  # the store a forked helper lists the documents of
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -182,10 +184,14 @@ def _worker_signals(parent: int) -> None:
     """In a forked worker: Ctrl-C and SIGTERM end it at once and silently (it inherited the
     handlers of ``cskg serve``, which turn them into KeyboardInterrupt, and a worker waiting
     for its next task would print its traceback); the process that started it stops the
-    build and removes the files. It dies with that process."""
+    build and removes the files. It dies with that process. It reads the store through a
+    handle of its own."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent)
+    if _SHARED is not None:
+        context = _SHARED.context
+        context.store = context.labels.store = _SHARED.data.reopened()
 
 
 def _forked_pool(workers: int) -> ProcessPoolExecutor:
@@ -225,19 +231,19 @@ def _cancelled_quietly() -> Iterator[None]:
 
 def _documents_in_helper(base: str) -> list[str]:
     assert _STORE is not None
-    return _documents(_STORE, base)
+    return _documents(_STORE.reopened(), base)
 
 
 @contextmanager
-def _documents_beside(store: ox.Store, base: str, jobs: int) -> Iterator[Callable[[], list[str]]]:
+def _documents_beside(data: DataStore, base: str, jobs: int) -> Iterator[Callable[[], list[str]]]:
     """The documents of ``store``, listed by a forked helper while this process reads the
     rows when there are several jobs (each takes a tenth of the build at 100,000 actions):
     call what the block gets for the list."""
     global _STORE
     if jobs < 2:
-        yield lambda: _documents(store, base)
+        yield lambda: _documents(data.store, base)
         return
-    _STORE = store
+    _STORE = data
     with _forked_pool(1) as helper:
         try:
             listing = helper.submit(_documents_in_helper, base)
@@ -250,12 +256,12 @@ def _write_overview() -> int:
     """The home page and the list of actions with its indexes: one task, run by a worker
     beside the resources' ranges when there are several."""
     assert _SHARED is not None
-    context, folder, rows = _SHARED.context, _SHARED.folder, _SHARED.rows
+    context, folder, rows = _SHARED.context, _SHARED.folder, _SHARED.actions.rows
     labels, here = context.labels, Here("", context.base)
     home = home_content(context.store, rows, labels, here, _SHARED.downloads, context.pages)
     _write(folder / "index.html", page(here, "Accueil", home))
     label = lambda value: labels.label(ox.NamedNode(value)) if value.startswith("http") else value  # noqa: E731
-    write_list(folder, rows, label, context.base)
+    write_list(folder, rows, _SHARED.actions.words, label, context.base)
     return 0
 
 
@@ -332,30 +338,41 @@ def _ranges(
 
 
 def write_site(
-    data: Path, folder: Path, base: str, *, jobs: int = 1, writers: Sequence[ExtraWriter] = ()
+    data: Path,
+    folder: Path,
+    base: str,
+    *,
+    jobs: int = 1,
+    writers: Sequence[ExtraWriter] = (),
+    store_path: Path | None = None,
+    announce: Announce = silent,
 ) -> SiteBuild:
     """Every file of the site into ``folder`` (empty); the resource pages in ``jobs`` forked
-    processes (the same bytes whatever their number)."""
+    processes (the same bytes whatever their number). The graph is read from the store
+    ``disk_store.data_store`` chooses (at ``store_path``, beside large data, or in memory)."""
     global _SHARED
     (folder / DOWNLOADS).mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(1) as copier:  # the copies wait on the disk, the load on the CPU
         copying = copier.submit(_downloads, data, folder)
-        store = load_store(data)
+        opened = data_store([data], [graph_file(data)], store=store_path, announce=announce)
         copied = copying.result()  # before any fork: no thread runs in a forked process
+    if opened.note:
+        announce(opened.note)
+    store = opened.store
     labels = Labels(store)
-    with _documents_beside(store, base, jobs) as listed:
-        rows: list[ActionRow] = read_actions(store)
+    with _documents_beside(opened, base, jobs) as listed:
+        actions = read_actions(store)
         documents = listed()
     build = SiteBuild(folder, base, store, documents)
     actions_of: dict[str, list[ActionRow]] = defaultdict(list)
-    for row in rows:
+    for row in actions.rows:
         for place in row.territories:
             actions_of[place].append(row)
     context = Context(store, labels, base, set(documents), dict(actions_of))
     chosen = _resource_paths(documents, base)
     here = Here("", base)
     downloads = [(name, here.to("", path)) for name, path in copied]
-    _SHARED = _Shared(context, folder, _concept_counts(store), rows, downloads)
+    _SHARED = _Shared(context, folder, _concept_counts(store), actions, downloads, opened)
     try:
         if jobs > 1 and len(chosen) > jobs:
             count = max(jobs * RANGES_PER_JOB, len(chosen) // RANGE_SIZE)
@@ -407,13 +424,19 @@ def build_site(
     base: str = DEFAULT_SITE_BASE,
     jobs: int = 1,
     writers: Sequence[ExtraWriter] = (),
+    store_path: Path | None = None,
+    announce: Announce = silent,
 ) -> SiteBuild:
-    """Write the site of ``data`` into ``output``, replacing a previous site there at once.
+    """Write the site of ``data`` into ``output``, replacing a previous site there at once;
+    the graph read from the store at ``store_path`` (a store on disk, loaded when its files
+    changed), else as ``disk_store.data_store`` chooses. ``announce`` is told of the store
+    and of its waits.
 
     :raises InputError: the data cannot be read.
     :raises UsageError: ``output`` is a non-empty folder that is not a cskg site, ``base``
-        is not an http(s) IRI ending with "/", or ``jobs`` is below 1.
-    :raises OutputError: the folder cannot be written.
+        is not an http(s) IRI ending with "/", ``jobs`` is below 1, or ``store_path`` is not
+        a store.
+    :raises OutputError: the folder, or the store, cannot be written.
     """
     if jobs < 1:
         raise UsageError(f"--jobs : au moins 1, pas {jobs}")
@@ -429,7 +452,15 @@ def build_site(
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with replacing(output, marker=MARKER) as temporary:
-            build = write_site(data, temporary, base, jobs=jobs, writers=writers)
+            build = write_site(
+                data,
+                temporary,
+                base,
+                jobs=jobs,
+                writers=writers,
+                store_path=store_path,
+                announce=announce,
+            )
     except OSError as error:
         raise OutputError(f"écriture impossible ({reason(error)})", path=str(output)) from None
     build.folder = output

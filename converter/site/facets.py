@@ -11,8 +11,6 @@ the search shard of each typed word (``shards``).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +18,7 @@ from pathlib import Path
 from converter.site.actions import FACET_LABELS, ActionRow
 from converter.site.html import Here, esc, page
 from converter.site.layout import site_path
-from converter.site.shards import encode_ids, postings, script, search_shards, shard_file
+from converter.site.shards import Postings, encode_ids, script, search_shards, shard_file
 
 LIST_FOLDER = "actions"
 INDEX_FOLDER = "index"  # in the list's folder
@@ -30,33 +28,6 @@ POSTINGS_LIMIT = 48_000  # bytes of a file of a facet's value sets
 SEARCH_LIMIT = 48_000  # bytes of a shard of the search index
 FACET_SHOWN = 120  # values a facet offers at most (there are 101 départements)
 CURRENT = ' aria-current="page"'
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-class _FoldedChars(dict[int, str]):
-    """Each character as ``fold`` reads it, worked out on its first sight: folding is done
-    character by character (case folding, decomposition, marks dropped), so a table of the
-    characters met folds a text at ``str.translate``'s speed."""
-
-    def __missing__(self, code: int) -> str:
-        decomposed = _COMBINING.sub("", unicodedata.normalize("NFKD", chr(code).casefold()))
-        folded = _NOT_WORD.sub(" ", decomposed.replace("œ", "oe").replace("æ", "ae"))
-        self[code] = folded
-        return folded
-
-
-_FOLDED = _FoldedChars()
-
-
-def fold(text: str) -> str:
-    """Lower case, accents and punctuation removed, words separated by one space: what the
-    search compares (``static/actions.js`` folds the query the same way).
-
-    >>> fold("Écrivain PUBLIC, l'été à Saint-Étienne")
-    'ecrivain public l ete a saint etienne'
-    """
-    return " ".join(text.translate(_FOLDED).split())
 
 
 def facet_counts(rows: list[ActionRow]) -> dict[str, Counter[str]]:
@@ -120,15 +91,17 @@ def offered(counts: dict[str, Counter[str]], label: Callable[[str], str]) -> dic
     }
 
 
-def indexes(rows: list[ActionRow], label: Callable[[str], str], base: str) -> dict[str, bytes]:
+def indexes(
+    rows: list[ActionRow], words: Postings, label: Callable[[str], str], base: str
+) -> dict[str, bytes]:
     """The index files of the list, by path in the list's folder: ``index-facettes.js`` (the
     values of each facet with their counts, read on the page's load), ``index/liste-N.js``
     (titles and paths of actions N × LIST_SHARD onwards), ``index/valeur-G.js`` (the actions
     of facet value G, the counts of the other facets' values among them and its first page),
     ``index/facette-NAME-N.js`` (the actions of every value of a facet, in files of at most
     POSTINGS_LIMIT bytes, for counts under several criteria), ``index-recherche.js`` and
-    ``index/mots-….js`` (the search index, ``shards.search_shards``). Action and value numbers
-    follow the list's order and the facets' order of ``index-facettes.js``.
+    ``index/mots-….js`` (the search index ``words``, ``shards.search_shards``). Action and
+    value numbers follow the list's order and the facets' order of ``index-facettes.js``.
     """
     counts = facet_counts(rows)
     label = distinct_labels(counts, label)
@@ -196,7 +169,6 @@ def indexes(rows: list[ActionRow], label: Callable[[str], str], base: str) -> di
     files["index-facettes.js"] = script(
         "facettes", {"total": len(rows), "tranche": LIST_SHARD, "facettes": facets}
     )
-    words = postings(fold(" ".join([row.title, *row.texts])) for row in rows)
     shards = search_shards(words, SEARCH_LIMIT)
     for shard in shards:
         content = {"mots": shard.words} if shard.words is not None else {"tous": shard.all}
@@ -298,7 +270,9 @@ def _list_file(number: int) -> str:
     return "index.html" if number == 1 else f"page-{number}.html"
 
 
-def write_list(folder: Path, rows: list[ActionRow], label: Callable[[str], str], base: str) -> None:
+def write_list(
+    folder: Path, rows: list[ActionRow], words: Postings, label: Callable[[str], str], base: str
+) -> None:
     """The list's pages and indexes into ``folder/actions/``: page 1 loads ``actions.js``, then
     ``index-facettes.js`` once the page is read."""
     here = Here(LIST_FOLDER, base)
@@ -312,7 +286,7 @@ def write_list(folder: Path, rows: list[ActionRow], label: Callable[[str], str],
                 '<script src="index-facettes.js" defer></script>',
             )
         _write(target / name, html.encode("utf-8"))
-    for name, data in indexes(rows, label, base).items():
+    for name, data in indexes(rows, words, label, base).items():
         _write(target / name, data)
 
 

@@ -12,6 +12,7 @@ from converter.outputs import graph_file
 from converter.query import local_store
 from converter.serialise import compact_iri
 from converter.site.describe import SITE_PREFIXES
+from converter.site.layout import CACHED_IRIS
 from converter.vocab import DCT, IGEO, ORG, PROV, RDF, SCHEMA, SKOS
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -131,7 +132,7 @@ class Labels:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         self.french = _french_labels(store)
-        self.label = lru_cache(maxsize=200_000)(self._label)
+        self.label = lru_cache(maxsize=CACHED_IRIS)(self._label)
 
     def _label(self, node: Subject) -> str:
         """French label, else a plain one, else the borrowed term's label, else a short IRI."""

@@ -12,7 +12,7 @@ import urllib.parse
 from dataclasses import dataclass
 from functools import lru_cache
 
-from converter.site.layout import part_of, site_path
+from converter.site.layout import CACHED_IRIS, part_of, site_path
 
 SITE_NAME = "cskg : les actions des centres sociaux"
 RDF_LINKS = (("ttl", "Turtle", "text/turtle"), ("jsonld", "JSON-LD", "application/ld+json"),
@@ -64,7 +64,7 @@ class Here:
         return None if target is None else self.root + target
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=CACHED_IRIS)
 def link_target(iri: str, base: str) -> str | None:
     """The link to ``iri``'s page from the site's root (a part of an action: the action's page
     at the part's anchor)."""

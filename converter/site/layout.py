@@ -26,6 +26,11 @@ EXTENSIONS = ("html", "ttl", "jsonld", "nt")
 # A path written as folders: no empty, dot or dot-dot segment, no control byte (one search of
 # the whole path, not one per segment).
 _BAD_PATH = re.compile(r"(?:^|/)\.{0,2}(?:/|$)|[\x00-\x1f\x7f\\]")
+# IRIs whose path, part and link a build process keeps (each function its own): those linked
+# from many pages (concepts, territories, a structure's neighbours in IRI order) are worked
+# out once. A million, as before, held 800 MB at 100,000 actions, which each forked worker
+# copied as its hits moved the entries.
+CACHED_IRIS = 50_000
 
 
 @lru_cache(maxsize=64)
@@ -43,7 +48,7 @@ def document(iri: str) -> str:
     return iri.partition("#")[0]
 
 
-@lru_cache(maxsize=1_000_000)  # the same resources are linked from many pages
+@lru_cache(maxsize=CACHED_IRIS)
 def part_of(iri: str, base: str = DEFAULT_SITE_BASE) -> tuple[str, str] | None:
     """(the action's IRI, the part's anchor in its page) when ``iri`` names a part of an
     action (``negotiation.part_of``): it has no folder, its action's document describes it.
@@ -60,7 +65,7 @@ def part_of(iri: str, base: str = DEFAULT_SITE_BASE) -> tuple[str, str] | None:
     return None
 
 
-@lru_cache(maxsize=1_000_000)
+@lru_cache(maxsize=CACHED_IRIS)
 def site_path(iri: str, base: str = DEFAULT_SITE_BASE) -> str | None:
     """The folder of ``iri`` in the site, relative to its root ("" for the root itself), or
     None when the site has no page for it (another namespace, or a path no folder can hold).

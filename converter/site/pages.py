@@ -8,6 +8,7 @@ import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -16,7 +17,7 @@ from converter.site.actions import ActionRow, population
 from converter.site.describe import Description, part_order, parts
 from converter.site.graph import OWL, RDF_TYPE, RDFS, Labels, Subject
 from converter.site.html import Here, esc, link_target, row, section
-from converter.site.layout import part_of
+from converter.site.layout import CACHED_IRIS, part_of
 from converter.vocab import CSKG, DCT, IGEO, SKOS, curie
 
 INCOMING_PER_PAGE = 100
@@ -52,20 +53,32 @@ class Context:
     base: str
     pages: set[str]  # IRIs (documents) that have a page
     actions_of: dict[str, list[ActionRow]] = field(default_factory=dict)  # by territory
-    _targets: dict[str, str | None] = field(default_factory=dict, repr=False)
-    # the link HTML of each IRI, by the relative way to the root of the page that shows it
-    _anchors: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
-    def target(self, iri: str) -> str | None:
+    def __post_init__(self) -> None:
+        self.target = lru_cache(maxsize=CACHED_IRIS)(self._target)
+        self.anchor = lru_cache(maxsize=CACHED_IRIS)(self._anchor)
+
+    def _target(self, iri: str) -> str | None:
         """The link to ``iri``'s page from the site's root, escaped, or None when it has no
-        page: looked up once per IRI, as the same resources are linked from many pages."""
-        if iri not in self._targets:
-            document = iri.partition("#")[0]
-            part = part_of(document, self.base)
-            document = document if part is None else part[0]
-            target = link_target(iri, self.base) if document in self.pages else None
-            self._targets[iri] = target and esc(target)
-        return self._targets[iri]
+        page."""
+        document = iri.partition("#")[0]
+        part = part_of(document, self.base)
+        document = document if part is None else part[0]
+        target = link_target(iri, self.base) if document in self.pages else None
+        return target and esc(target)
+
+    def _anchor(self, root: str, iri: str) -> str:
+        """The link (HTML) to ``iri`` showing its label, from a page ``root`` below the
+        site's root."""
+        return self.link_to(root, iri, esc(self.labels.label(ox.NamedNode(iri))))
+
+    def link_to(self, root: str, iri: str, label: str) -> str:
+        """A link to ``iri`` showing ``label`` (HTML) from a page ``root`` below the site's
+        root."""
+        target = self.target(iri)
+        if target is None:
+            return f'<a href="{esc(iri)}" class="externe">{label}</a>'
+        return f'<a href="{root}{target}">{label}</a>'
 
 
 def sparql_link(here: Here, iri: str) -> str:
@@ -84,26 +97,13 @@ class Renderer:
         self.own = own or {}  # the page's description by subject (``Description.own``)
         self._by_predicate: dict[Subject, dict[str, list[Term]]] = {}
         self.root = here.root
-        self.anchors = context._anchors.setdefault(self.root, {})
 
     def link(self, node: Term, text: str | None = None) -> str:
         if isinstance(node, ox.NamedNode):
             if text is not None:
-                return self._anchor(node.value, esc(text))
-            found = self.anchors.get(node.value)
-            if found is None:
-                found = self.anchors[node.value] = self._anchor(node.value, None)
-            return found
+                return self.c.link_to(self.root, node.value, esc(text))
+            return self.c.anchor(self.root, node.value)
         return esc(text or str(node))
-
-    def _anchor(self, iri: str, label: str | None) -> str:
-        """A link to ``iri`` showing ``label`` (HTML), by default its own label."""
-        target = self.c.target(iri)
-        if label is None:
-            label = esc(self.c.labels.label(ox.NamedNode(iri)))
-        if target is None:
-            return f'<a href="{esc(iri)}" class="externe">{label}</a>'
-        return f'<a href="{self.root}{target}">{label}</a>'
 
     def literal(self, value: ox.Literal) -> str:
         lang = f' lang="{esc(value.language)}"' if value.language else ""

@@ -7,7 +7,7 @@ two spellings: ``l`` and the gaps between the sorted numbers in base 36, joined 
 (``l0.k.f`` is {0, 20, 35}), or ``b`` and a bitmap in base 64 (bit ``i % 8`` of byte ``i // 8``
 set when action ``i`` is in the set): never more than one bit per action.
 
-The search index maps each folded word (``facets.fold``) to the actions whose title or texts
+The search index maps each folded word (``fold``) to the actions whose title or texts
 hold it. It is cut by the words' first characters: a shard ``k`` holds the words starting with
 ``k``; one above ``limit`` bytes is split by one more character into shards ``k`` + c, and
 ``k``'s own file then holds only the union of its words' actions (a query word equal to ``k``
@@ -18,9 +18,41 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+class _FoldedChars(dict[int, str]):
+    """Each character as ``fold`` reads it, worked out on its first sight: folding is done
+    character by character (case folding, decomposition, marks dropped), so a table of the
+    characters met folds a text at ``str.translate``'s speed."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = _COMBINING.sub("", unicodedata.normalize("NFKD", chr(code).casefold()))
+        folded = _NOT_WORD.sub(" ", decomposed.replace("œ", "oe").replace("æ", "ae"))
+        self[code] = folded
+        return folded
+
+
+_FOLDED = _FoldedChars()
+
+
+def fold(text: str) -> str:
+    """Lower case, accents and punctuation removed, words separated by one space: what the
+    search compares (``static/actions.js`` folds the query the same way).
+
+    >>> fold("Écrivain PUBLIC, l'été à Saint-Étienne")
+    'ecrivain public l ete a saint etienne'
+    """
+    return " ".join(text.translate(_FOLDED).split())
+
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -76,13 +108,31 @@ def decode_ids(text: str) -> list[int]:
     return ids
 
 
-def postings(texts: Iterable[str]) -> dict[str, list[int]]:
-    """word → the sorted numbers of the texts (folded, words split by one space) holding it."""
-    found: dict[str, list[int]] = defaultdict(list)
+# word → the increasing numbers of the texts holding it, 4 bytes a number (a list of Python
+# ints takes 36: half a gigabyte at 100,000 actions)
+Postings = dict[str, "array[int]"]
+
+
+def add_words(found: Postings, number: int, text: str) -> None:
+    """Note that text ``number`` (folded, words split by one space; numbers given in increasing
+    order) holds its words."""
+    for word in set(text.split()):
+        ids = found.get(word)
+        if ids is None:
+            ids = found[word] = array("I")
+        ids.append(number)
+
+
+def postings(texts: Iterable[str]) -> Postings:
+    """word → the sorted numbers of the texts (folded, words split by one space) holding it.
+
+    >>> {word: list(ids) for word, ids in sorted(postings(["a b", "b"]).items())}
+    {'a': [0], 'b': [0, 1]}
+    """
+    found: Postings = {}
     for number, text in enumerate(texts):
-        for word in set(text.split()):
-            found[word].append(number)
-    return dict(found)
+        add_words(found, number, text)
+    return found
 
 
 @dataclass(frozen=True)
@@ -94,14 +144,14 @@ class Shard:
     all: str | None = None
 
 
-def search_shards(index: dict[str, list[int]], limit: int) -> list[Shard]:
+def search_shards(index: Postings, limit: int) -> list[Shard]:
     """``index`` (word → ids) cut into shards of at most ``limit`` bytes each (but a shard of one
     word, which no split can cut), sorted by key; "" when everything fits in one.
 
-    >>> [(s.key, sorted(s.words or {})) for s in search_shards({"ab": [0], "ac": [1]}, 100)]
+    >>> [(s.key, sorted(s.words or {})) for s in search_shards(postings(["ab", "ac"]), 100)]
     [('', ['ab', 'ac'])]
     >>> [(s.key, sorted(s.words or {}), s.all) for s in search_shards(
-    ...     {"ab": [0], "ac": [1], "b": [2]}, 12)]
+    ...     postings(["ab", "ac", "b"]), 12)]
     [('a', [], 'l0.1'), ('ab', ['ab'], None), ('ac', ['ac'], None), ('b', ['b'], None)]
     """
     shards: list[Shard] = []
