@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures.process
 import ctypes
+import gc
 import multiprocessing
 import os
 import shutil
@@ -194,13 +195,21 @@ def _worker_signals(parent: int) -> None:
         context.store = context.labels.store = _SHARED.data.reopened()
 
 
-def _forked_pool(workers: int) -> ProcessPoolExecutor:
+@contextmanager
+def _forked_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """Workers forked from this process (they inherit the store and ``_SHARED``), which
-    Ctrl-C and SIGTERM end silently."""
+    Ctrl-C and SIGTERM end silently. What this process holds is frozen for the garbage
+    collector meanwhile (``gc.freeze``): a worker's collections would otherwise write into
+    every object it inherited, and the system copy each page of them into the worker."""
     fork = multiprocessing.get_context("fork")
-    return ProcessPoolExecutor(
-        workers, mp_context=fork, initializer=_worker_signals, initargs=(os.getpid(),)
-    )
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            workers, mp_context=fork, initializer=_worker_signals, initargs=(os.getpid(),)
+        ) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 @contextmanager
