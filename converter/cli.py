@@ -12,6 +12,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -71,6 +72,10 @@ from converter.vocab import CSKG, DEFAULT_BASE_IRI
 
 # Exit statuses, documented in the README.
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
+WORKER_DIED = (
+    "un processus de travail s'est arrêté brutalement (tué par le système : mémoire épuisée ?) ; "
+    "rien n'a été remplacé ; --jobs 1 demande moins de mémoire"
+)
 EXIT_INTERRUPTED = 130  # Ctrl-C before cskg serve serves (128 + SIGINT, as shells say)
 EXIT_NOTHING = NothingConverted.exit_code  # no fiche became an action: nothing replaced
 SHOWN_DIAGNOSTICS = 40
@@ -124,6 +129,9 @@ def _reported() -> Iterator[None]:
     except CskgError as error:
         err.print(f"erreur : {error}", markup=False)
         raise typer.Exit(error.exit_code) from None
+    except BrokenProcessPool:  # a worker killed (by the system, out of memory, say)
+        err.print(f"erreur : {WORKER_DIED}", markup=False)
+        raise typer.Exit(EXIT_UNUSABLE) from None
 
 
 @contextmanager

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import urllib.parse
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -612,6 +613,64 @@ def test_cli_site_reads_the_store_given_and_reuses_it(converted: Path, tmp_path:
     bad = runner.invoke(app, ["site", "--data", str(converted), "-o", str(tmp_path / "c"),
                               "--store", str(converted / "actions.ttl")])  # fmt: skip
     assert bad.exit_code == 2 and "erreur :" in bad.output
+
+
+BROKEN_WORKER = """
+import os, signal, sys
+from converter import cli, disk_store
+from converter.errors import InputError
+from converter.site import build
+
+disk_store.IN_MEMORY_LIMIT = 0  # the store on disk beside the data, as large data are read
+parent = os.getpid()
+if sys.argv[1] == "store":  # each worker opens its own handle of the store: here it cannot
+    real = disk_store.DataStore.reopened
+
+    def reopened(self):
+        if os.getpid() != parent and build._SHARED is not None:
+            raise InputError("magasin illisible (essai)", path=str(self.location))
+        return real(self)
+
+    disk_store.DataStore.reopened = reopened
+else:  # a worker killed by the system (out of memory, say)
+
+    def killed(chosen):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    # sent to the workers by name, as the function it replaces
+    killed.__module__, killed.__qualname__ = build.__name__, "_write_resources"
+    build._write_resources = killed
+sys.argv = ["cskg", *sys.argv[2:]]
+cli.main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("failure", "told"),
+    [
+        ("store", "magasin illisible (essai)"),
+        ("killed", "un processus de travail s'est arrêté brutalement"),
+    ],
+)
+def test_a_worker_that_fails_is_told_in_french_and_the_previous_site_kept(
+    converted: Path, tmp_path: Path, failure: str, told: str
+) -> None:
+    """A worker of the build that cannot open its store (its folder removed meanwhile, say)
+    or is killed: one French line and exit status 2, no traceback (the pool's initializer
+    printed one for the store, BrokenProcessPool another), the previous site as it was."""
+    data = tmp_path / "data"
+    shutil.copytree(converted, data, symlinks=True)
+    site = tmp_path / "site"
+    build_site(data, site)
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    command = [sys.executable, "-c", BROKEN_WORKER, failure, "site", "--data", str(data)]
+    done = subprocess.run(
+        [*command, "-o", str(site), "--jobs", "2"], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 2, done.stderr
+    assert told in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.count("erreur :") == 1, done.stderr
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
 
 def test_release_ontology_page_is_the_site_page_on_its_own(tmp_path: Path) -> None:

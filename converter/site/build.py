@@ -28,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from converter.disk_store import Announce, DataStore, data_store, silent
-from converter.errors import OutputError, UsageError, reason
+from converter.errors import CskgError, OutputError, UsageError, reason
 from converter.model import FIELDS, Value
 from converter.outputs import graph_file
 from converter.paths import ONTOLOGY_FILE
@@ -160,6 +160,7 @@ class _Shared:
 
 _SHARED: _Shared | None = None
 _STORE: DataStore | None = None  # the store a forked helper lists the documents of
+_UNOPENED: CskgError | None = None  # why a worker could not open its store
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -187,12 +188,22 @@ def _worker_signals(parent: int) -> None:
     for its next task would print its traceback); the process that started it stops the
     build and removes the files. It dies with that process. It reads the store through a
     handle of its own."""
+    global _UNOPENED
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent)
     if _SHARED is not None:
         context = _SHARED.context
-        context.store = context.labels.store = _SHARED.data.reopened()
+        try:
+            context.store = context.labels.store = _SHARED.data.reopened()
+        except CskgError as error:  # raised by its first task: an initializer's error would
+            _UNOPENED = error  # break the pool, told in English with its traceback
+
+
+def _check_opened() -> None:
+    """In a worker: the error of opening its store (``_worker_signals``), if any."""
+    if _UNOPENED is not None:
+        raise _UNOPENED
 
 
 @contextmanager
@@ -265,6 +276,7 @@ def _write_overview() -> int:
     """The home page and the list of actions with its indexes: one task, run by a worker
     beside the resources' ranges when there are several."""
     assert _SHARED is not None
+    _check_opened()
     context, folder, rows = _SHARED.context, _SHARED.folder, _SHARED.actions.rows
     labels, here = context.labels, Here("", context.base)
     home = home_content(context.store, rows, labels, here, _SHARED.downloads, context.pages)
@@ -277,6 +289,7 @@ def _write_overview() -> int:
 def _write_resources(chosen: list[tuple[str, str]]) -> int:
     """The page and descriptions of each (IRI, path) of ``chosen``; the files written."""
     assert _SHARED is not None
+    _check_opened()
     context, folder = _SHARED.context, _SHARED.folder
     files = 0
     for iri, path in chosen:
