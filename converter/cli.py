@@ -32,7 +32,7 @@ from converter.answer_cache import AnswerCache
 from converter.convert import Parsed
 from converter.convert import convert as run_conversion
 from converter.convert import parse as run_parse
-from converter.disk_store import query_store
+from converter.disk_store import prepare_store, query_store
 from converter.endpoint import free_port, port_is_free, serve_files, served_files
 from converter.errors import CskgError, InputError, NothingConverted, UsageError
 from converter.files import fingerprint
@@ -725,6 +725,10 @@ def serve(
             choice = choose_data(data)
             _reading(choice)
             files = served_files(choice.folder)
+            # the store of --store loaded here, before the site's build reads it from its own
+            # process: once, told as loaded, and a Ctrl-C during the load is this process's,
+            # which removes what the load wrote
+            loaded = store is not None and not prepare_store(store, files, announce=_say)
             if site is None:
                 folder = choice.folder if choice.folder.is_dir() else choice.folder.parent
                 site, site_reused = cached_site(
@@ -737,6 +741,7 @@ def serve(
                 )
                 out.print(f"site {'réutilisé' if site_reused else 'écrit'} : {site}", markup=False)
             server, reused = serve_files(files, store=store, port=free_port(), announce=_say)
+            reused = reused and not loaded
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot cut this short
         err.print(
