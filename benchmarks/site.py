@@ -45,7 +45,8 @@ def timed(name, function):
             stages[name] = stages.get(name, 0.0) + time.perf_counter() - start
     return run
 from converter.site import facets
-for module, name, stage in ((build, "load_store", "load"), (build, "read_actions", "rows"),
+for module, name, stage in ((build, "load_store", "load"), (build, "data_store", "load"),
+                            (build, "read_actions", "rows"),
                             (build, "_documents", "documents"),
                             (build, "resource_pages", "pages (HTML)"),
                             (build, "describe", "describe"), (build, "description", "describe"),
