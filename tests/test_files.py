@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -78,6 +80,30 @@ def test_a_copy_that_cannot_be_written_leaves_the_previous_file(
         files.copy_atomically(source, target)
     assert target.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.txt", "new.txt"]
+
+
+def test_a_file_is_hashed_once_per_process_while_it_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """cskg serve fingerprints its data for its site and for its answers: the bytes are read
+    once; a write (even putting the modification time back) makes them read again."""
+    path = tmp_path / "actions.nt"
+    path.write_bytes(b"<a> <b> <c> .\n")
+    reads: list[str] = []
+    real = files.hashlib.file_digest
+
+    def counted(reader: BinaryIO, name: str) -> object:
+        reads.append(name)
+        return real(reader, name)
+
+    monkeypatch.setattr(files.hashlib, "file_digest", counted)
+    first = files.sha256_of(path)
+    assert files.sha256_of(path) == files.sha256_of(str(path)) == first and len(reads) == 1
+    before = path.stat()
+    path.write_bytes(b"<a> <b> <d> .\n")  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the old time put back
+    assert files.sha256_of(path) == hashlib.sha256(path.read_bytes()).hexdigest() != first
+    assert len(reads) == 2
 
 
 def test_sha256_of_a_file_is_that_of_its_bytes(tmp_path: Path) -> None:
