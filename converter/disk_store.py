@@ -38,7 +38,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from converter.errors import InputError, OutputError, UsageError, reason
-from converter.files import fingerprint, write_atomically
+from converter.files import file_state, fingerprint, write_atomically
 from converter.outputs import GRAPH_NAME
 from converter.paths import ONTOLOGY_FILE
 from converter.query import local_store
@@ -266,13 +266,10 @@ def _stated(files: list[Path]) -> str | None:
     line each (None when one cannot be read). The change time is the system's: no program
     can put it back (``cp -p`` and ``tar`` put back the modification time)."""
     try:
-        stats = [(path.absolute(), path.stat()) for path in files]
+        states = [(path.absolute(), file_state(path)) for path in files]
     except OSError:
         return None
-    return "".join(
-        f"{p}\t{s.st_size}\t{s.st_mtime_ns}\t{s.st_ctime_ns}\t{s.st_dev}\t{s.st_ino}\n"
-        for p, s in stats
-    )
+    return "".join(f"{p}\t" + "\t".join(map(str, state)) + "\n" for p, state in states)
 
 
 def _wanted(location: Path, files: list[Path]) -> tuple[str, str | None]:

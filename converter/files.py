@@ -61,10 +61,14 @@ def copy_atomically(source: str | Path, target: str | Path) -> None:
 _DIGESTS: dict[tuple[str, int, int, int, int, int], str] = {}
 
 
-def _state(path: str | Path) -> tuple[str, int, int, int, int, int]:
+def file_state(path: str | Path) -> tuple[int, int, int, int, int]:
+    """Size, modification and change times, device and inode of ``path``: while they are the
+    same, so are its bytes.
+
+    :raises OSError: the file cannot be read.
+    """
     found = os.stat(path)
-    return (os.path.abspath(path), found.st_size, found.st_mtime_ns, found.st_ctime_ns,
-            found.st_dev, found.st_ino)  # fmt: skip
+    return found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_dev, found.st_ino
 
 
 def sha256_of(path: str | Path) -> str:
@@ -73,13 +77,13 @@ def sha256_of(path: str | Path) -> str:
 
     :raises OSError: the file cannot be read.
     """
-    before = _state(path)
+    before = (os.path.abspath(path), *file_state(path))
     known = _DIGESTS.get(before)
     if known is not None:
         return known
     with open(path, "rb") as reader:
         digest = hashlib.file_digest(reader, "sha256").hexdigest()
-    if _state(path) == before:  # not kept for a file changed or replaced while read
+    if (before[0], *file_state(path)) == before:  # not kept for a file changed while read
         _DIGESTS[before] = digest
     return digest
 

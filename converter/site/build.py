@@ -182,7 +182,7 @@ def die_with_parent(parent: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _worker_signals(parent: int) -> None:
+def _worker_start(parent: int) -> None:
     """In a forked worker: Ctrl-C and SIGTERM end it at once and silently (it inherited the
     handlers of ``cskg serve``, which turn them into KeyboardInterrupt, and a worker waiting
     for its next task would print its traceback); the process that started it stops the
@@ -201,7 +201,7 @@ def _worker_signals(parent: int) -> None:
 
 
 def _check_opened() -> None:
-    """In a worker: the error of opening its store (``_worker_signals``), if any."""
+    """In a worker: the error of opening its store (``_worker_start``), if any."""
     if _UNOPENED is not None:
         raise _UNOPENED
 
@@ -216,7 +216,7 @@ def _forked_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     gc.freeze()
     try:
         with ProcessPoolExecutor(
-            workers, mp_context=fork, initializer=_worker_signals, initargs=(os.getpid(),)
+            workers, mp_context=fork, initializer=_worker_start, initargs=(os.getpid(),)
         ) as pool:
             yield pool
     finally:
